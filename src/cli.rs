@@ -1,0 +1,543 @@
+//! The command line: parses arguments, reads the user's own files (facts,
+//! rule directories), runs the scan and writes the outputs. Exit status 0:
+//! nothing fails the gate; 1: something does; 2: upgate could not do its job.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::InputError;
+use crate::facts::{Moment, Version};
+use crate::model::{Phase, Product, Severity};
+use crate::report::{Emitter, Gate, Report, Show};
+use crate::rules::{Rule, RuleSet, Source};
+use crate::scan::{ScanInput, scan};
+use crate::server::{Env, Server};
+use crate::target::Target;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "upgate",
+    version,
+    about = "Pre-flight and post-upgrade checks for Secret Server, Privilege Manager and Netwrix Password Secure servers"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the rules against a server root or snapshot and report findings.
+    Scan(Box<ScanArgs>),
+    /// List every rule (id, slug, phases, severity, title).
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+        /// Also load rule files from this folder.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// Explain one rule: what, why, how to fix, source, inputs.
+    Explain {
+        /// Rule id (PM004) or slug (pm-solution-centre-offline-source).
+        rule: String,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ScanArgs {
+    /// A root folder (the server's file system) or a snapshot (a folder holding root/, facts.json, captures/).
+    target: Option<PathBuf>,
+    /// Before the upgrade (pre) or after it (post).
+    #[arg(long, value_enum)]
+    phase: PhaseArg,
+    /// The root folder, instead of TARGET.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// facts.json to use (overrides a snapshot's own).
+    #[arg(long, value_name = "FILE")]
+    facts: Option<PathBuf>,
+    /// Map another Windows drive onto a folder: --drive D:=/mnt/d
+    #[arg(long, value_name = "D:=DIR")]
+    drive: Vec<String>,
+    /// The Windows system drive the root stands for.
+    #[arg(long, value_name = "D:", default_value = "C:")]
+    system_drive: String,
+    /// Products in scope (repeatable); replaces detection.
+    #[arg(long, value_enum)]
+    product: Vec<ProductArg>,
+    /// Target version, overriding facts.json: --target pm=11.1.1156
+    #[arg(long = "target", value_name = "PRODUCT=VERSION")]
+    target_version: Vec<String>,
+    /// The time to judge ages against (RFC 3339 or a date); default: now.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    /// Format on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Also write FORMAT to FILE (repeatable): --report json=report.json
+    #[arg(long, value_name = "FORMAT=FILE")]
+    report: Vec<String>,
+    /// Lowest severity of a failing result that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Results that could not be evaluated fail the gate too.
+    #[arg(long)]
+    strict: bool,
+    /// Text output: failing, not evaluated and manual results (default), or all.
+    #[arg(long, value_enum, default_value_t = ShowArg::Failing)]
+    show: ShowArg,
+    /// Extra or overriding rule files (*.toml).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Change a rule's severity: --severity PM008=error
+    #[arg(long, value_name = "ID=LEVEL")]
+    severity: Vec<String>,
+    /// Colour in text output (auto: off when NO_COLOR is set or stdout is not a terminal).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// Text output: only the summary line.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PhaseArg {
+    Pre,
+    Post,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProductArg {
+    Ss,
+    Pm,
+    Nps,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ShowArg {
+    Failing,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(Failure::Input(e)) => {
+            let _ = writeln!(io::stderr(), "error: {e}");
+            ExitCode::from(2)
+        }
+        // The reader went away (`upgate … | head`): nothing left to say.
+        Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+    }
+}
+
+enum Failure {
+    Input(InputError),
+    BrokenPipe,
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        Failure::Input(e)
+    }
+}
+
+fn stdout_error(e: io::Error) -> Failure {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Failure::BrokenPipe
+    } else {
+        Failure::Input(InputError::new(format!(
+            "cannot write to standard output: {e}"
+        )))
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Scan(args) => run_scan(&args),
+        Command::Rules { format, rules } => {
+            let set = load_rules(rules.as_deref())?;
+            let text = match format {
+                ListFormat::Text => rules_text(&set),
+                ListFormat::Json => rules_json(&set),
+                ListFormat::Markdown => rules_markdown(&set),
+            };
+            io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule, rules } => {
+            let set = load_rules(rules.as_deref())?;
+            let Some(r) = set.find(&rule) else {
+                let mut e = InputError::new(format!("no rule `{rule}`"));
+                e = match set.suggest(&rule) {
+                    Some(near) => e.help(format!("did you mean `{near}`?")),
+                    None => e.help("`upgate rules` lists them"),
+                };
+                return Err(e.into());
+            };
+            io::stdout()
+                .write_all(explain(r).as_bytes())
+                .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
+    let mut rules = load_rules(args.rules.as_deref())?;
+    for spec in &args.severity {
+        let (id, level) = split_pair(spec, "--severity", "ID=LEVEL")?;
+        let severity = Severity::from_code(level).ok_or_else(|| {
+            InputError::new(format!("--severity {spec}: unknown level `{level}`"))
+                .help("use error, warning or note")
+        })?;
+        rules.set_severity(id, severity)?;
+    }
+    let target = Target::resolve(
+        args.target.as_deref(),
+        args.root.as_deref(),
+        args.facts.as_deref(),
+    )?;
+    let facts = target.load_facts()?;
+    let system_drive = drive_letter(&args.system_drive).ok_or_else(|| {
+        InputError::new(format!(
+            "--system-drive {}: expected a drive letter like C:",
+            args.system_drive
+        ))
+    })?;
+    let mut drives = BTreeMap::new();
+    for spec in &args.drive {
+        let (letter, dir) = split_pair(spec, "--drive", "D:=DIR")?;
+        let letter = drive_letter(letter).ok_or_else(|| {
+            InputError::new(format!("--drive {spec}: `{letter}` is not a drive letter"))
+        })?;
+        if !Path::new(dir).is_dir() {
+            return Err(InputError::new(format!("--drive {spec}: {dir} is not a folder")).into());
+        }
+        drives.insert(letter, PathBuf::from(dir));
+    }
+    let mut targets = BTreeMap::new();
+    for spec in &args.target_version {
+        let (product, version) = split_pair(spec, "--target", "PRODUCT=VERSION")?;
+        let product = Product::from_code(product).ok_or_else(|| {
+            InputError::new(format!("--target {spec}: unknown product `{product}`"))
+                .help("use ss, pm or nps")
+        })?;
+        let version = version
+            .parse()
+            .map_err(|e| InputError::new(format!("--target {spec}: {e}")))?;
+        targets.insert(product, Version(version));
+    }
+    let now = match &args.now {
+        Some(raw) => {
+            Moment::parse(raw)
+                .map_err(|e| InputError::new(format!("--now: {e}")))?
+                .0
+        }
+        None => jiff::Timestamp::now(),
+    };
+    let env = Env::new(system_drive, &facts.env);
+    let server = Server::new(&target.root, system_drive, &drives, env)
+        .map_err(|e| InputError::new(format!("cannot open the root: {e}")).in_file(&target.root))?;
+    let products: Vec<Product> = args
+        .product
+        .iter()
+        .map(|p| match p {
+            ProductArg::Ss => Product::Ss,
+            ProductArg::Pm => Product::Pm,
+            ProductArg::Nps => Product::Nps,
+        })
+        .collect();
+    let host = facts.host.clone().unwrap_or_else(|| target.default_host());
+    let input = ScanInput {
+        server: &server,
+        rules: &rules,
+        facts: &facts,
+        facts_file: target.facts_file.as_ref().map(|f| f.display().to_string()),
+        host,
+        phase: match args.phase {
+            PhaseArg::Pre => Phase::Pre,
+            PhaseArg::Post => Phase::Post,
+        },
+        products,
+        targets,
+        now,
+    };
+    let report = scan(&input);
+    if report.scan.products.is_empty() {
+        return Err(InputError::new(format!(
+            "no product found under {}: none of C:\\inetpub\\wwwroot\\SecretServer, TMS or Web Application exists, and facts.json names none",
+            target.root.display()
+        ))
+        .help("check the target, or name the products with --product and supply facts.json")
+        .into());
+    }
+    let gate = Gate {
+        fail_on: match args.fail_on {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        },
+        strict: args.strict,
+    };
+    let show = match args.show {
+        ShowArg::Failing => Show::Failing,
+        ShowArg::All => Show::All,
+    };
+    for spec in &args.report {
+        let (format, file) = split_pair(spec, "--report", "FORMAT=FILE")?;
+        let format = Format::from_str(format, true).map_err(|_| {
+            InputError::new(format!("--report {spec}: unknown format `{format}`"))
+                .help("use text or json")
+        })?;
+        write_report(
+            &report,
+            &gate,
+            emitter(format, false, show, false).as_ref(),
+            Path::new(file),
+            server.root(),
+        )?;
+    }
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    };
+    let mut stdout = io::stdout().lock();
+    emitter(args.format, color, show, args.quiet)
+        .emit(&report, &gate, &mut stdout)
+        .and_then(|()| stdout.flush())
+        .map_err(stdout_error)?;
+    Ok(if gate.failed(&report) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn emitter(format: Format, color: bool, show: Show, quiet: bool) -> Box<dyn Emitter> {
+    match format {
+        Format::Text => Box::new(crate::report::text::Text { color, show, quiet }),
+        Format::Json => Box::new(crate::report::json::Json),
+    }
+}
+
+/// Writes a report file; never under the scanned root.
+fn write_report(
+    report: &Report,
+    gate: &Gate,
+    emitter: &dyn Emitter,
+    file: &Path,
+    root: &Path,
+) -> Result<(), InputError> {
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let parent = fs::canonicalize(parent)
+        .map_err(|e| InputError::new(format!("cannot write the report: {e}")).in_file(file))?;
+    if parent.starts_with(root) {
+        return Err(
+            InputError::new("refusing to write a report under the scanned root")
+                .in_file(file)
+                .help("write it outside the root (upgate never writes to the server it scans)"),
+        );
+    }
+    let mut buf = Vec::new();
+    emitter
+        .emit(report, gate, &mut buf)
+        .and_then(|()| fs::write(file, buf))
+        .map_err(|e| InputError::new(format!("cannot write the report: {e}")).in_file(file))
+}
+
+fn split_pair<'a>(
+    spec: &'a str,
+    flag: &str,
+    shape: &str,
+) -> Result<(&'a str, &'a str), InputError> {
+    spec.split_once('=')
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .ok_or_else(|| InputError::new(format!("{flag} {spec}: expected {shape}")))
+}
+
+fn drive_letter(raw: &str) -> Option<char> {
+    let mut chars = raw.chars();
+    let letter = chars.next().filter(char::is_ascii_alphabetic)?;
+    match chars.as_str() {
+        "" | ":" | ":\\" | ":/" => Some(letter.to_ascii_uppercase()),
+        _ => None,
+    }
+}
+
+/// Built-in packs plus every `*.toml` in `dir`, sorted by name.
+fn load_rules(dir: Option<&Path>) -> Result<RuleSet, InputError> {
+    let builtin = crate::rules::builtin_sources();
+    let Some(dir) = dir else {
+        return RuleSet::load(&builtin, &[]);
+    };
+    let read_err =
+        |e: io::Error| InputError::new(format!("cannot read rules folder: {e}")).in_file(dir);
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(read_err)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(read_err)?;
+    files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    files.sort();
+    if files.is_empty() {
+        return Err(InputError::new("the rules folder holds no *.toml file").in_file(dir));
+    }
+    let mut texts = Vec::new();
+    for f in &files {
+        let text = fs::read_to_string(f)
+            .map_err(|e| InputError::new(format!("cannot read rule file: {e}")).in_file(f))?;
+        texts.push((f.display().to_string(), text));
+    }
+    let extra: Vec<Source<'_>> = texts
+        .iter()
+        .map(|(name, text)| Source {
+            name: name.clone(),
+            text,
+        })
+        .collect();
+    RuleSet::load(&builtin, &extra)
+}
+
+fn phases_text(r: &Rule) -> String {
+    r.phases()
+        .iter()
+        .map(|p| p.code())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn rules_text(set: &RuleSet) -> String {
+    let mut s = String::new();
+    for r in set.iter() {
+        s.push_str(&format!(
+            "{:<7} {:<8} {:<8} {:<36} {}\n",
+            r.id,
+            phases_text(r),
+            r.severity.code(),
+            r.slug,
+            r.title
+        ));
+    }
+    s
+}
+
+fn rules_markdown(set: &RuleSet) -> String {
+    let mut s = String::from("| id | slug | applies | severity | title |\n|---|---|---|---|---|\n");
+    for r in set.iter() {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            r.id,
+            r.slug,
+            r.applies_text(),
+            r.severity,
+            r.title.replace('|', "\\|")
+        ));
+    }
+    s
+}
+
+fn rules_json(set: &RuleSet) -> String {
+    let rules: Vec<serde_json::Value> = set
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "slug": r.slug,
+                "product": r.product,
+                "title": r.title,
+                "phases": r.phases(),
+                "applies": r.applies,
+                "severity": r.severity,
+                "severity_by_procedure": r.severity_by_procedure,
+                "check": r.check.kind(),
+                "summary": r.summary,
+                "remediation": r.remediation,
+                "source": r.source,
+                "inputs": r.inputs,
+                "origin": r.origin,
+            })
+        })
+        .collect();
+    let mut s =
+        serde_json::to_string_pretty(&serde_json::json!({ "rules": rules })).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn explain(r: &Rule) -> String {
+    let mut s = format!("{} {} — {}\n\n", r.id, r.slug, r.title);
+    s.push_str(&format!("product:    {}\n", r.product.name()));
+    s.push_str(&format!("applies:    {}\n", r.applies_text()));
+    s.push_str(&format!("severity:   {}", r.severity));
+    for (procedure, severity) in &r.severity_by_procedure {
+        s.push_str(&format!(" ({severity} in the {procedure} procedure)"));
+    }
+    s.push_str(&format!(
+        "\ncheck:      {}\ndefined at: {}\n\n",
+        r.check.kind(),
+        r.origin
+    ));
+    s.push_str(&format!(
+        "What and why\n  {}\n\n",
+        r.summary.replace('\n', "\n  ")
+    ));
+    s.push_str(&format!(
+        "How to fix\n  {}\n\n",
+        r.remediation.replace('\n', "\n  ")
+    ));
+    s.push_str(&format!("Source\n  {}\n", r.source));
+    if !r.inputs.is_empty() {
+        s.push_str("\nReads\n");
+        for i in &r.inputs {
+            s.push_str(&format!("  - {i}\n"));
+        }
+    }
+    s
+}

@@ -1,0 +1,364 @@
+//! Reads and parses what the rules ask for, once per scan: XML configuration
+//! files and NugetCache feeds. This is the I/O half of every check; the other
+//! half (in `rules::checks`) judges the parsed values and touches nothing.
+//!
+//! Everything goes through [`Server`], so reads stay confined to the root.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde::Serialize;
+
+use crate::model::Location;
+use crate::nuget::package::{self, Defect, Nuspec};
+use crate::server::{FsError, Kind, Resolved, Server, ServerPath};
+use crate::xml;
+
+/// Configuration files larger than this are refused rather than parsed
+/// (a real web.config is a few KiB; 16 MiB leaves room for odd ones).
+pub const CONFIG_LIMIT: u64 = 16 * 1024 * 1024;
+/// Sidecars are one line of JSON.
+const SIDECAR_LIMIT: u64 = 64 * 1024;
+
+/// A file or folder a rule asked for, as far as it could be read.
+#[derive(Debug, Clone)]
+pub enum Loaded<T> {
+    Found(T),
+    /// Nothing at that path.
+    Missing {
+        path: ServerPath,
+        missing: String,
+    },
+    /// There (or not reachable) but unreadable: the rule's result is `error`,
+    /// or `not_evaluated` when the user can supply what is missing.
+    Failed {
+        location: Location,
+        error: FsError,
+    },
+}
+
+/// A parsed XML file, or where and why it failed to parse.
+#[derive(Debug, Clone)]
+pub struct XmlFile {
+    pub file: Resolved,
+    pub parsed: Result<xml::Document, xml::XmlError>,
+}
+
+impl XmlFile {
+    /// The location of a line in this file.
+    pub fn at(&self, pos: crate::text::Pos) -> Location {
+        Location {
+            line: Some(pos.line),
+            column: Some(pos.column),
+            ..self.file.location()
+        }
+    }
+}
+
+/// The packages found in a NugetCache folder (flat or hierarchical).
+#[derive(Debug, Clone)]
+pub struct Feed {
+    pub folder: Resolved,
+    pub packages: Vec<PackageFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PackageFile {
+    pub file_name: String,
+    /// The resolved file, or why the entry could not be followed.
+    pub file: Result<Resolved, FsError>,
+    pub server_path: ServerPath,
+    /// For `<id>\<version>\<file>` layouts: the two folder names.
+    pub folders: Option<(String, String)>,
+    pub content: PackageState,
+    pub integrity: Integrity,
+}
+
+#[derive(Debug, Clone)]
+pub enum PackageState {
+    Read(Nuspec),
+    Defective(Defect),
+    Unreadable(FsError),
+}
+
+/// The `<file>.nupkg.hash.json` sidecar's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Integrity {
+    NoSidecar,
+    Matches,
+    Mismatch { expected: String, actual: String },
+    BadSidecar { reason: String },
+}
+
+impl PackageFile {
+    pub fn location(&self) -> Location {
+        match &self.file {
+            Ok(r) => r.location(),
+            Err(_) => Location {
+                server_path: self.server_path.to_string(),
+                root_relative: None,
+                line: None,
+                column: None,
+            },
+        }
+    }
+
+    /// Id and version: the nuspec's when it could be read, else the file name's.
+    pub fn identity(&self) -> Option<(String, crate::nuget::NuGetVersion)> {
+        match &self.content {
+            PackageState::Read(n) => Some((n.id.clone(), n.version.clone())),
+            _ => package::identity_from_name(&self.file_name),
+        }
+    }
+}
+
+/// The scan's reader: memoizes by server path so two rules reading one file
+/// parse it once.
+pub struct Inputs<'s> {
+    server: &'s Server,
+    xml: HashMap<String, Rc<Loaded<XmlFile>>>,
+    feeds: HashMap<String, Rc<Loaded<Feed>>>,
+    settings: Vec<ObservedSetting>,
+}
+
+/// A configuration value a rule read, kept for the report's `observed_state`
+/// (so `diff` can tell that an upgrade reverted it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObservedSetting {
+    pub file: String,
+    pub key: String,
+    /// `None` when the key is not set.
+    pub value: Option<String>,
+    pub line: Option<u32>,
+}
+
+impl<'s> Inputs<'s> {
+    pub fn new(server: &'s Server) -> Self {
+        Inputs {
+            server,
+            xml: HashMap::new(),
+            feeds: HashMap::new(),
+            settings: Vec::new(),
+        }
+    }
+
+    pub fn record_setting(&mut self, setting: ObservedSetting) {
+        if !self.settings.contains(&setting) {
+            self.settings.push(setting);
+        }
+    }
+
+    pub fn settings(&self) -> &[ObservedSetting] {
+        &self.settings
+    }
+
+    /// Every feed read so far, in a stable order.
+    pub fn feeds(&self) -> Vec<&Loaded<Feed>> {
+        let mut keys: Vec<&String> = self.feeds.keys().collect();
+        keys.sort();
+        keys.into_iter().map(|k| &*self.feeds[k]).collect()
+    }
+
+    pub fn server(&self) -> &Server {
+        self.server
+    }
+
+    /// Resolves a server path, sorting the outcome into found / missing / failed.
+    pub fn locate(&self, raw: &str) -> Loaded<Resolved> {
+        let path = match self.server.parse(raw) {
+            Ok(p) => p,
+            Err(error) => {
+                return Loaded::Failed {
+                    location: unresolved(raw),
+                    error,
+                };
+            }
+        };
+        match self.server.resolve(&path) {
+            Ok(r) => Loaded::Found(r),
+            Err(FsError::NotFound { missing }) => Loaded::Missing { path, missing },
+            Err(error) => Loaded::Failed {
+                location: unresolved(&path.to_string()),
+                error,
+            },
+        }
+    }
+
+    /// A parsed XML configuration file.
+    pub fn xml(&mut self, raw: &str) -> Rc<Loaded<XmlFile>> {
+        let key = cache_key(self.server, raw);
+        if let Some(hit) = self.xml.get(&key) {
+            return Rc::clone(hit);
+        }
+        let loaded = match self.locate(raw) {
+            Loaded::Found(file) => match self.server.read(&file, CONFIG_LIMIT) {
+                Ok(bytes) => Loaded::Found(XmlFile {
+                    parsed: xml::parse(&bytes),
+                    file,
+                }),
+                Err(error) => Loaded::Failed {
+                    location: file.location(),
+                    error,
+                },
+            },
+            Loaded::Missing { path, missing } => Loaded::Missing { path, missing },
+            Loaded::Failed { location, error } => Loaded::Failed { location, error },
+        };
+        let loaded = Rc::new(loaded);
+        self.xml.insert(key, Rc::clone(&loaded));
+        loaded
+    }
+
+    /// The packages of a NugetCache folder, each opened and checked once.
+    pub fn feed(&mut self, raw: &str) -> Rc<Loaded<Feed>> {
+        let key = cache_key(self.server, raw);
+        if let Some(hit) = self.feeds.get(&key) {
+            return Rc::clone(hit);
+        }
+        let loaded = match self.locate(raw) {
+            Loaded::Found(folder) if folder.kind != Kind::Dir => Loaded::Failed {
+                location: folder.location(),
+                error: FsError::NotADirectory(folder.server.to_string()),
+            },
+            Loaded::Found(folder) => match self.read_feed(&folder) {
+                Ok(packages) => Loaded::Found(Feed { folder, packages }),
+                Err(error) => Loaded::Failed {
+                    location: folder.location(),
+                    error,
+                },
+            },
+            Loaded::Missing { path, missing } => Loaded::Missing { path, missing },
+            Loaded::Failed { location, error } => Loaded::Failed { location, error },
+        };
+        let loaded = Rc::new(loaded);
+        self.feeds.insert(key, Rc::clone(&loaded));
+        loaded
+    }
+
+    /// Flat `<id>.<version>.nupkg` files, and hierarchical `<id>\<version>\*.nupkg`.
+    fn read_feed(&self, folder: &Resolved) -> Result<Vec<PackageFile>, FsError> {
+        let mut packages = Vec::new();
+        let top = self.server.list(folder)?;
+        self.collect_packages(folder, &top, None, &mut packages);
+        for id_dir in &top {
+            let Ok(id_folder) = &id_dir.target else {
+                continue;
+            };
+            if id_folder.kind != Kind::Dir {
+                continue;
+            }
+            for version_dir in self.server.list(id_folder)? {
+                let Ok(version_folder) = &version_dir.target else {
+                    continue;
+                };
+                if version_folder.kind != Kind::Dir {
+                    continue;
+                }
+                let files = self.server.list(version_folder)?;
+                let folders = Some((id_dir.name.clone(), version_dir.name.clone()));
+                self.collect_packages(version_folder, &files, folders, &mut packages);
+            }
+        }
+        Ok(packages)
+    }
+
+    fn collect_packages(
+        &self,
+        folder: &Resolved,
+        entries: &[crate::server::Entry],
+        folders: Option<(String, String)>,
+        out: &mut Vec<PackageFile>,
+    ) {
+        for entry in entries {
+            if package::strip_suffix_ignore_case(&entry.name, ".nupkg").is_none() {
+                continue;
+            }
+            // A folder named like a package is not a package file.
+            if matches!(&entry.target, Ok(r) if r.kind == Kind::Dir) {
+                continue;
+            }
+            let sidecar_name = format!("{}.hash.json", entry.name);
+            let sidecar = entries
+                .iter()
+                .find(|e| e.name.eq_ignore_ascii_case(&sidecar_name));
+            let (content, integrity) = match &entry.target {
+                Ok(file) => self.inspect(file, sidecar.map(|s| &s.target)),
+                Err(e) => (PackageState::Unreadable(e.clone()), Integrity::NoSidecar),
+            };
+            out.push(PackageFile {
+                file_name: entry.name.clone(),
+                file: entry.target.clone(),
+                server_path: folder.server.join(&entry.name),
+                folders: folders.clone(),
+                content,
+                integrity,
+            });
+        }
+    }
+
+    fn inspect(
+        &self,
+        file: &Resolved,
+        sidecar: Option<&Result<Resolved, FsError>>,
+    ) -> (PackageState, Integrity) {
+        let content = match self.server.open(file) {
+            Ok(f) => match package::read_nuspec(std::io::BufReader::new(f), file.len) {
+                Ok(n) => PackageState::Read(n),
+                Err(d) => PackageState::Defective(d),
+            },
+            Err(e) => PackageState::Unreadable(e),
+        };
+        let integrity = match sidecar {
+            None => Integrity::NoSidecar,
+            Some(Err(e)) => Integrity::BadSidecar {
+                reason: e.to_string(),
+            },
+            Some(Ok(s)) => self.verify(file, s),
+        };
+        (content, integrity)
+    }
+
+    fn verify(&self, file: &Resolved, sidecar: &Resolved) -> Integrity {
+        let bad = |reason: String| Integrity::BadSidecar { reason };
+        let expected = match self.server.read(sidecar, SIDECAR_LIMIT) {
+            Ok(bytes) => match package::parse_sidecar(&bytes) {
+                Ok(s) => package::base64(&s.expected),
+                Err(reason) => return bad(reason),
+            },
+            Err(e) => return bad(e.to_string()),
+        };
+        let actual = match self.server.open(file).and_then(|f| {
+            package::sha512_base64(f).map_err(|e| FsError::Io {
+                path: file.server.to_string(),
+                message: e.to_string(),
+            })
+        }) {
+            Ok(a) => a,
+            Err(e) => return bad(format!("the package could not be hashed: {e}")),
+        };
+        if actual == expected {
+            Integrity::Matches
+        } else {
+            Integrity::Mismatch { expected, actual }
+        }
+    }
+}
+
+/// Windows paths are one file whatever their case; POSIX paths are not.
+fn cache_key(server: &Server, raw: &str) -> String {
+    match server.parse(raw) {
+        Ok(p) if p.is_windows() => crate::server::path::fold(&p.to_string()),
+        Ok(p) => p.to_string(),
+        Err(_) => raw.to_string(),
+    }
+}
+
+fn unresolved(server_path: &str) -> Location {
+    Location {
+        server_path: server_path.to_string(),
+        root_relative: None,
+        line: None,
+        column: None,
+    }
+}

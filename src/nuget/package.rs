@@ -1,0 +1,311 @@
+//! Reading one `.nupkg`: the `.nuspec` inside the zip, whether the file name
+//! agrees with it, and the `<file>.nupkg.hash.json` sidecar TMS validates.
+//! Works on readers and bytes; finding the files is the caller's job.
+
+use std::fmt;
+use std::io::{Read, Seek};
+
+use base64::Engine;
+use serde::Deserialize;
+use sha2::{Digest, Sha512};
+
+use super::NuGetVersion;
+use crate::xml;
+
+/// A `.nuspec` is a few KiB; anything this large is not one (or is a zip bomb).
+const NUSPEC_LIMIT: u64 = 1024 * 1024;
+
+/// What the package's own `.nuspec` says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nuspec {
+    /// The entry name inside the zip.
+    pub entry: String,
+    pub id: String,
+    pub version: NuGetVersion,
+}
+
+/// Why a package file is not a usable package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Defect {
+    Empty,
+    NotAZip(String),
+    NoNuspec,
+    SeveralNuspecs(Vec<String>),
+    BadNuspec { entry: String, reason: String },
+}
+
+impl fmt::Display for Defect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Defect::Empty => {
+                f.write_str("the file is empty (0 bytes); TMS rejects zero-byte packages")
+            }
+            Defect::NotAZip(e) => write!(f, "not a readable zip archive: {e}"),
+            Defect::NoNuspec => f.write_str("the zip has no .nuspec at its top level"),
+            Defect::SeveralNuspecs(names) => {
+                write!(
+                    f,
+                    "the zip has several .nuspec files at its top level: {}",
+                    names.join(", ")
+                )
+            }
+            Defect::BadNuspec { entry, reason } => write!(f, "{entry}: {reason}"),
+        }
+    }
+}
+
+/// Reads the `.nuspec` of a package of `len` bytes.
+pub fn read_nuspec<R: Read + Seek>(reader: R, len: u64) -> Result<Nuspec, Defect> {
+    if len == 0 {
+        return Err(Defect::Empty);
+    }
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| Defect::NotAZip(e.to_string()))?;
+    // A name that is not valid text cannot be the nuspec; skip it rather than fail.
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| !n.contains('/') && n.to_ascii_lowercase().ends_with(".nuspec"))
+        .map(|n| n.into_owned())
+        .collect();
+    let entry = match names.as_slice() {
+        [] => return Err(Defect::NoNuspec),
+        [one] => one.clone(),
+        _ => {
+            let mut names = names;
+            names.sort();
+            return Err(Defect::SeveralNuspecs(names));
+        }
+    };
+    let bad = |reason: String| Defect::BadNuspec {
+        entry: entry.clone(),
+        reason,
+    };
+    let file = zip.by_name(&entry).map_err(|e| bad(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(NUSPEC_LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| bad(format!("cannot be extracted: {e}")))?;
+    if bytes.len() as u64 > NUSPEC_LIMIT {
+        return Err(bad(format!("larger than {NUSPEC_LIMIT} bytes")));
+    }
+    let doc = xml::parse(&bytes).map_err(|e| bad(e.to_string()))?;
+    let metadata = doc
+        .root
+        .child("metadata")
+        .filter(|_| doc.root.local_name() == "package")
+        .ok_or_else(|| bad("no <package><metadata> element".to_string()))?;
+    let field = |name: &str| {
+        metadata
+            .child(name)
+            .map(|e| e.text.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| bad(format!("no <{name}> in <metadata>")))
+    };
+    let id = field("id")?;
+    let raw_version = field("version")?;
+    let version = raw_version
+        .parse::<NuGetVersion>()
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(Nuspec { entry, id, version })
+}
+
+/// Whether `file_name` is `<id>.<version>.nupkg` for this nuspec: the id
+/// case-insensitively, the version by NuGet equality (so `1.0.0` names `1.0`).
+pub fn name_agrees(file_name: &str, nuspec: &Nuspec) -> bool {
+    let Some(stem) = strip_suffix_ignore_case(file_name, ".nupkg") else {
+        return false;
+    };
+    let id_len = nuspec.id.len();
+    stem.len() > id_len + 1
+        && stem.is_char_boundary(id_len)
+        && stem[..id_len].eq_ignore_ascii_case(&nuspec.id)
+        && stem.as_bytes()[id_len] == b'.'
+        && stem[id_len + 1..]
+            .parse::<NuGetVersion>()
+            .is_ok_and(|v| v == nuspec.version)
+}
+
+/// Reads id and version from a file name alone, for packages whose `.nuspec`
+/// cannot be read. Ids may contain dots, so the version starts at the first
+/// dot-separated part from which the rest parses as a version.
+pub fn identity_from_name(file_name: &str) -> Option<(String, NuGetVersion)> {
+    let stem = strip_suffix_ignore_case(file_name, ".nupkg")?;
+    stem.match_indices('.').find_map(|(i, _)| {
+        let (id, rest) = (&stem[..i], &stem[i + 1..]);
+        let starts_with_digit = rest.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if id.is_empty() || !starts_with_digit {
+            return None;
+        }
+        rest.parse::<NuGetVersion>()
+            .ok()
+            .map(|v| (id.to_string(), v))
+    })
+}
+
+pub fn strip_suffix_ignore_case<'a>(name: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = name.len().checked_sub(suffix.len())?;
+    (name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(suffix)).then(|| &name[..cut])
+}
+
+#[derive(Debug, Deserialize)]
+struct SidecarFile {
+    #[serde(rename = "HashBase64")]
+    hash_base64: String,
+    #[serde(rename = "HashAlgorithm")]
+    hash_algorithm: String,
+}
+
+/// A parsed `.nupkg.hash.json`: the expected SHA-512.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sidecar {
+    pub expected: Vec<u8>,
+}
+
+pub fn parse_sidecar(bytes: &[u8]) -> Result<Sidecar, String> {
+    let text = crate::text::decode(bytes).map_err(|e| e.to_string())?.text;
+    let file: SidecarFile =
+        serde_json::from_str(&text).map_err(|e| format!("not valid JSON: {e}"))?;
+    if !file.hash_algorithm.eq_ignore_ascii_case("SHA512") {
+        return Err(format!(
+            "HashAlgorithm is {:?}; TMS validates SHA512 only",
+            file.hash_algorithm
+        ));
+    }
+    let expected = base64::engine::general_purpose::STANDARD
+        .decode(file.hash_base64.trim())
+        .map_err(|e| format!("HashBase64 is not base64: {e}"))?;
+    if expected.len() != 64 {
+        return Err(format!(
+            "HashBase64 decodes to {} bytes; a SHA-512 has 64",
+            expected.len()
+        ));
+    }
+    Ok(Sidecar { expected })
+}
+
+/// SHA-512 of a stream, base64-encoded as the sidecar writes it.
+pub fn sha512_base64<R: Read>(mut reader: R) -> std::io::Result<String> {
+    let mut hasher = Sha512::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(base64::engine::general_purpose::STANDARD.encode(hasher.finalize()))
+}
+
+pub fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use std::io::{Cursor, Write};
+
+    /// A package as `nuget pack` would write it, with the given nuspec body.
+    pub fn package(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, body) in entries {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(body.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    pub fn nuspec(id: &str, version: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+  <metadata><id>{id}</id><version>{version}</version><authors>Thycotic</authors></metadata>
+</package>"#
+        )
+    }
+
+    fn read(bytes: &[u8]) -> Result<Nuspec, Defect> {
+        read_nuspec(Cursor::new(bytes), bytes.len() as u64)
+    }
+
+    #[test]
+    fn reads_id_and_version_from_the_nuspec() {
+        let p = package(&[
+            ("ThycoticTms.nuspec", &nuspec("ThycoticTms", "11.0.1040")),
+            ("lib/x.dll", ""),
+        ]);
+        let n = read(&p).unwrap();
+        assert_eq!(n.id, "ThycoticTms");
+        assert_eq!(n.version.to_string(), "11.0.1040");
+        assert!(name_agrees("ThycoticTms.11.0.1040.nupkg", &n));
+        assert!(name_agrees("thycotictms.11.0.1040.0.NUPKG", &n));
+        assert!(!name_agrees("ThycoticTms.11.0.1041.nupkg", &n));
+        assert!(!name_agrees("ThycoticTmsCore.11.0.1040.nupkg", &n));
+        assert!(!name_agrees("ThycoticTms.nupkg", &n));
+    }
+
+    #[test]
+    fn defects_are_named() {
+        assert_eq!(read(&[]), Err(Defect::Empty));
+        assert!(matches!(read(b"not a zip at all"), Err(Defect::NotAZip(_))));
+        assert_eq!(read(&package(&[("lib/a.dll", "")])), Err(Defect::NoNuspec));
+        assert_eq!(
+            read(&package(&[("sub/a.nuspec", "")])),
+            Err(Defect::NoNuspec)
+        );
+        assert!(matches!(
+            read(&package(&[("a.nuspec", "<package/>"), ("b.nuspec", "<package/>")])),
+            Err(Defect::SeveralNuspecs(n)) if n == ["a.nuspec", "b.nuspec"]
+        ));
+        let broken = read(&package(&[("a.nuspec", "<package><metadata><id>x</id>")])).unwrap_err();
+        assert!(matches!(broken, Defect::BadNuspec { .. }), "{broken:?}");
+        let no_version = read(&package(&[(
+            "a.nuspec",
+            "<package><metadata><id>x</id></metadata></package>",
+        )]));
+        assert_eq!(
+            no_version.unwrap_err().to_string(),
+            "a.nuspec: no <version> in <metadata>"
+        );
+    }
+
+    #[test]
+    fn identity_from_name_allows_dots_in_ids() {
+        let (id, v) = identity_from_name("Thycotic.Tms.Core.11.0.1040.nupkg").unwrap();
+        assert_eq!(
+            (id.as_str(), v.to_string().as_str()),
+            ("Thycotic.Tms.Core", "11.0.1040")
+        );
+        assert!(identity_from_name("nodigits.nupkg").is_none());
+        assert!(identity_from_name("x.1.0.zip").is_none());
+    }
+
+    #[test]
+    fn sidecars_parse_and_check_the_algorithm() {
+        let hash = sha512_base64(&b"abc"[..]).unwrap();
+        let json = format!(r#"{{"HashBase64":"{hash}","HashAlgorithm":"SHA512"}}"#);
+        assert_eq!(
+            base64(&parse_sidecar(json.as_bytes()).unwrap().expected),
+            hash
+        );
+        assert!(
+            parse_sidecar(br#"{"HashBase64":"AAAA","HashAlgorithm":"SHA512"}"#)
+                .unwrap_err()
+                .contains("64")
+        );
+        assert!(
+            parse_sidecar(br#"{"HashBase64":"x","HashAlgorithm":"MD5"}"#)
+                .unwrap_err()
+                .contains("MD5")
+        );
+        assert!(
+            parse_sidecar(b"{")
+                .unwrap_err()
+                .starts_with("not valid JSON")
+        );
+    }
+}

@@ -1,0 +1,468 @@
+//! Rules are data: `rules/*.toml` declare each rule's id, slug, title, phases
+//! and procedures, severity, check kind with parameters, remediation and seed
+//! source. This module loads and validates them (no I/O: callers hand it the
+//! text) and is the one source for `upgate rules`, `upgate explain` and every
+//! emitter's rule metadata.
+//!
+//! The check kinds are the Rust vocabulary in [`checks`].
+
+pub mod checks;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{InputError, did_you_mean, line_col};
+use crate::model::{Phase, Procedure, Product, Severity};
+pub use checks::Check;
+
+/// The packs built into the binary. `tests/registry.rs` checks that every file
+/// in `rules/` is listed here.
+pub const BUILTIN: &[(&str, &str)] = &[(
+    "rules/privilege-manager.toml",
+    include_str!("../../rules/privilege-manager.toml"),
+)];
+
+/// A validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub slug: String,
+    pub product: Product,
+    pub title: String,
+    /// What the rule checks and why, in a paragraph or two (for `explain`, SARIF help).
+    pub summary: String,
+    pub remediation: String,
+    /// Seed file and step, or the domain fact, the rule comes from.
+    pub source: String,
+    /// The inputs it reads, as an administrator would name them.
+    pub inputs: Vec<String>,
+    pub severity: Severity,
+    /// Per-procedure severity where the catalog gives one (PM002).
+    pub severity_by_procedure: BTreeMap<Procedure, Severity>,
+    /// Phase → the procedures it applies to in that phase.
+    pub applies: BTreeMap<Phase, Vec<Procedure>>,
+    pub check: Check,
+    /// Where the rule was defined: `rules/privilege-manager.toml:12`.
+    pub origin: String,
+}
+
+impl Rule {
+    pub fn phases(&self) -> Vec<Phase> {
+        self.applies.keys().copied().collect()
+    }
+
+    pub fn applies_to(&self, phase: Phase, procedure: Procedure) -> bool {
+        self.applies
+            .get(&phase)
+            .is_some_and(|procs| procs.contains(&procedure))
+    }
+
+    pub fn severity_for(&self, procedure: Option<Procedure>) -> Severity {
+        procedure
+            .and_then(|p| self.severity_by_procedure.get(&p).copied())
+            .unwrap_or(self.severity)
+    }
+
+    /// "pre: offline; post: combined, offline"
+    pub fn applies_text(&self) -> String {
+        self.applies
+            .iter()
+            .map(|(phase, procs)| {
+                let procs: Vec<&str> = procs.iter().map(|p| p.code()).collect();
+                format!("{phase}: {}", procs.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// One rule file's text and the name to show in errors.
+pub struct Source<'a> {
+    pub name: String,
+    pub text: &'a str,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    product: Product,
+    #[serde(default)]
+    rule: Vec<Spanned<RuleFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: Spanned<String>,
+    slug: Spanned<String>,
+    title: String,
+    summary: String,
+    remediation: String,
+    source: String,
+    #[serde(default)]
+    inputs: Vec<String>,
+    severity: Severity,
+    #[serde(default)]
+    severity_by_procedure: BTreeMap<Procedure, Severity>,
+    applies: BTreeMap<Phase, Vec<Procedure>>,
+    check: Spanned<Check>,
+}
+
+/// All rules of a scan, sorted by id.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The built-in packs.
+    pub fn builtin() -> Result<RuleSet, InputError> {
+        RuleSet::load(&builtin_sources(), &[])
+    }
+
+    /// Built-in packs plus `extra` ones (from `--rules DIR`), which may add rules
+    /// or replace a built-in rule by id. Two definitions of one id within the same
+    /// group are an error, as is a slug used by two ids.
+    pub fn load(builtin: &[Source<'_>], extra: &[Source<'_>]) -> Result<RuleSet, InputError> {
+        let mut by_id: BTreeMap<String, Rule> = BTreeMap::new();
+        for group in [builtin, extra] {
+            let mut seen_in_group: BTreeMap<String, String> = BTreeMap::new();
+            for source in group {
+                for rule in parse_pack(source)? {
+                    if let Some(first) = seen_in_group.insert(rule.id.clone(), rule.origin.clone())
+                    {
+                        return Err(at_origin(
+                            &rule.origin,
+                            format!("duplicate rule id {}", rule.id),
+                        )
+                        .help(format!("{} is already defined at {first}", rule.id)));
+                    }
+                    by_id.insert(rule.id.clone(), rule);
+                }
+            }
+        }
+        let mut slugs: BTreeMap<&str, &Rule> = BTreeMap::new();
+        for rule in by_id.values() {
+            if let Some(other) = slugs.insert(&rule.slug, rule) {
+                return Err(at_origin(
+                    &rule.origin,
+                    format!(
+                        "slug `{}` is used by both {} and {}",
+                        rule.slug, other.id, rule.id
+                    ),
+                ));
+            }
+        }
+        Ok(RuleSet {
+            rules: by_id.into_values().collect(),
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter()
+    }
+
+    /// By id or slug, case-insensitively.
+    pub fn find(&self, key: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(key) || r.slug.eq_ignore_ascii_case(key))
+    }
+
+    /// The nearest id or slug to a key that matched none, for "did you mean".
+    pub fn suggest(&self, key: &str) -> Option<&str> {
+        did_you_mean(
+            key,
+            self.rules
+                .iter()
+                .flat_map(|r| [r.id.as_str(), r.slug.as_str()]),
+        )
+    }
+
+    /// Applies `--severity ID=LEVEL` overrides.
+    pub fn set_severity(&mut self, key: &str, severity: Severity) -> Result<(), InputError> {
+        let known = self.find(key).map(|r| r.id.clone());
+        match known {
+            Some(id) => {
+                for rule in self.rules.iter_mut().filter(|r| r.id == id) {
+                    rule.severity = severity;
+                    rule.severity_by_procedure.clear();
+                }
+                Ok(())
+            }
+            None => {
+                let mut e = InputError::new(format!("--severity names an unknown rule `{key}`"));
+                if let Some(near) = self.suggest(key) {
+                    e = e.help(format!("did you mean `{near}`?"));
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+pub fn builtin_sources() -> Vec<Source<'static>> {
+    BUILTIN
+        .iter()
+        .map(|(name, text)| Source {
+            name: (*name).to_string(),
+            text,
+        })
+        .collect()
+}
+
+fn parse_pack(source: &Source<'_>) -> Result<Vec<Rule>, InputError> {
+    let err_at = |span: Option<Range<usize>>, message: String| {
+        let e = InputError::new(message).in_file(std::path::Path::new(&source.name));
+        match span {
+            Some(span) => {
+                let (line, col) = line_col(source.text, span.start);
+                e.at(line, col)
+            }
+            None => e,
+        }
+    };
+    let pack: PackFile =
+        toml::from_str(source.text).map_err(|e| err_at(e.span(), e.message().to_string()))?;
+    let mut rules = Vec::new();
+    for spanned in pack.rule {
+        let span = spanned.span();
+        let (line, _) = line_col(source.text, span.start);
+        let origin = format!("{}:{line}", source.name);
+        let r = spanned.into_inner();
+        let id = r.id.get_ref().clone();
+        if !valid_id(&id) {
+            return Err(err_at(
+                Some(r.id.span()),
+                format!("rule id `{id}` must be capital letters then three digits (PM004)"),
+            ));
+        }
+        let slug = r.slug.get_ref().clone();
+        if !valid_slug(&slug) {
+            return Err(err_at(
+                Some(r.slug.span()),
+                format!("slug `{slug}` must be lower-case words joined by '-'"),
+            ));
+        }
+        for (field, value) in [
+            ("title", &r.title),
+            ("summary", &r.summary),
+            ("remediation", &r.remediation),
+            ("source", &r.source),
+        ] {
+            if value.trim().is_empty() {
+                return Err(err_at(
+                    Some(span.clone()),
+                    format!("rule {id} has an empty {field}"),
+                ));
+            }
+        }
+        if r.applies.is_empty() || r.applies.values().any(Vec::is_empty) {
+            return Err(err_at(
+                Some(span.clone()),
+                format!("rule {id}: `applies` must name at least one phase with its procedures"),
+            ));
+        }
+        let allowed = procedures_of(pack.product);
+        let used = r
+            .applies
+            .values()
+            .flatten()
+            .chain(r.severity_by_procedure.keys());
+        if let Some(bad) = used.into_iter().find(|p| !allowed.contains(p)) {
+            return Err(err_at(
+                Some(span.clone()),
+                format!(
+                    "rule {id}: procedure `{bad}` does not apply to {} (allowed: {})",
+                    pack.product.name(),
+                    allowed
+                        .iter()
+                        .map(|p| p.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        let check_span = r.check.span();
+        let check = r.check.into_inner();
+        check
+            .validate()
+            .map_err(|m| err_at(Some(check_span), format!("rule {id}: {m}")))?;
+        rules.push(Rule {
+            id,
+            slug,
+            product: pack.product,
+            title: r.title.trim().to_string(),
+            summary: r.summary.trim().to_string(),
+            remediation: r.remediation.trim().to_string(),
+            source: r.source.trim().to_string(),
+            inputs: r.inputs,
+            severity: r.severity,
+            severity_by_procedure: r.severity_by_procedure,
+            applies: r.applies,
+            check,
+            origin,
+        });
+    }
+    Ok(rules)
+}
+
+/// The procedures a product can be upgraded by.
+pub fn procedures_of(product: Product) -> &'static [Procedure] {
+    match product {
+        Product::Ss => &[Procedure::Combined],
+        Product::Pm => &[Procedure::Combined, Procedure::Offline],
+        Product::Nps => &[Procedure::Update],
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    let letters = id.chars().take_while(char::is_ascii_uppercase).count();
+    let digits = &id[letters..];
+    letters >= 2 && digits.len() == 3 && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+fn at_origin(origin: &str, message: String) -> InputError {
+    let (file, line) = origin.rsplit_once(':').unwrap_or((origin, ""));
+    let e = InputError::new(message).in_file(std::path::Path::new(file));
+    match line.parse() {
+        Ok(line) => InputError {
+            line: Some(line),
+            ..e
+        },
+        Err(_) => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+product = "pm"
+
+[[rule]]
+id = "PM001"
+slug = "pm-offline-upgrade-supported"
+title = "t"
+summary = "s"
+remediation = "r"
+source = "001 intro"
+severity = "error"
+applies = { pre = ["combined", "offline"] }
+check = { kind = "minimum_version", fact = "privilege_manager.installed_version", minimum = "10.2" }
+"#;
+
+    fn load(extra: &str) -> Result<RuleSet, InputError> {
+        RuleSet::load(
+            &[Source {
+                name: "builtin.toml".into(),
+                text: GOOD,
+            }],
+            &[Source {
+                name: "extra.toml".into(),
+                text: extra,
+            }],
+        )
+    }
+
+    #[test]
+    fn builtin_packs_load() {
+        let set = RuleSet::builtin().unwrap();
+        assert!(set.find("PM004").is_some());
+        assert!(set.find("pm-solution-centre-offline-source").is_some());
+        assert_eq!(set.suggest("PM04"), Some("PM004"));
+    }
+
+    #[test]
+    fn an_extra_pack_overrides_by_id() {
+        let set = load(&GOOD.replace("title = \"t\"", "title = \"mine\"")).unwrap();
+        assert_eq!(set.find("PM001").unwrap().title, "mine");
+        assert_eq!(set.find("PM001").unwrap().origin, "extra.toml:4");
+    }
+
+    #[test]
+    fn duplicate_ids_in_one_group_are_refused_with_both_places() {
+        let twice = format!("{GOOD}{}", GOOD.replace("product = \"pm\"", ""));
+        let e = load(&twice).unwrap_err();
+        assert_eq!(e.message, "duplicate rule id PM001");
+        assert_eq!(e.line, Some(17));
+        assert_eq!(
+            e.help.as_deref(),
+            Some("PM001 is already defined at extra.toml:4")
+        );
+    }
+
+    #[test]
+    fn malformed_rules_are_refused_with_file_and_line() {
+        let cases = [
+            (
+                GOOD.replace("minimum_version", "maximum_version"),
+                "unknown variant `maximum_version`",
+                13,
+            ),
+            (
+                GOOD.replace("title = \"t\"\n", ""),
+                "missing field `title`",
+                4,
+            ),
+            (
+                GOOD.replace("remediation = \"r\"", "remediation = \"  \""),
+                "rule PM001 has an empty remediation",
+                4,
+            ),
+            (
+                GOOD.replace("id = \"PM001\"", "id = \"pm1\""),
+                "rule id `pm1` must be",
+                5,
+            ),
+            (
+                GOOD.replace("\"offline\"]", "\"update\"]"),
+                "procedure `update` does not apply",
+                4,
+            ),
+            (
+                GOOD.replace("\"10.2\"", "\"ten\""),
+                "rule PM001: invalid minimum",
+                13,
+            ),
+            (
+                GOOD.replace("installed_version\"", "installed_versio\""),
+                "unknown fact",
+                13,
+            ),
+        ];
+        for (text, message, line) in cases {
+            let e = load(&text).unwrap_err();
+            assert!(
+                e.message.contains(message),
+                "{message:?} not in {:?}",
+                e.message
+            );
+            assert_eq!(e.line, Some(line), "{message}");
+            assert_eq!(e.file.as_deref(), Some(std::path::Path::new("extra.toml")));
+        }
+    }
+
+    #[test]
+    fn severity_overrides_need_a_known_rule() {
+        let mut set = RuleSet::builtin().unwrap();
+        set.set_severity("pm-offline-upgrade-supported", Severity::Warning)
+            .unwrap();
+        assert_eq!(set.find("PM001").unwrap().severity, Severity::Warning);
+        let e = set.set_severity("PM01", Severity::Note).unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("did you mean `PM001`?"));
+    }
+}

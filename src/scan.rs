@@ -1,0 +1,313 @@
+//! One scan, in the order data flows: decide which products and procedures
+//! are in scope, run every rule that applies (the rest are `not_applicable`
+//! with the reason), and assemble the report. Emitting is someone else's job.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+
+use crate::facts::{Facts, Version};
+use crate::inputs::{Inputs, Loaded};
+use crate::model::{Finding, Outcome, Phase, Procedure, Product, Status};
+use crate::report::{Report, ScanInfo, Summary};
+use crate::rules::checks::Context;
+use crate::rules::{Rule, RuleSet};
+use crate::server::{Kind, Server};
+
+/// Where each product's presence shows on disk.
+const MARKERS: &[(Product, &str)] = &[
+    (Product::Ss, r"C:\inetpub\wwwroot\SecretServer"),
+    (Product::Pm, r"C:\inetpub\wwwroot\TMS"),
+    (Product::Nps, r"C:\inetpub\wwwroot\Web Application"),
+];
+
+/// Everything a scan needs, already read and validated.
+pub struct ScanInput<'a> {
+    pub server: &'a Server,
+    pub rules: &'a RuleSet,
+    pub facts: &'a Facts,
+    /// The facts file as the user named it, for the report.
+    pub facts_file: Option<String>,
+    pub host: String,
+    pub phase: Phase,
+    /// `--product`: when non-empty, replaces detection.
+    pub products: Vec<Product>,
+    /// `--target` overrides of the facts' target versions.
+    pub targets: BTreeMap<Product, Version>,
+    pub now: Timestamp,
+}
+
+/// Products in scope, the procedure each follows, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub procedures: BTreeMap<Product, Procedure>,
+    pub reasons: Vec<String>,
+}
+
+pub fn detect(server: &Server, facts: &Facts, requested: &[Product]) -> Scope {
+    let mut reasons = Vec::new();
+    let mut found: Vec<Product> = Vec::new();
+    if requested.is_empty() {
+        for product in Product::ALL {
+            let in_facts = match product {
+                Product::Ss => facts.secret_server.is_some(),
+                Product::Pm => facts.privilege_manager.is_some(),
+                Product::Nps => facts.password_secure.is_some(),
+            };
+            let marker = MARKERS
+                .iter()
+                .find(|(p, _)| *p == product)
+                .map(|(_, m)| *m)
+                .unwrap_or_default();
+            let on_disk = matches!(server.resolve_str(marker), Ok(r) if r.kind == Kind::Dir);
+            let why = match (on_disk, in_facts) {
+                (true, true) => format!(
+                    "{marker} exists and facts.json has {}",
+                    facts_section(product)
+                ),
+                (true, false) => format!("{marker} exists"),
+                (false, true) => format!("facts.json has {}", facts_section(product)),
+                (false, false) => continue,
+            };
+            reasons.push(format!("{} ({product}): {why}", product.name()));
+            found.push(product);
+        }
+    } else {
+        for product in requested {
+            reasons.push(format!(
+                "{} ({product}): --product {product}",
+                product.name()
+            ));
+            found.push(*product);
+        }
+    }
+    let mut procedures = BTreeMap::new();
+    let thycotic = if found.contains(&Product::Ss) {
+        reasons.push("procedure combined: Secret Server is in scope (seed 000)".to_string());
+        Some(Procedure::Combined)
+    } else if found.contains(&Product::Pm) {
+        reasons.push(
+            "procedure offline: Privilege Manager without Secret Server (seed 001)".to_string(),
+        );
+        Some(Procedure::Offline)
+    } else {
+        None
+    };
+    for product in found {
+        let procedure = match product {
+            Product::Ss | Product::Pm => thycotic.unwrap_or(Procedure::Offline),
+            Product::Nps => {
+                reasons.push("procedure update: Netwrix Password Secure (seed 002)".to_string());
+                Procedure::Update
+            }
+        };
+        procedures.insert(product, procedure);
+    }
+    Scope {
+        procedures,
+        reasons,
+    }
+}
+
+fn facts_section(product: Product) -> &'static str {
+    match product {
+        Product::Ss => "secret_server",
+        Product::Pm => "privilege_manager",
+        Product::Nps => "password_secure",
+    }
+}
+
+pub fn scan(input: &ScanInput<'_>) -> Report {
+    let scope = detect(input.server, input.facts, &input.products);
+    let mut inputs = Inputs::new(input.server);
+    let mut results: Vec<Finding> = Vec::new();
+    for rule in input.rules.iter() {
+        let procedure = scope.procedures.get(&rule.product).copied();
+        let outcomes = match not_applicable(rule, input.phase, procedure) {
+            Some(reason) => vec![Outcome::new(
+                Status::NotApplicable,
+                rule.product.name(),
+                reason,
+            )],
+            None => {
+                let ctx = Context {
+                    phase: input.phase,
+                    procedure: procedure.unwrap_or(Procedure::Offline),
+                    facts: input.facts,
+                    now: input.now,
+                };
+                rule.check.run(&ctx, &mut inputs)
+            }
+        };
+        for outcome in outcomes {
+            results.push(finding(rule, procedure, &input.host, outcome));
+        }
+    }
+    results.sort_by(|a, b| (&a.rule_id, &a.subject).cmp(&(&b.rule_id, &b.subject)));
+
+    let mut targets: BTreeMap<Product, String> = BTreeMap::new();
+    let facts = input.facts;
+    let from_facts = [
+        (
+            Product::Ss,
+            facts
+                .secret_server
+                .as_ref()
+                .and_then(|f| f.target_version.as_ref()),
+        ),
+        (
+            Product::Pm,
+            facts
+                .privilege_manager
+                .as_ref()
+                .and_then(|f| f.target_version.as_ref()),
+        ),
+        (
+            Product::Nps,
+            facts
+                .password_secure
+                .as_ref()
+                .and_then(|f| f.target_version.as_ref()),
+        ),
+    ];
+    for (product, version) in from_facts {
+        if let Some(v) = input.targets.get(&product).or(version) {
+            targets.insert(product, v.to_string());
+        }
+    }
+    let procedure_names: Vec<&str> = {
+        let mut p: Vec<Procedure> = scope.procedures.values().copied().collect();
+        p.sort();
+        p.dedup();
+        p.into_iter().map(Procedure::code).collect()
+    };
+    Report {
+        schema_version: crate::report::SCHEMA_VERSION,
+        scan: ScanInfo {
+            host: input.host.clone(),
+            phase: input.phase,
+            procedure: procedure_names.join("+"),
+            products: scope.procedures.keys().copied().collect(),
+            detection: scope.reasons,
+            root: input.server.root().display().to_string(),
+            facts: input.facts_file.clone(),
+            now: input.now.to_string(),
+            targets,
+        },
+        summary: Summary::of(&results),
+        observed_state: observed_state(&inputs),
+        results,
+    }
+}
+
+/// Why a rule does not apply to this scan, or `None` when it does.
+fn not_applicable(rule: &Rule, phase: Phase, procedure: Option<Procedure>) -> Option<String> {
+    let Some(procedure) = procedure else {
+        return Some(format!("{} is not in scope", rule.product.name()));
+    };
+    if rule.applies_to(phase, procedure) {
+        return None;
+    }
+    Some(if rule.applies.contains_key(&phase) {
+        format!(
+            "applies in the {phase} phase only to the {} procedure(s), and this is the {procedure} procedure",
+            rule.applies[&phase]
+                .iter()
+                .map(|p| p.code())
+                .collect::<Vec<_>>()
+                .join("/")
+        )
+    } else {
+        format!(
+            "applies only {} ({})",
+            phase_words(rule),
+            rule.applies_text()
+        )
+    })
+}
+
+fn phase_words(rule: &Rule) -> &'static str {
+    match rule.phases().as_slice() {
+        [Phase::Pre] => "before the upgrade",
+        [Phase::Post] => "after the upgrade",
+        _ => "in other phases",
+    }
+}
+
+fn finding(rule: &Rule, procedure: Option<Procedure>, host: &str, o: Outcome) -> Finding {
+    Finding {
+        fingerprint: fingerprint(&rule.id, host, &o.subject),
+        rule_id: rule.id.clone(),
+        slug: rule.slug.clone(),
+        product: rule.product,
+        status: o.status,
+        severity: o.severity.unwrap_or_else(|| rule.severity_for(procedure)),
+        title: rule.title.clone(),
+        message: o.message,
+        subject: o.subject,
+        location: o.location,
+        observed: o.observed,
+        expected: o.expected,
+        remediation: rule.remediation.clone(),
+        source: rule.source.clone(),
+    }
+}
+
+/// Stable across runs and unrelated edits: rule id, host and subject only
+/// (never line numbers or message text). Windows subjects are case-folded so
+/// a path spelt differently is still the same finding.
+pub fn fingerprint(rule_id: &str, host: &str, subject: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [rule_id, &host.to_lowercase(), &subject.to_lowercase()] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn observed_state(inputs: &Inputs<'_>) -> crate::report::ObservedState {
+    let mut state = crate::report::ObservedState {
+        settings: inputs.settings().to_vec(),
+        ..Default::default()
+    };
+    for feed in inputs.feeds() {
+        let Loaded::Found(feed) = feed else { continue };
+        for p in &feed.packages {
+            let identity = p.identity();
+            state.packages.push(crate::report::ObservedPackage {
+                path: p.server_path.to_string(),
+                id: identity.as_ref().map(|(id, _)| id.clone()),
+                version: identity.map(|(_, v)| v.to_string()),
+                integrity: p.integrity.clone(),
+            });
+        }
+    }
+    state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_ignore_case_but_not_identity() {
+        let a = fingerprint("PM004", "pam-web-01", r"C:\inetpub\wwwroot\TMS\web.config");
+        assert_eq!(
+            a,
+            fingerprint("PM004", "PAM-WEB-01", r"c:\INETPUB\wwwroot\TMS\web.config")
+        );
+        assert_ne!(
+            a,
+            fingerprint("PM005", "pam-web-01", r"C:\inetpub\wwwroot\TMS\web.config")
+        );
+        assert_ne!(
+            a,
+            fingerprint("PM004", "pam-web-02", r"C:\inetpub\wwwroot\TMS\web.config")
+        );
+        assert_eq!(a.len(), 32);
+    }
+}

@@ -1,0 +1,681 @@
+//! The scanned server's file system, confined to its root.
+//!
+//! This is the only module that opens files or lists folders by path. Every
+//! server path is resolved one segment at a time against real directory
+//! entries, so the host path it returns contains no symbolic links and no
+//! `..`: links are followed here, inside the root (an absolute target is
+//! re-read relative to the root, a relative one is clamped at it), and a
+//! Windows segment matches case-insensitively, as Windows would. upgate never
+//! writes under the root and never follows anything out of it.
+
+pub mod path;
+
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsString;
+use std::fmt;
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::model::Location;
+pub use path::{Env, PathError, ServerPath};
+
+/// How many symbolic links one resolution may pass through (as Linux's `ELOOP`).
+const MAX_LINKS: usize = 40;
+
+/// What kind of entry a path resolved to (links already followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    /// A FIFO, socket or device: never opened (a FIFO would block the scan).
+    Other,
+}
+
+/// A server path that exists under the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub server: ServerPath,
+    /// The host path: the drive's folder joined with real entry names only.
+    pub host: PathBuf,
+    /// Relative to the scanned root with `/`, as the entries are spelled on disk;
+    /// `None` for a drive mapped outside the root.
+    pub root_relative: Option<String>,
+    pub kind: Kind,
+    /// Size in bytes, for files.
+    pub len: u64,
+}
+
+impl Resolved {
+    pub fn location(&self) -> Location {
+        Location {
+            server_path: self.server.to_string(),
+            root_relative: self.root_relative.clone(),
+            line: None,
+            column: None,
+        }
+    }
+}
+
+/// Why a server path could not be resolved or read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FsError {
+    Path(PathError),
+    /// Nothing at this path; `missing` is the first segment that is absent.
+    NotFound {
+        missing: String,
+    },
+    /// A Windows drive other than the system drive, not given with `--drive`.
+    DriveNotMapped(char),
+    /// Two entries that differ only in case: Windows cannot hold both, so the copy is suspect.
+    Ambiguous {
+        dir: String,
+        names: Vec<String>,
+    },
+    /// A segment other than the last is a file.
+    NotADirectory(String),
+    LinkLoop(String),
+    LinkChainTooLong(String),
+    NotARegularFile(String),
+    TooLarge {
+        path: String,
+        limit: u64,
+    },
+    Io {
+        path: String,
+        message: String,
+    },
+}
+
+impl FsError {
+    /// Missing inputs are the rule's business; everything else makes its result `error`
+    /// (or `not_evaluated` for what the user can supply).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, FsError::NotFound { .. })
+    }
+
+    /// The user can fix this by telling upgate more (a drive mapping, an env variable).
+    pub fn is_unsupplied_input(&self) -> bool {
+        matches!(
+            self,
+            FsError::DriveNotMapped(_)
+                | FsError::Path(PathError::UnknownVariable(_) | PathError::NotAbsolute(_))
+        )
+    }
+}
+
+impl fmt::Display for FsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FsError::Path(e) => e.fmt(f),
+            FsError::NotFound { missing } => write!(f, "{missing} does not exist"),
+            FsError::DriveNotMapped(d) => write!(
+                f,
+                "drive {d}: is not mapped (pass --drive {d}:=DIR to scan it)"
+            ),
+            FsError::Ambiguous { dir, names } => write!(
+                f,
+                "{dir} holds entries that differ only in case ({}); Windows cannot tell them apart, so upgate will not pick one",
+                names.join(", ")
+            ),
+            FsError::NotADirectory(p) => write!(f, "{p} is a file, not a folder"),
+            FsError::LinkLoop(p) => write!(f, "symbolic link loop at {p}"),
+            FsError::LinkChainTooLong(p) => {
+                write!(
+                    f,
+                    "more than {MAX_LINKS} symbolic links while resolving {p}"
+                )
+            }
+            FsError::NotARegularFile(p) => {
+                write!(f, "{p} is not a regular file (device, FIFO or socket)")
+            }
+            FsError::TooLarge { path, limit } => {
+                write!(
+                    f,
+                    "{path} is larger than {limit} bytes; refusing to read it"
+                )
+            }
+            FsError::Io { path, message } => write!(f, "cannot read {path}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for FsError {}
+
+/// An entry of a listed folder.
+#[derive(Debug)]
+pub struct Entry {
+    /// The name as stored (lossily decoded if it is not UTF-8).
+    pub name: String,
+    /// Where it leads once links are followed inside the root.
+    pub target: Result<Resolved, FsError>,
+}
+
+/// The scanned server: a root folder, drive mappings and the environment for `%VAR%`.
+#[derive(Debug, Clone)]
+pub struct Server {
+    root: PathBuf,
+    system_drive: char,
+    drives: BTreeMap<char, PathBuf>,
+    env: Env,
+}
+
+impl Server {
+    /// `root` and the drive folders must exist; they are canonicalized once so a
+    /// root given through a link still confines.
+    pub fn new(
+        root: &Path,
+        system_drive: char,
+        drives: &BTreeMap<char, PathBuf>,
+        env: Env,
+    ) -> io::Result<Server> {
+        let root = fs::canonicalize(root)?;
+        let drives = drives
+            .iter()
+            .map(|(d, p)| Ok((d.to_ascii_uppercase(), fs::canonicalize(p)?)))
+            .collect::<io::Result<_>>()?;
+        Ok(Server {
+            root,
+            system_drive: system_drive.to_ascii_uppercase(),
+            drives,
+            env,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// Parses (expanding `%VAR%`) and resolves a server path.
+    pub fn resolve_str(&self, raw: &str) -> Result<Resolved, FsError> {
+        let p = ServerPath::parse(raw, &self.env).map_err(FsError::Path)?;
+        self.resolve(&p)
+    }
+
+    pub fn parse(&self, raw: &str) -> Result<ServerPath, FsError> {
+        ServerPath::parse(raw, &self.env).map_err(FsError::Path)
+    }
+
+    /// Resolves a server path to an existing entry under the root.
+    pub fn resolve(&self, path: &ServerPath) -> Result<Resolved, FsError> {
+        let (base, case_insensitive) = match path {
+            ServerPath::Windows { drive, .. } if *drive == self.system_drive => (&self.root, true),
+            ServerPath::Windows { drive, .. } => match self.drives.get(drive) {
+                Some(dir) => (dir, true),
+                None => return Err(FsError::DriveNotMapped(*drive)),
+            },
+            ServerPath::Posix { .. } => (&self.root, false),
+        };
+        let names = self.walk(base, path, case_insensitive)?;
+        let host = names.iter().fold(base.clone(), |p, n| p.join(n));
+        let meta = fs::metadata(&host).map_err(|e| io_error(path, &e))?;
+        let kind = if meta.is_file() {
+            Kind::File
+        } else if meta.is_dir() {
+            Kind::Dir
+        } else {
+            Kind::Other
+        };
+        let root_relative = host.strip_prefix(&self.root).ok().map(|rel| {
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        });
+        Ok(Resolved {
+            server: path.clone(),
+            host,
+            root_relative,
+            kind,
+            len: meta.len(),
+        })
+    }
+
+    /// Follows `path` segment by segment from `base`, returning the real entry names.
+    fn walk(
+        &self,
+        base: &Path,
+        path: &ServerPath,
+        case_insensitive: bool,
+    ) -> Result<Vec<OsString>, FsError> {
+        let mut stack: Vec<OsString> = Vec::new();
+        let mut pending: Vec<String> = path.segments().iter().rev().cloned().collect();
+        let mut seen_links: HashSet<PathBuf> = HashSet::new();
+        while let Some(segment) = pending.pop() {
+            match segment.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    stack.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            let dir = stack.iter().fold(base.to_path_buf(), |p, n| p.join(n));
+            let name = self.find_entry(&dir, &segment, case_insensitive, path, &stack)?;
+            let entry = dir.join(&name);
+            let meta = fs::symlink_metadata(&entry).map_err(|e| io_error(path, &e))?;
+            if meta.file_type().is_symlink() {
+                if !seen_links.insert(entry.clone()) {
+                    return Err(FsError::LinkLoop(display_at(path, &stack, &name)));
+                }
+                if seen_links.len() > MAX_LINKS {
+                    return Err(FsError::LinkChainTooLong(path.to_string()));
+                }
+                let target = fs::read_link(&entry).map_err(|e| io_error(path, &e))?;
+                let target = target.to_string_lossy();
+                let (absolute, parts) = split_link_target(&target, case_insensitive);
+                if absolute {
+                    stack.clear();
+                }
+                pending.extend(parts.into_iter().rev());
+                continue;
+            }
+            if !pending.is_empty() && !meta.is_dir() {
+                // A following `..` could still climb back out; Windows normalizes that
+                // lexically before we get here, so a file in the middle is an error.
+                return Err(FsError::NotADirectory(display_at(path, &stack, &name)));
+            }
+            stack.push(name);
+        }
+        Ok(stack)
+    }
+
+    /// The entry of `dir` that `segment` names.
+    fn find_entry(
+        &self,
+        dir: &Path,
+        segment: &str,
+        case_insensitive: bool,
+        path: &ServerPath,
+        stack: &[OsString],
+    ) -> Result<OsString, FsError> {
+        let not_found = || FsError::NotFound {
+            missing: display_prefix(path, stack, segment),
+        };
+        if !case_insensitive {
+            return match fs::symlink_metadata(dir.join(segment)) {
+                Ok(_) => Ok(OsString::from(segment)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Err(not_found()),
+                Err(e) => Err(io_error(path, &e)),
+            };
+        }
+        let wanted = path::fold(segment);
+        let mut matches: Vec<OsString> = Vec::new();
+        let entries = match fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(not_found()),
+            Err(e) => return Err(io_error(path, &e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error(path, &e))?;
+            let name = entry.file_name();
+            if path::fold(&name.to_string_lossy()) == wanted {
+                matches.push(name);
+            }
+        }
+        match matches.len() {
+            0 => Err(not_found()),
+            1 => Ok(matches.remove(0)),
+            _ => {
+                let mut names: Vec<String> = matches
+                    .iter()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .collect();
+                names.sort();
+                Err(FsError::Ambiguous {
+                    dir: display_prefix(path, stack, ""),
+                    names,
+                })
+            }
+        }
+    }
+
+    /// Lists a resolved folder; each child's links are followed inside the root.
+    /// Entries come sorted by name so results are stable.
+    pub fn list(&self, dir: &Resolved) -> Result<Vec<Entry>, FsError> {
+        let read = fs::read_dir(&dir.host).map_err(|e| io_error(&dir.server, &e))?;
+        let mut names: Vec<String> = Vec::new();
+        for entry in read {
+            let entry = entry.map_err(|e| io_error(&dir.server, &e))?;
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        names.sort();
+        Ok(names
+            .into_iter()
+            .map(|name| {
+                let child = dir.server.join(&name);
+                // Resolve exactly this entry: a case-insensitive lookup could hit a
+                // sibling spelled differently, which `resolve` reports as ambiguous.
+                let target = self.resolve(&child);
+                Entry { name, target }
+            })
+            .collect())
+    }
+
+    /// Reads a resolved regular file, refusing files over `limit` bytes.
+    pub fn read(&self, file: &Resolved, limit: u64) -> Result<Vec<u8>, FsError> {
+        let shown = file.server.to_string();
+        if file.kind != Kind::File {
+            return Err(FsError::NotARegularFile(shown));
+        }
+        if file.len > limit {
+            return Err(FsError::TooLarge { path: shown, limit });
+        }
+        let f = fs::File::open(&file.host).map_err(|e| io_error(&file.server, &e))?;
+        let mut buf = Vec::with_capacity(usize::try_from(file.len).unwrap_or(0));
+        // The size may have grown since `resolve`; never read past the limit.
+        f.take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| io_error(&file.server, &e))?;
+        if buf.len() as u64 > limit {
+            return Err(FsError::TooLarge { path: shown, limit });
+        }
+        Ok(buf)
+    }
+
+    /// Opens a resolved regular file for streaming (hashing large packages).
+    pub fn open(&self, file: &Resolved) -> Result<fs::File, FsError> {
+        if file.kind != Kind::File {
+            return Err(FsError::NotARegularFile(file.server.to_string()));
+        }
+        fs::File::open(&file.host).map_err(|e| io_error(&file.server, &e))
+    }
+}
+
+fn io_error(path: &ServerPath, e: &io::Error) -> FsError {
+    let message = match e.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    };
+    FsError::Io {
+        path: path.to_string(),
+        message,
+    }
+}
+
+/// The server path up to and including `segment`, for messages.
+fn display_prefix(path: &ServerPath, stack: &[OsString], segment: &str) -> String {
+    let mut segments: Vec<String> = stack
+        .iter()
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    if !segment.is_empty() {
+        segments.push(segment.to_string());
+    }
+    match path {
+        ServerPath::Windows { drive, .. } => ServerPath::Windows {
+            drive: *drive,
+            segments,
+        },
+        ServerPath::Posix { .. } => ServerPath::Posix { segments },
+    }
+    .to_string()
+}
+
+fn display_at(path: &ServerPath, stack: &[OsString], name: &OsString) -> String {
+    display_prefix(path, stack, &name.to_string_lossy())
+}
+
+/// Splits a link target into segments. On a Windows-mapped tree a target may be
+/// written with `\` or with a drive letter, both of which mean the drive's root.
+fn split_link_target(target: &str, windows: bool) -> (bool, Vec<String>) {
+    let mut t = target;
+    let mut absolute = t.starts_with('/');
+    if windows {
+        let b = t.as_bytes();
+        if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+            t = &t[2..];
+            absolute = true;
+        }
+        absolute |= t.starts_with('\\');
+    }
+    let parts = if windows {
+        t.split(['/', '\\']).map(str::to_string).collect()
+    } else {
+        t.split('/').map(str::to_string).collect()
+    };
+    (absolute, parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        root: PathBuf,
+        outside: PathBuf,
+    }
+
+    fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(root.join("inetpub/wwwroot/TMS")).unwrap();
+        fs::create_dir_all(root.join("ProgramData/NugetCache")).unwrap();
+        fs::create_dir_all(root.join("etc/apache2")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(root.join("inetpub/wwwroot/TMS/web.config"), "inside").unwrap();
+        fs::write(root.join("etc/apache2/apache2.conf"), "inside").unwrap();
+        fs::write(outside.join("secret"), "outside").unwrap();
+        Fixture {
+            _dir: dir,
+            root,
+            outside,
+        }
+    }
+
+    fn server(root: &Path) -> Server {
+        Server::new(root, 'C', &BTreeMap::new(), Env::new('C', &BTreeMap::new())).unwrap()
+    }
+
+    fn read(s: &Server, raw: &str) -> Result<String, FsError> {
+        let r = s.resolve_str(raw)?;
+        Ok(String::from_utf8(s.read(&r, 1024)?).unwrap())
+    }
+
+    #[test]
+    fn windows_paths_map_onto_the_root_case_insensitively() {
+        let f = fixture();
+        let s = server(&f.root);
+        let r = s.resolve_str(r"c:\INETPUB\WwwRoot\tms\Web.Config").unwrap();
+        assert_eq!(r.kind, Kind::File);
+        assert_eq!(
+            r.root_relative.as_deref(),
+            Some("inetpub/wwwroot/TMS/web.config")
+        );
+        assert_eq!(r.server.to_string(), r"C:\INETPUB\WwwRoot\tms\Web.Config");
+        assert_eq!(
+            read(&s, r"C:/inetpub/wwwroot/TMS/web.config").unwrap(),
+            "inside"
+        );
+    }
+
+    #[test]
+    fn posix_paths_are_case_sensitive() {
+        let f = fixture();
+        let s = server(&f.root);
+        assert_eq!(read(&s, "/etc/apache2/apache2.conf").unwrap(), "inside");
+        assert!(
+            s.resolve_str("/etc/Apache2/apache2.conf")
+                .unwrap_err()
+                .is_not_found()
+        );
+    }
+
+    #[test]
+    fn other_drives_need_a_mapping() {
+        let f = fixture();
+        let s = server(&f.root);
+        assert_eq!(
+            s.resolve_str(r"D:\Backups").unwrap_err(),
+            FsError::DriveNotMapped('D')
+        );
+        fs::create_dir_all(f.outside.join("Backups")).unwrap();
+        let mut drives = BTreeMap::new();
+        drives.insert('d', f.outside.clone());
+        let s = Server::new(&f.root, 'C', &drives, Env::new('C', &BTreeMap::new())).unwrap();
+        let r = s.resolve_str(r"d:\backups").unwrap();
+        assert_eq!(r.kind, Kind::Dir);
+        assert_eq!(r.root_relative, None);
+    }
+
+    #[test]
+    fn the_system_drive_can_be_another_letter() {
+        let f = fixture();
+        let s = Server::new(
+            &f.root,
+            'E',
+            &BTreeMap::new(),
+            Env::new('E', &BTreeMap::new()),
+        )
+        .unwrap();
+        assert!(s.resolve_str(r"E:\inetpub\wwwroot\TMS").is_ok());
+        assert_eq!(
+            s.resolve_str(r"C:\inetpub").unwrap_err(),
+            FsError::DriveNotMapped('C')
+        );
+        assert!(s.resolve_str(r"%SystemDrive%\inetpub").is_ok());
+    }
+
+    #[test]
+    fn names_differing_only_in_case_are_an_error_not_a_pick() {
+        let f = fixture();
+        fs::write(f.root.join("inetpub/wwwroot/TMS/Web.config"), "twin").unwrap();
+        let s = server(&f.root);
+        let err = s
+            .resolve_str(r"C:\inetpub\wwwroot\TMS\web.config")
+            .unwrap_err();
+        match err {
+            FsError::Ambiguous { names, .. } => assert_eq!(names, ["Web.config", "web.config"]),
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dot_dot_stays_at_the_root() {
+        let f = fixture();
+        let s = server(&f.root);
+        assert!(
+            s.resolve_str(r"C:\..\..\outside\secret")
+                .unwrap_err()
+                .is_not_found()
+        );
+        assert!(
+            s.resolve_str("/../../../outside/secret")
+                .unwrap_err()
+                .is_not_found()
+        );
+    }
+
+    #[test]
+    fn an_absolute_link_is_reread_inside_the_root() {
+        let f = fixture();
+        // Points at the host's /etc; inside the root it means ROOT/etc.
+        symlink("/etc/apache2", f.root.join("inetpub/apache")).unwrap();
+        // An absolute path to the real outside file must not escape either.
+        symlink(f.outside.join("secret"), f.root.join("inetpub/leak")).unwrap();
+        let s = server(&f.root);
+        assert_eq!(
+            read(&s, r"C:\inetpub\apache\apache2.conf").unwrap(),
+            "inside"
+        );
+        assert!(
+            s.resolve_str(r"C:\inetpub\leak")
+                .unwrap_err()
+                .is_not_found()
+        );
+    }
+
+    #[test]
+    fn a_relative_link_is_clamped_at_the_root() {
+        let f = fixture();
+        symlink(
+            "../../../../outside/secret",
+            f.root.join("inetpub/wwwroot/up"),
+        )
+        .unwrap();
+        symlink("../etc/apache2/apache2.conf", f.root.join("inetpub/conf")).unwrap();
+        let s = server(&f.root);
+        assert!(
+            s.resolve_str(r"C:\inetpub\wwwroot\up")
+                .unwrap_err()
+                .is_not_found()
+        );
+        assert_eq!(read(&s, r"C:\inetpub\conf").unwrap(), "inside");
+    }
+
+    #[test]
+    fn link_loops_and_long_chains_are_errors() {
+        let f = fixture();
+        symlink("b", f.root.join("etc/a")).unwrap();
+        symlink("a", f.root.join("etc/b")).unwrap();
+        for i in 0..45 {
+            symlink(format!("l{}", i + 1), f.root.join(format!("etc/l{i}"))).unwrap();
+        }
+        fs::write(f.root.join("etc/l45"), "end").unwrap();
+        let s = server(&f.root);
+        assert!(matches!(s.resolve_str("/etc/a"), Err(FsError::LinkLoop(_))));
+        assert!(matches!(
+            s.resolve_str("/etc/l0"),
+            Err(FsError::LinkChainTooLong(_))
+        ));
+        assert_eq!(read(&s, "/etc/l10").unwrap(), "end");
+    }
+
+    #[test]
+    fn a_file_in_the_middle_of_a_path_is_reported() {
+        let f = fixture();
+        let s = server(&f.root);
+        assert!(matches!(
+            s.resolve_str(r"C:\inetpub\wwwroot\TMS\web.config\x"),
+            Err(FsError::NotADirectory(_))
+        ));
+    }
+
+    #[test]
+    fn reads_are_limited_and_only_regular_files_are_opened() {
+        let f = fixture();
+        let s = server(&f.root);
+        let r = s.resolve_str(r"C:\inetpub\wwwroot\TMS\web.config").unwrap();
+        assert!(matches!(s.read(&r, 3), Err(FsError::TooLarge { .. })));
+        let d = s.resolve_str(r"C:\inetpub").unwrap();
+        assert!(matches!(s.read(&d, 10), Err(FsError::NotARegularFile(_))));
+    }
+
+    #[test]
+    fn listing_follows_links_inside_the_root_and_sorts() {
+        let f = fixture();
+        let cache = f.root.join("ProgramData/NugetCache");
+        fs::write(cache.join("b.nupkg"), "b").unwrap();
+        fs::write(cache.join("a.nupkg"), "a").unwrap();
+        symlink("/etc/apache2/apache2.conf", cache.join("c.nupkg")).unwrap();
+        let s = server(&f.root);
+        let dir = s.resolve_str(r"%ProgramData%\NugetCache\").unwrap();
+        let entries = s.list(&dir).unwrap();
+        let names: Vec<_> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a.nupkg", "b.nupkg", "c.nupkg"]);
+        let c = entries[2].target.as_ref().unwrap();
+        assert_eq!(c.root_relative.as_deref(), Some("etc/apache2/apache2.conf"));
+    }
+
+    #[test]
+    fn permission_errors_name_the_server_path() {
+        // Running as root (as CI does) ignores mode bits, so test the mapping itself.
+        let p = ServerPath::parse(
+            r"C:\inetpub\wwwroot\TMS\web.config",
+            &Env::new('C', &BTreeMap::new()),
+        )
+        .unwrap();
+        let e = io_error(&p, &io::Error::from(io::ErrorKind::PermissionDenied));
+        assert_eq!(
+            e.to_string(),
+            r"cannot read C:\inetpub\wwwroot\TMS\web.config: permission denied"
+        );
+    }
+}

@@ -1,0 +1,129 @@
+//! What `upgate scan TARGET` names: a root (a folder standing for the server's
+//! file system) or a snapshot (a folder holding `root/`, optionally
+//! `facts.json` and `captures/`). Also reads the facts file, which belongs to
+//! the user, not to the scanned server.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::InputError;
+use crate::facts::Facts;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub root: PathBuf,
+    /// The snapshot folder, when the target is one.
+    pub snapshot: Option<PathBuf>,
+    pub facts_file: Option<PathBuf>,
+}
+
+impl Target {
+    /// `target` (positional) or `root` (`--root`), at most one; neither means
+    /// the local machine's root. `facts` overrides a snapshot's facts.json.
+    pub fn resolve(
+        target: Option<&Path>,
+        root: Option<&Path>,
+        facts: Option<&Path>,
+    ) -> Result<Target, InputError> {
+        let given = match (target, root) {
+            (Some(_), Some(_)) => {
+                return Err(InputError::new(
+                    "give the target either as TARGET or with --root, not both",
+                ));
+            }
+            (Some(t), None) => t.to_path_buf(),
+            (None, Some(r)) => {
+                check_dir(r)?;
+                return Ok(Target {
+                    root: r.to_path_buf(),
+                    snapshot: None,
+                    facts_file: facts.map(Path::to_path_buf),
+                });
+            }
+            (None, None) => PathBuf::from("/"),
+        };
+        check_dir(&given)?;
+        let inner = given.join("root");
+        if inner.is_dir() {
+            let own_facts = given.join("facts.json");
+            let facts_file = match facts {
+                Some(f) => Some(f.to_path_buf()),
+                None => own_facts.is_file().then_some(own_facts),
+            };
+            return Ok(Target {
+                root: inner,
+                snapshot: Some(given),
+                facts_file,
+            });
+        }
+        Ok(Target {
+            root: given,
+            snapshot: None,
+            facts_file: facts.map(Path::to_path_buf),
+        })
+    }
+
+    /// The host name when facts.json gives none: the snapshot's or root's folder name.
+    pub fn default_host(&self) -> String {
+        let folder = self.snapshot.as_deref().unwrap_or(&self.root);
+        let canonical = fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+        canonical
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "localhost".to_string())
+    }
+
+    pub fn load_facts(&self) -> Result<Facts, InputError> {
+        let Some(file) = &self.facts_file else {
+            return Ok(Facts::default());
+        };
+        let bytes = fs::read(file).map_err(|e| {
+            InputError::new(format!("cannot read facts file: {e}"))
+                .in_file(file)
+                .help("pass an existing file with --facts, or leave it out")
+        })?;
+        let text = crate::text::decode(&bytes)
+            .map_err(|e| InputError::new(format!("facts file is not text: {e}")).in_file(file))?;
+        Facts::parse(&text.text, file)
+    }
+}
+
+fn check_dir(path: &Path) -> Result<(), InputError> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(InputError::new(
+            "the target is a file; expected a folder (a root or a snapshot)",
+        )
+        .in_file(path)),
+        Err(e) => Err(InputError::new(format!("cannot read the target: {e}")).in_file(path)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_with_root_inside_is_a_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("root")).unwrap();
+        fs::write(dir.path().join("facts.json"), "{}").unwrap();
+        let t = Target::resolve(Some(dir.path()), None, None).unwrap();
+        assert_eq!(t.root, dir.path().join("root"));
+        assert_eq!(t.facts_file, Some(dir.path().join("facts.json")));
+        let other = dir.path().join("other.json");
+        let t = Target::resolve(Some(dir.path()), None, Some(&other)).unwrap();
+        assert_eq!(t.facts_file, Some(other));
+    }
+
+    #[test]
+    fn a_plain_folder_is_a_root_and_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Target::resolve(Some(dir.path()), None, None).unwrap();
+        assert_eq!((t.root.as_path(), t.snapshot), (dir.path(), None));
+        fs::write(dir.path().join("f"), "").unwrap();
+        assert!(Target::resolve(Some(&dir.path().join("f")), None, None).is_err());
+        assert!(Target::resolve(Some(&dir.path().join("missing")), None, None).is_err());
+        assert!(Target::resolve(Some(dir.path()), Some(dir.path()), None).is_err());
+    }
+}
