@@ -295,10 +295,10 @@ fn parse_pack(source: &Source<'_>) -> Result<Vec<Rule>, InputError> {
             id,
             slug,
             product: pack.product,
-            title: r.title.trim().to_string(),
-            summary: r.summary.trim().to_string(),
-            remediation: r.remediation.trim().to_string(),
-            source: r.source.trim().to_string(),
+            title: reflow(&r.title),
+            summary: reflow(&r.summary),
+            remediation: reflow(&r.remediation),
+            source: reflow(&r.source),
             inputs: r.inputs,
             severity: r.severity,
             severity_by_procedure: r.severity_by_procedure,
@@ -317,6 +317,15 @@ pub fn procedures_of(product: Product) -> &'static [Procedure] {
         Product::Pm => &[Procedure::Combined, Procedure::Offline],
         Product::Nps => &[Procedure::Update],
     }
+}
+
+/// Joins the lines TOML files wrap for readability; blank lines stay paragraph breaks.
+fn reflow(text: &str) -> String {
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn valid_id(id: &str) -> bool {
@@ -454,6 +463,11 @@ check = { kind = "minimum_version", fact = "privilege_manager.installed_version"
             assert_eq!(e.line, Some(line), "{message}");
             assert_eq!(e.file.as_deref(), Some(std::path::Path::new("extra.toml")));
         }
+    }
+
+    #[test]
+    fn wrapped_text_is_reflowed_into_paragraphs() {
+        assert_eq!(reflow("  one\ntwo  three\n\nnext\n"), "one two three\nnext");
     }
 
     #[test]

@@ -1,0 +1,113 @@
+//! Every fixture under `fixtures/` is scanned as its `expect.toml` says; the
+//! statuses and exit status must match, and the text and JSON outputs are
+//! snapshotted (review snapshot changes like code).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{fixture, redact, repo, scan};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    phase: String,
+    now: String,
+    exit: i32,
+    results: BTreeMap<String, Vec<String>>,
+}
+
+fn fixtures() -> Vec<(String, Expect)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(repo().join("fixtures")).unwrap() {
+        let path = entry.unwrap().path();
+        let expect = path.join("expect.toml");
+        if expect.is_file() {
+            let text = std::fs::read_to_string(&expect).unwrap();
+            let parsed: Expect =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", expect.display()));
+            out.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                parsed,
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(out.len() >= 10, "fixtures missing: found {}", out.len());
+    out
+}
+
+/// Every fixture folder has a README and an expect.toml.
+#[test]
+fn every_fixture_is_documented() {
+    for entry in std::fs::read_dir(repo().join("fixtures")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() && path.join("root").is_dir() {
+            assert!(
+                path.join("README.md").is_file(),
+                "{} has no README.md",
+                path.display()
+            );
+            assert!(
+                path.join("expect.toml").is_file(),
+                "{} has no expect.toml",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn fixtures_produce_the_expected_results() {
+    let mut failures = Vec::new();
+    for (name, expect) in fixtures() {
+        assert_eq!(
+            expect.now,
+            common::NOW,
+            "{name}: tests scan with common::NOW"
+        );
+        let run = scan(&fixture(&name), &expect.phase, &["--format", "json"]);
+        if run.code != expect.exit {
+            failures.push(format!(
+                "{name}: exit {} (expected {})\n{}",
+                run.code, expect.exit, run.stderr
+            ));
+            continue;
+        }
+        let json = run.json();
+        let mut got: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for r in json["results"].as_array().unwrap() {
+            let mut status = r["status"].as_str().unwrap().to_string();
+            if status == "fail" && r["severity"] != "error" {
+                status = format!("{status}@{}", r["severity"].as_str().unwrap());
+            }
+            got.entry(r["rule_id"].as_str().unwrap().to_string())
+                .or_default()
+                .push(status);
+        }
+        if got != expect.results {
+            failures.push(format!(
+                "{name}:\n  expected {:?}\n  got      {:?}",
+                expect.results, got
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn text_output_snapshots() {
+    for (name, expect) in fixtures() {
+        let run = scan(&fixture(&name), &expect.phase, &["--show", "all"]);
+        insta::assert_snapshot!(format!("text-{name}"), redact(&run.stdout));
+    }
+}
+
+#[test]
+fn json_output_snapshots() {
+    for (name, expect) in fixtures() {
+        let run = scan(&fixture(&name), &expect.phase, &["--format", "json"]);
+        insta::assert_snapshot!(format!("json-{name}"), redact(&run.stdout));
+    }
+}

@@ -1,0 +1,83 @@
+//! The rule registry: every catalog id exists with its documentation, every
+//! rule file is built in, and every rule has passing and failing fixtures.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::repo;
+use upgate::rules::{BUILTIN, RuleSet};
+
+/// Catalog ids (rules.md) implemented so far. Ids are a contract.
+const CATALOG: &[(&str, &str)] = &[
+    ("PM001", "pm-offline-upgrade-supported"),
+    ("PM003", "pm-nugetcache-populated"),
+    ("PM004", "pm-solution-centre-offline-source"),
+    ("PM005", "pm-package-integrity"),
+    ("PM006", "pm-installed-matches-highest"),
+];
+
+const SEEDS: &[&str] = &[
+    "000_59f0d1a061667c3b.txt",
+    "001_2a69dabc91e2de3f.txt",
+    "002_caa01faaed2dcb1a.txt",
+];
+
+#[test]
+fn every_catalog_rule_exists_with_its_slug_and_documentation() {
+    let rules = RuleSet::builtin().unwrap();
+    for (id, slug) in CATALOG {
+        let r = rules
+            .find(id)
+            .unwrap_or_else(|| panic!("{id} is not defined"));
+        assert_eq!(r.slug, *slug, "{id}");
+        assert!(r.summary.len() > 80, "{id}: summary too thin");
+        assert!(r.remediation.len() > 60, "{id}: remediation too thin");
+        assert!(!r.inputs.is_empty(), "{id}: names no inputs");
+        assert!(
+            SEEDS.iter().any(|s| r.source.contains(s)),
+            "{id}: source cites no seed: {}",
+            r.source
+        );
+    }
+}
+
+#[test]
+fn every_rule_file_is_built_in() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(repo().join("rules"))
+        .unwrap()
+        .map(|e| format!("rules/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    on_disk.sort();
+    let mut built: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+    built.sort();
+    assert_eq!(on_disk, built);
+}
+
+/// Each rule needs a fixture where it passes and one where it fails (or errors).
+#[test]
+fn every_rule_has_passing_and_failing_fixtures() {
+    let mut seen: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    for entry in std::fs::read_dir(repo().join("fixtures")).unwrap() {
+        let expect = entry.unwrap().path().join("expect.toml");
+        let Ok(text) = std::fs::read_to_string(&expect) else {
+            continue;
+        };
+        let value: toml::Table = toml::from_str(&text).unwrap();
+        for (rule, statuses) in value["results"].as_table().unwrap() {
+            let e = seen.entry(rule.clone()).or_default();
+            for s in statuses.as_array().unwrap() {
+                let s = s.as_str().unwrap();
+                e.0 |= s == "pass";
+                e.1 |= s == "fail" || s == "error";
+            }
+        }
+    }
+    let rules = RuleSet::builtin().unwrap();
+    for rule in rules.iter() {
+        let (pass, fail) = seen.get(&rule.id).copied().unwrap_or_default();
+        assert!(pass, "{}: no fixture where it passes", rule.id);
+        assert!(fail, "{}: no fixture where it fails", rule.id);
+    }
+}
