@@ -15,7 +15,10 @@ for dir in fixtures/*/; do
 done
 if command -v hyperfine >/dev/null 2>&1; then
   # Exit status 1 is a finding, not a failure of the command.
-  hyperfine --warmup 3 --min-runs 20 -i -N --export-markdown /dev/stdout "${cmds[@]}" 2>/dev/null | sed -n '/^|/p'
+  table=$(mktemp)
+  hyperfine --warmup 3 --min-runs 20 -i -N --style none --export-markdown "$table" "${cmds[@]}" >/dev/null
+  cat "$table"
+  rm -f "$table"
 else
   for c in "${cmds[@]}"; do
     /usr/bin/time -f "%e s  %M KiB  $c" $c >/dev/null || true
