@@ -163,7 +163,7 @@ pub fn main() -> ExitCode {
             let _ = writeln!(io::stderr(), "error: {e}");
             ExitCode::from(2)
         }
-        // The reader went away (`upgate … | head`): nothing left to say.
+        // The reader went away (`upgate rules | head`): nothing left to say.
         Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
     }
 }
@@ -346,10 +346,15 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         }
     };
     let mut stdout = io::stdout().lock();
-    emitter(args.format, color, show, args.quiet)
+    let written = emitter(args.format, color, show, args.quiet)
         .emit(&report, &gate, &mut stdout)
-        .and_then(|()| stdout.flush())
-        .map_err(stdout_error)?;
+        .and_then(|()| stdout.flush());
+    // A reader that went away (`| head`) does not change the verdict: still exit 1
+    // when the gate failed, so a pipeline cannot turn a failure into a pass.
+    match written.map_err(stdout_error) {
+        Ok(()) | Err(Failure::BrokenPipe) => {}
+        Err(e) => return Err(e),
+    }
     Ok(if gate.failed(&report) {
         ExitCode::from(1)
     } else {

@@ -271,3 +271,29 @@ fn phase_is_required() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains("--phase"));
 }
+
+#[test]
+fn a_closed_pipe_exits_quietly_with_the_gate_status() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("upgate"))
+        .arg("scan")
+        .arg(fixture("pm-defective-packages"))
+        .args(["--phase", "pre", "--now", NOW, "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end before the scan has written anything: its write gets EPIPE.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -10,7 +10,7 @@
 
 pub mod path;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsString;
 use std::fmt;
 use std::fs;
@@ -344,16 +344,58 @@ impl Server {
             names.push(entry.file_name().to_string_lossy().into_owned());
         }
         names.sort();
+        let mut folded: HashMap<String, usize> = HashMap::new();
+        if dir.server.is_windows() {
+            for name in &names {
+                *folded.entry(path::fold(name)).or_default() += 1;
+            }
+        }
         Ok(names
             .into_iter()
             .map(|name| {
-                let child = dir.server.join(&name);
-                // Resolve exactly this entry: a case-insensitive lookup could hit a
-                // sibling spelled differently, which `resolve` reports as ambiguous.
-                let target = self.resolve(&child);
+                let target = self.child(dir, &name, &folded);
                 Entry { name, target }
             })
             .collect())
+    }
+
+    /// One entry of a listed folder. Plain entries are resolved from the listing
+    /// itself (one `lstat`, no walk from the root); links and case-twins take the
+    /// full path so they get the same treatment as any other path.
+    fn child(
+        &self,
+        dir: &Resolved,
+        name: &str,
+        folded: &HashMap<String, usize>,
+    ) -> Result<Resolved, FsError> {
+        let server = dir.server.join(name);
+        let twins = folded.get(&path::fold(name)).copied().unwrap_or(0) > 1;
+        let host = dir.host.join(name);
+        let meta = match fs::symlink_metadata(&host) {
+            Ok(m) if !twins && !m.file_type().is_symlink() => m,
+            Ok(_) => return self.resolve(&server),
+            Err(e) => return Err(io_error(&server, &e)),
+        };
+        let kind = if meta.is_file() {
+            Kind::File
+        } else if meta.is_dir() {
+            Kind::Dir
+        } else {
+            Kind::Other
+        };
+        Ok(Resolved {
+            root_relative: dir.root_relative.as_ref().map(|r| {
+                if r.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{r}/{name}")
+                }
+            }),
+            server,
+            host,
+            kind,
+            len: meta.len(),
+        })
     }
 
     /// Reads a resolved regular file, refusing files over `limit` bytes.
@@ -662,6 +704,27 @@ mod tests {
         assert_eq!(names, ["a.nupkg", "b.nupkg", "c.nupkg"]);
         let c = entries[2].target.as_ref().unwrap();
         assert_eq!(c.root_relative.as_deref(), Some("etc/apache2/apache2.conf"));
+    }
+
+    #[test]
+    fn listing_reports_case_twins_and_keeps_root_relative_paths() {
+        let f = fixture();
+        let cache = f.root.join("ProgramData/NugetCache");
+        fs::write(cache.join("x.nupkg"), "1").unwrap();
+        fs::write(cache.join("X.nupkg"), "2").unwrap();
+        fs::write(cache.join("y.nupkg"), "3").unwrap();
+        let s = server(&f.root);
+        let dir = s.resolve_str(r"C:\programdata\nugetcache").unwrap();
+        let entries = s.list(&dir).unwrap();
+        assert!(matches!(entries[0].target, Err(FsError::Ambiguous { .. })));
+        assert!(matches!(entries[1].target, Err(FsError::Ambiguous { .. })));
+        let y = entries[2].target.as_ref().unwrap();
+        assert_eq!(
+            y.root_relative.as_deref(),
+            Some("ProgramData/NugetCache/y.nupkg")
+        );
+        assert_eq!(y.server.to_string(), r"C:\programdata\nugetcache\y.nupkg");
+        assert_eq!((y.kind, y.len), (Kind::File, 1));
     }
 
     #[test]
