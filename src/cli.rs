@@ -336,7 +336,11 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
             emitter(format, false, show, false).as_ref(),
             Path::new(file),
             server.root(),
-        )?;
+        )
+        .map_err(|e| InputError {
+            message: format!("--report {spec}: {}", e.message),
+            ..e
+        })?;
     }
     let color = match args.color {
         ColorArg::Always => true,

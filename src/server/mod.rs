@@ -32,6 +32,18 @@ pub enum Kind {
     Other,
 }
 
+impl Kind {
+    fn of(meta: &fs::Metadata) -> Kind {
+        if meta.is_file() {
+            Kind::File
+        } else if meta.is_dir() {
+            Kind::Dir
+        } else {
+            Kind::Other
+        }
+    }
+}
+
 /// A server path that exists under the root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
@@ -77,6 +89,8 @@ pub enum FsError {
     LinkLoop(String),
     LinkChainTooLong(String),
     NotARegularFile(String),
+    /// A file was expected and this is a folder.
+    IsAFolder(String),
     TooLarge {
         path: String,
         limit: u64,
@@ -126,6 +140,7 @@ impl fmt::Display for FsError {
                     "more than {MAX_LINKS} symbolic links while resolving {p}"
                 )
             }
+            FsError::IsAFolder(p) => write!(f, "{p} is a folder, not a file"),
             FsError::NotARegularFile(p) => {
                 write!(f, "{p} is not a regular file (device, FIFO or socket)")
             }
@@ -213,13 +228,7 @@ impl Server {
         let names = self.walk(base, path, case_insensitive)?;
         let host = names.iter().fold(base.clone(), |p, n| p.join(n));
         let meta = fs::metadata(&host).map_err(|e| io_error(path, &e))?;
-        let kind = if meta.is_file() {
-            Kind::File
-        } else if meta.is_dir() {
-            Kind::Dir
-        } else {
-            Kind::Other
-        };
+        let kind = Kind::of(&meta);
         let root_relative = host.strip_prefix(&self.root).ok().map(|rel| {
             rel.components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -376,13 +385,7 @@ impl Server {
             Ok(_) => return self.resolve(&server),
             Err(e) => return Err(io_error(&server, &e)),
         };
-        let kind = if meta.is_file() {
-            Kind::File
-        } else if meta.is_dir() {
-            Kind::Dir
-        } else {
-            Kind::Other
-        };
+        let kind = Kind::of(&meta);
         Ok(Resolved {
             root_relative: dir.root_relative.as_ref().map(|r| {
                 if r.is_empty() {
@@ -401,8 +404,10 @@ impl Server {
     /// Reads a resolved regular file, refusing files over `limit` bytes.
     pub fn read(&self, file: &Resolved, limit: u64) -> Result<Vec<u8>, FsError> {
         let shown = file.server.to_string();
-        if file.kind != Kind::File {
-            return Err(FsError::NotARegularFile(shown));
+        match file.kind {
+            Kind::File => {}
+            Kind::Dir => return Err(FsError::IsAFolder(shown)),
+            Kind::Other => return Err(FsError::NotARegularFile(shown)),
         }
         if file.len > limit {
             return Err(FsError::TooLarge { path: shown, limit });
@@ -687,7 +692,10 @@ mod tests {
         let r = s.resolve_str(r"C:\inetpub\wwwroot\TMS\web.config").unwrap();
         assert!(matches!(s.read(&r, 3), Err(FsError::TooLarge { .. })));
         let d = s.resolve_str(r"C:\inetpub").unwrap();
-        assert!(matches!(s.read(&d, 10), Err(FsError::NotARegularFile(_))));
+        assert_eq!(
+            s.read(&d, 10).unwrap_err().to_string(),
+            r"C:\inetpub is a folder, not a file"
+        );
     }
 
     #[test]
