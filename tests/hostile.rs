@@ -11,7 +11,10 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{NOW, Run, copy_fixture, fixture, scan, upgate};
+use common::{
+    NOW, Run, assert_message_has, checked, copy_fixture, fixture, json_scan, message, run, scan,
+    upgate,
+};
 use serde_json::Value;
 
 const WEB_CONFIG: &str = "root/inetpub/wwwroot/TMS/web.config";
@@ -19,34 +22,9 @@ const TMS: &str = "root/inetpub/wwwroot/TMS";
 const CACHE: &str = "root/ProgramData/NugetCache";
 const SERVER_PATH: &str = r"C:\inetpub\wwwroot\TMS\web.config";
 
-/// Every run, whatever the input: no panic, and an exit status upgate defines.
-fn checked(run: Run) -> Run {
-    assert!(
-        !run.stderr.contains("panicked"),
-        "upgate panicked:\n{}",
-        run.stderr
-    );
-    assert!(
-        matches!(run.code, 0..=2),
-        "exit status {} is not 0, 1 or 2\nstderr:\n{}",
-        run.code,
-        run.stderr
-    );
-    run
-}
-
-fn json_scan(target: &Path, phase: &str) -> Run {
-    checked(scan(target, phase, &["--format", "json"]))
-}
-
 /// upgate with exactly these arguments (for flags the `scan` helper already sets).
 fn raw(args: &[&str]) -> Run {
-    let out = upgate().args(args).output().unwrap();
-    checked(Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    })
+    checked(run(upgate().args(args)))
 }
 
 /// Exit status 2, nothing on stdout, and stderr holding every part.
@@ -75,17 +53,6 @@ fn assert_input_error(run: &Run, parts: &[&str]) {
     }
 }
 
-fn pm004(run: &Run) -> Value {
-    let results = run.results_of("PM004");
-    assert_eq!(
-        results.len(),
-        1,
-        "expected one PM004 result:\n{}",
-        run.stdout
-    );
-    results.into_iter().next().unwrap()
-}
-
 /// The PM005 result whose subject contains `name`.
 fn pm005_for(run: &Run, name: &str) -> Value {
     let matching: Vec<Value> = run
@@ -100,18 +67,6 @@ fn pm005_for(run: &Run, name: &str) -> Value {
         run.stdout
     );
     matching.into_iter().next().unwrap()
-}
-
-fn message(result: &Value) -> &str {
-    result["message"].as_str().unwrap()
-}
-
-fn assert_message_has(result: &Value, part: &str) {
-    assert!(
-        message(result).contains(part),
-        "{part:?} not in message {:?}",
-        message(result)
-    );
 }
 
 fn original_web_config() -> Vec<u8> {
@@ -147,7 +102,7 @@ fn assert_not_followed_out(dir: &Path, link_target: &str) {
 
     // ...upgate does not: inside the root there is nothing there.
     let run = json_scan(dir, "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "fail", "{link_target}: {r:#}");
     assert_eq!(r["severity"], "error");
     assert_message_has(&r, &format!("{SERVER_PATH} does not exist"));
@@ -204,7 +159,7 @@ fn an_absolute_link_is_reread_inside_the_root() {
         assert!(fs::metadata(tms.join("web.config")).is_err());
 
         let run = json_scan(dir.path(), "pre");
-        let r = pm004(&run);
+        let r = run.only("PM004");
         assert_eq!(r["status"], "pass", "{target}: {r:#}");
         assert_eq!(r["location"]["line"], 9);
         assert_eq!(
@@ -225,7 +180,7 @@ fn a_link_loop_is_an_error_naming_the_loop() {
     symlink("b.config", tms.join("a.config")).unwrap();
     symlink("a.config", tms.join("b.config")).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_message_has(&r, "symbolic link loop");
     assert_message_has(&r, r"C:\inetpub\wwwroot\TMS\a.config");
@@ -235,7 +190,7 @@ fn a_link_loop_is_an_error_naming_the_loop() {
     fs::remove_file(tms.join("web.config")).unwrap();
     symlink("web.config", tms.join("web.config")).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(message(&r), format!("symbolic link loop at {SERVER_PATH}"));
     assert_eq!(run.code, 1);
@@ -255,7 +210,7 @@ fn a_long_link_chain_is_an_error() {
     }
     symlink("l0.config", tms.join("web.config")).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(
         message(&r),
@@ -394,7 +349,7 @@ fn a_web_config_over_the_size_limit_is_an_error() {
     fs::write(dir.path().join(WEB_CONFIG), &bytes).unwrap();
 
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(
         message(&r),
@@ -421,7 +376,7 @@ fn invalid_utf8_is_an_error_with_its_position() {
     fs::write(dir.path().join(WEB_CONFIG), &bytes).unwrap();
 
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(r["location"]["line"], 4);
     assert_eq!(r["location"]["column"], 3);
@@ -440,7 +395,7 @@ fn binary_garbage_is_an_error_with_a_position() {
         .collect();
     fs::write(dir.path().join(WEB_CONFIG), &garbage).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_message_has(&r, "is not well-formed XML");
     assert!(r["location"]["line"].as_u64().is_some(), "{r:#}");
@@ -458,7 +413,7 @@ fn utf16_without_a_byte_order_mark_is_an_error_naming_utf16() {
     let text = String::from_utf8(original_web_config()).unwrap();
     fs::write(dir.path().join(WEB_CONFIG), utf16le(&text)).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_message_has(&r, "looks like UTF-16 without a byte order mark");
     assert_message_has(&r, "little-endian");
@@ -470,7 +425,7 @@ fn utf16_without_a_byte_order_mark_is_an_error_naming_utf16() {
     with_bom.extend(utf16le(&text));
     fs::write(dir.path().join(WEB_CONFIG), with_bom).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     assert_eq!(r["location"]["line"], 9);
     assert_eq!(run.code, 0);
@@ -482,7 +437,7 @@ fn two_entries_differing_only_in_case_are_an_error_naming_both() {
     let tms = dir.path().join(TMS);
     fs::copy(tms.join("web.config"), tms.join("Web.config")).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_message_has(
         &r,

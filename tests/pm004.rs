@@ -5,9 +5,8 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
-use common::{Run, copy_fixture, fixture, scan};
+use common::{Run, assert_message_has, copy_fixture, fixture, json_scan, message, scan};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -61,40 +60,6 @@ fn copy_with(text: &str) -> TempDir {
     dir
 }
 
-fn json_scan(target: &Path, phase: &str) -> Run {
-    let run = scan(target, phase, &["--format", "json"]);
-    assert!(
-        !run.stderr.contains("panicked"),
-        "upgate panicked:\n{}",
-        run.stderr
-    );
-    run
-}
-
-/// The one PM004 result of a run.
-fn pm004(run: &Run) -> Value {
-    let results = run.results_of("PM004");
-    assert_eq!(
-        results.len(),
-        1,
-        "expected one PM004 result:\n{}",
-        run.stdout
-    );
-    results.into_iter().next().unwrap()
-}
-
-fn message(result: &Value) -> &str {
-    result["message"].as_str().unwrap()
-}
-
-fn assert_message_has(result: &Value, part: &str) {
-    assert!(
-        message(result).contains(part),
-        "{part:?} not in message {:?}",
-        message(result)
-    );
-}
-
 fn line(result: &Value) -> &Value {
     &result["location"]["line"]
 }
@@ -120,7 +85,7 @@ fn the_unmodified_copy_passes_at_line_9() {
     // The baseline every other test alters: if this fails, so do they, for another reason.
     let dir = copy_with(&original());
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "pass");
     assert_eq!(r["severity"], "error");
     assert_eq!(line(&r), 9);
@@ -134,7 +99,7 @@ fn file_missing_fails() {
     let dir = copy_fixture("pm-offline-ready");
     fs::remove_file(dir.path().join(WEB_CONFIG)).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, None);
     assert_eq!(r["subject"], SERVER_PATH);
     assert_message_has(&r, &format!("{SERVER_PATH} does not exist"));
@@ -147,7 +112,7 @@ fn file_missing_fails() {
 fn key_missing_fails_at_the_app_settings_line() {
     let dir = copy_with(&with_line(""));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     // <appSettings> is line 6.
     assert_fails(&run, &r, Some(6));
     assert_eq!(
@@ -167,7 +132,7 @@ fn no_app_settings_section_fails() {
     assert!(!text.contains("appSettings"));
     let dir = copy_with(&text);
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, None);
     assert_eq!(
         message(&r),
@@ -184,7 +149,7 @@ fn key_duplicated_with_the_last_value_right_fails() {
         "    <add key=\"{KEY}\" value=\"{ONLINE}\" />\n{GOOD_LINE}"
     )));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(10));
     assert_message_has(
         &r,
@@ -201,7 +166,7 @@ fn key_duplicated_with_the_last_value_online_fails() {
         "{GOOD_LINE}\n    <add key=\"{KEY}\" value=\"{ONLINE}\" />"
     )));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(10));
     assert_message_has(
         &r,
@@ -225,7 +190,7 @@ fn online_feed_fails_before_the_upgrade() {
     for feed in ONLINE_FEEDS {
         let dir = copy_with(&with_value(feed));
         let run = json_scan(dir.path(), "pre");
-        let r = pm004(&run);
+        let r = run.only("PM004");
         assert_fails(&run, &r, Some(9));
         assert_eq!(
             message(&r),
@@ -244,7 +209,7 @@ fn online_feed_fails_after_the_upgrade_and_says_upgrades_rewrite_it() {
     for feed in ONLINE_FEEDS {
         let dir = copy_with(&with_value(feed));
         let run = json_scan(dir.path(), "post");
-        let r = pm004(&run);
+        let r = run.only("PM004");
         assert_fails(&run, &r, Some(9));
         assert_message_has(&r, "still names the online feed (tmsnuget.thycotic.com)");
         assert_message_has(&r, REWRITE);
@@ -259,7 +224,7 @@ fn another_remote_feed_fails_as_a_remote_feed() {
         let value = "https://api.nuget.org/v3/index.json";
         let dir = copy_with(&with_value(value));
         let run = json_scan(dir.path(), phase);
-        let r = pm004(&run);
+        let r = run.only("PM004");
         assert_fails(&run, &r, Some(9));
         assert_eq!(
             message(&r),
@@ -278,7 +243,7 @@ fn another_local_folder_that_exists_fails_and_says_it_exists() {
     let dir = copy_with(&with_value(value));
     fs::create_dir_all(dir.path().join("root/ProgramData/OtherCache")).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(9));
     assert_eq!(
         message(&r),
@@ -296,7 +261,7 @@ fn another_local_folder_that_does_not_exist_fails_and_says_so() {
     let dir = copy_with(&with_value(value));
     assert!(!dir.path().join("root/ProgramData/OtherCache").exists());
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(9));
     assert_eq!(
         message(&r),
@@ -312,7 +277,7 @@ fn the_right_folder_missing_fails() {
     let dir = copy_fixture("pm-offline-ready");
     fs::remove_dir_all(dir.path().join("root/ProgramData/NugetCache")).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(9));
     assert_eq!(
         message(&r),
@@ -331,7 +296,7 @@ fn the_right_folder_as_a_file_fails() {
     fs::remove_dir_all(&cache).unwrap();
     fs::write(&cache, "not a folder").unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(9));
     assert_eq!(
         message(&r),
@@ -344,7 +309,7 @@ fn a_value_without_the_final_backslash_passes_with_a_note() {
     let value = r"C:\ProgramData\NugetCache";
     let dir = copy_with(&with_value(value));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     assert_eq!(r["severity"], "note");
     assert_eq!(line(&r), 9);
@@ -360,7 +325,7 @@ fn a_value_with_slashes_and_another_case_passes() {
     let value = "c:/programdata/nugetcache/";
     let dir = copy_with(&with_value(value));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     // The trailing `/` is a final separator: no note.
     assert_eq!(r["severity"], "error");
@@ -379,7 +344,7 @@ fn a_value_with_the_program_data_variable_passes() {
     let value = r"%ProgramData%\NugetCache\";
     let dir = copy_with(&with_value(value));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     assert_eq!(r["severity"], "error");
     assert_eq!(line(&r), 9);
@@ -411,7 +376,7 @@ fn program_data_moved_to_another_drive_by_facts_passes() {
         &["--format", "json", "--drive", &mapping],
     );
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     assert_eq!(r["severity"], "error");
     assert_eq!(line(&r), 9);
@@ -427,7 +392,7 @@ fn program_data_moved_to_another_drive_by_facts_passes() {
         "pre",
         &["--format", "json", "--drive", &mapping],
     );
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(9));
     assert_message_has(&r, "names another folder");
     assert_eq!(r["expected"], r"D:\PD\NugetCache\");
@@ -439,7 +404,7 @@ fn the_key_is_matched_case_insensitively() {
         r#"    <add key="Nuget:Source:SolutionCentre" value="C:\ProgramData\NugetCache\" />"#,
     ));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     assert_eq!(line(&r), 9);
     assert_eq!(r["observed"], EXPECTED);
@@ -450,7 +415,7 @@ fn the_key_is_matched_case_insensitively() {
         "{GOOD_LINE}\n    <add key=\"NUGET:SOURCE:SOLUTIONCENTRE\" value=\"{ONLINE}\" />"
     )));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(10));
     assert_message_has(&r, "is defined 2 times (lines 9, 10)");
 }
@@ -461,7 +426,7 @@ fn a_remove_after_the_add_fails_and_names_its_line() {
         "{GOOD_LINE}\n    <remove key=\"{KEY}\" />"
     )));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(10));
     assert_eq!(
         message(&r),
@@ -476,7 +441,7 @@ fn a_remove_after_the_add_fails_and_names_its_line() {
 fn a_clear_after_the_add_fails_and_names_its_line() {
     let dir = copy_with(&with_line(&format!("{GOOD_LINE}\n    <clear />")));
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(10));
     assert_message_has(&r, "removed by the <remove>/<clear> at line 10");
 }
@@ -500,7 +465,7 @@ fn an_external_app_settings_file_is_not_evaluated_never_passed() {
     )
     .unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "not_evaluated", "{r:#}");
     assert_eq!(line(&r), 6);
     assert_message_has(
@@ -512,7 +477,7 @@ fn an_external_app_settings_file_is_not_evaluated_never_passed() {
     // Not a failure by default, but --strict counts it.
     assert_eq!(run.code, 0);
     let strict = scan(dir.path(), "pre", &["--format", "json", "--strict"]);
-    assert_eq!(pm004(&strict)["status"], "not_evaluated");
+    assert_eq!(strict.only("PM004")["status"], "not_evaluated");
     assert_eq!(strict.code, 1);
 }
 
@@ -523,7 +488,7 @@ fn a_root_element_other_than_configuration_is_an_error() {
         .replace("</configuration>", "</settings>");
     let dir = copy_with(&text);
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(line(&r), 2);
     assert_eq!(
@@ -542,7 +507,7 @@ fn web_config_that_is_a_directory_is_an_error() {
     // A folder named like the file, holding a valid web.config, is still not the file.
     fs::write(path.join("web.config"), original()).unwrap();
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(r["subject"], SERVER_PATH);
     assert_message_has(&r, &format!("{SERVER_PATH} is a folder, not a file"));
@@ -557,7 +522,7 @@ fn app_settings_twice_fails() {
     );
     let dir = copy_with(&text);
     let run = json_scan(dir.path(), "pre");
-    let r = pm004(&run);
+    let r = run.only("PM004");
     assert_fails(&run, &r, Some(6));
     assert_eq!(
         message(&r),

@@ -50,6 +50,18 @@ impl Run {
             .collect()
     }
 
+    /// The one result of `rule`; fails the test if there are none or several.
+    pub fn only(&self, rule: &str) -> serde_json::Value {
+        let results = self.results_of(rule);
+        assert_eq!(
+            results.len(),
+            1,
+            "expected one {rule} result:\n{}",
+            self.stdout
+        );
+        results.into_iter().next().unwrap()
+    }
+
     /// The results of one rule.
     pub fn results_of(&self, rule: &str) -> Vec<serde_json::Value> {
         self.json()["results"]
@@ -62,19 +74,55 @@ impl Run {
     }
 }
 
-pub fn scan(target: &Path, phase: &str, extra: &[&str]) -> Run {
-    let out = upgate()
-        .arg("scan")
-        .arg(target)
-        .args(["--phase", phase, "--now", NOW, "--color", "never"])
-        .args(extra)
-        .output()
-        .unwrap();
+/// Runs a prepared command to completion.
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+pub fn scan(target: &Path, phase: &str, extra: &[&str]) -> Run {
+    run(upgate()
+        .arg("scan")
+        .arg(target)
+        .args(["--phase", phase, "--now", NOW, "--color", "never"])
+        .args(extra))
+}
+
+/// Whatever the input: no panic, and an exit status upgate defines.
+pub fn checked(run: Run) -> Run {
+    assert!(
+        !run.stderr.contains("panicked"),
+        "upgate panicked:\n{}",
+        run.stderr
+    );
+    assert!(
+        matches!(run.code, 0..=2),
+        "exit status {} is not 0, 1 or 2\nstderr:\n{}",
+        run.code,
+        run.stderr
+    );
+    run
+}
+
+/// A JSON scan, checked for panics.
+pub fn json_scan(target: &Path, phase: &str) -> Run {
+    checked(scan(target, phase, &["--format", "json"]))
+}
+
+pub fn message(result: &serde_json::Value) -> &str {
+    result["message"].as_str().unwrap()
+}
+
+pub fn assert_message_has(result: &serde_json::Value, part: &str) {
+    assert!(
+        message(result).contains(part),
+        "{part:?} not in message {:?}",
+        message(result)
+    );
 }
 
 /// Copies a fixture into a temporary folder (to alter it, or set times).
