@@ -37,6 +37,24 @@ pub enum Loaded<T> {
     },
 }
 
+impl Loaded<Resolved> {
+    /// Reads what was found: a read error becomes `Failed` at the found path;
+    /// `Missing` and `Failed` pass through.
+    fn then<T>(self, read: impl FnOnce(Resolved) -> Result<T, FsError>) -> Loaded<T> {
+        match self {
+            Loaded::Found(found) => {
+                let location = found.location();
+                match read(found) {
+                    Ok(value) => Loaded::Found(value),
+                    Err(error) => Loaded::Failed { location, error },
+                }
+            }
+            Loaded::Missing { path, missing } => Loaded::Missing { path, missing },
+            Loaded::Failed { location, error } => Loaded::Failed { location, error },
+        }
+    }
+}
+
 /// A parsed XML file, or where and why it failed to parse.
 #[derive(Debug, Clone)]
 pub struct XmlFile {
@@ -191,20 +209,13 @@ impl<'s> Inputs<'s> {
         if let Some(hit) = self.xml.get(&key) {
             return Rc::clone(hit);
         }
-        let loaded = match self.locate(raw) {
-            Loaded::Found(file) => match self.server.read(&file, CONFIG_LIMIT) {
-                Ok(bytes) => Loaded::Found(XmlFile {
-                    parsed: xml::parse(&bytes),
-                    file,
-                }),
-                Err(error) => Loaded::Failed {
-                    location: file.location(),
-                    error,
-                },
-            },
-            Loaded::Missing { path, missing } => Loaded::Missing { path, missing },
-            Loaded::Failed { location, error } => Loaded::Failed { location, error },
-        };
+        let loaded = self.locate(raw).then(|file| {
+            let bytes = self.server.read(&file, CONFIG_LIMIT)?;
+            Ok(XmlFile {
+                parsed: xml::parse(&bytes),
+                file,
+            })
+        });
         let loaded = Rc::new(loaded);
         self.xml.insert(key, Rc::clone(&loaded));
         loaded
@@ -216,21 +227,13 @@ impl<'s> Inputs<'s> {
         if let Some(hit) = self.feeds.get(&key) {
             return Rc::clone(hit);
         }
-        let loaded = match self.locate(raw) {
-            Loaded::Found(folder) if folder.kind != Kind::Dir => Loaded::Failed {
-                location: folder.location(),
-                error: FsError::NotADirectory(folder.server.to_string()),
-            },
-            Loaded::Found(folder) => match self.read_feed(&folder) {
-                Ok(packages) => Loaded::Found(Feed { folder, packages }),
-                Err(error) => Loaded::Failed {
-                    location: folder.location(),
-                    error,
-                },
-            },
-            Loaded::Missing { path, missing } => Loaded::Missing { path, missing },
-            Loaded::Failed { location, error } => Loaded::Failed { location, error },
-        };
+        let loaded = self.locate(raw).then(|folder| {
+            if folder.kind != Kind::Dir {
+                return Err(FsError::NotADirectory(folder.server.to_string()));
+            }
+            let packages = self.read_feed(&folder)?;
+            Ok(Feed { folder, packages })
+        });
         let loaded = Rc::new(loaded);
         self.feeds.insert(key, Rc::clone(&loaded));
         loaded

@@ -39,31 +39,7 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let file = inputs.xml(&self.file);
-        let expected = inputs.server().parse(&self.folder);
-        // The one extra read: does the folder the value names exist?
-        let mut target = None;
-        if let Loaded::Found(XmlFile {
-            parsed: Ok(doc),
-            file: resolved,
-        }) = &*file
-        {
-            let found = lookup(&doc.root, &self.key);
-            let (value, line) = match &found {
-                Lookup::Found { value, pos, .. } => (Some(value.clone()), Some(pos.line)),
-                _ => (None, None),
-            };
-            inputs.record_setting(ObservedSetting {
-                file: resolved.server.to_string(),
-                key: self.key.clone(),
-                value: value.clone(),
-                line,
-            });
-            if let Some(v) = value.filter(|v| !is_url(v)) {
-                target = Some(inputs.locate(&v));
-            }
-        }
-        let expected = match expected {
+        let expected = match inputs.server().parse(&self.folder) {
             Ok(p) => p,
             Err(e) => {
                 return vec![Outcome::new(
@@ -73,13 +49,36 @@ impl Params {
                 )];
             }
         };
+        let file = inputs.xml(&self.file);
+        let (xml, root) = match readable(&self.key, &file, &expected) {
+            Ok(read) => read,
+            Err(outcome) => return vec![*outcome],
+        };
+        let found = lookup(root, &self.key);
+        let value = match &found {
+            Lookup::Found { value, .. } => Some(value.clone()),
+            _ => None,
+        };
+        inputs.record_setting(ObservedSetting {
+            file: xml.file.server.to_string(),
+            key: self.key.clone(),
+            value: value.clone(),
+            line: match &found {
+                Lookup::Found { pos, .. } => Some(pos.line),
+                _ => None,
+            },
+        });
+        // The one extra read: does the folder the value names exist?
+        let target = value.filter(|v| !is_url(v)).map(|v| inputs.locate(&v));
+        let env = inputs.server().env();
         vec![judge(
             self,
             ctx.phase,
-            &file,
+            xml,
+            &found,
             &expected,
             target.as_ref(),
-            inputs.server().env(),
+            env,
         )]
     }
 }
@@ -89,6 +88,7 @@ impl Params {
 pub enum Lookup {
     NotConfiguration {
         root: String,
+        pos: Pos,
     },
     /// `<appSettings>` appears more than once: .NET refuses the file.
     SeveralSections(Vec<Pos>),
@@ -114,6 +114,7 @@ pub fn lookup(root: &Element, key: &str) -> Lookup {
     if root.local_name() != "configuration" {
         return Lookup::NotConfiguration {
             root: root.name.clone(),
+            pos: root.pos,
         };
     }
     let sections: Vec<&Element> = root.children_named("appSettings").collect();
@@ -190,28 +191,56 @@ fn url_host(value: &str) -> String {
     host.split(':').next().unwrap_or("").to_ascii_lowercase()
 }
 
+/// The file's own state: missing, unreadable or not well-formed XML end the
+/// check here; otherwise the parsed file and its root element.
+pub fn readable<'a>(
+    key: &str,
+    file: &'a Loaded<XmlFile>,
+    expected: &ServerPath,
+) -> Result<(&'a XmlFile, &'a Element), Box<Outcome>> {
+    let xml = match file {
+        Loaded::Missing { path, missing } => {
+            return Err(Box::new(Outcome::new(
+                Status::Fail,
+                path.to_string(),
+                format!("{path} does not exist ({missing} does not exist), so TMS has no {key} setting to check"),
+            )
+            .expected(folder_display(expected))));
+        }
+        Loaded::Failed { location, error } => return Err(Box::new(unreadable(location, error))),
+        Loaded::Found(xml) => xml,
+    };
+    match &xml.parsed {
+        Ok(doc) => Ok((xml, &doc.root)),
+        Err(e) => {
+            let location = match e.pos {
+                Some(pos) => xml.at(pos),
+                None => xml.file.location(),
+            };
+            Err(Box::new(
+                Outcome::new(
+                    Status::Error,
+                    xml.file.server.to_string(),
+                    format!("{} is not well-formed XML: {}", xml.file.server, e.message),
+                )
+                .at(location),
+            ))
+        }
+    }
+}
+
+/// The setting's state in a readable web.config.
 pub fn judge(
     p: &Params,
     phase: Phase,
-    file: &Loaded<XmlFile>,
+    xml: &XmlFile,
+    found: &Lookup,
     expected: &ServerPath,
     target: Option<&Loaded<Resolved>>,
     env: &Env,
 ) -> Outcome {
     let want = folder_display(expected);
     let key = &p.key;
-    let xml = match file {
-        Loaded::Missing { path, missing } => {
-            return Outcome::new(
-                Status::Fail,
-                path.to_string(),
-                format!("{path} does not exist ({missing} does not exist), so TMS has no {key} setting to check"),
-            )
-            .expected(want);
-        }
-        Loaded::Failed { location, error } => return unreadable(location, error),
-        Loaded::Found(xml) => xml,
-    };
     let subject = xml.file.server.to_string();
     let fail = |message: String, pos: Option<Pos>| {
         let o = Outcome::new(Status::Fail, subject.clone(), message).expected(want.clone());
@@ -220,23 +249,8 @@ pub fn judge(
             None => o.at(xml.file.location()),
         }
     };
-    let doc = match &xml.parsed {
-        Ok(doc) => doc,
-        Err(e) => {
-            let location = match e.pos {
-                Some(pos) => xml.at(pos),
-                None => xml.file.location(),
-            };
-            return Outcome::new(
-                Status::Error,
-                subject.clone(),
-                format!("{} is not well-formed XML: {}", xml.file.server, e.message),
-            )
-            .at(location);
-        }
-    };
-    let (value, pos, adds) = match lookup(&doc.root, key) {
-        Lookup::NotConfiguration { root } => {
+    let (value, pos, adds) = match found.clone() {
+        Lookup::NotConfiguration { root, pos } => {
             return Outcome::new(
                 Status::Error,
                 subject.clone(),
@@ -244,7 +258,7 @@ pub fn judge(
                     "the root element is <{root}>, not <configuration>: this is not a web.config"
                 ),
             )
-            .at(xml.at(doc.root.pos));
+            .at(xml.at(pos));
         }
         Lookup::SeveralSections(positions) => {
             let lines = lines_text(&positions);
