@@ -14,6 +14,7 @@ use crate::error::InputError;
 use crate::facts::{Moment, Version};
 use crate::model::{Phase, Product, Severity};
 use crate::report::{Emitter, Gate, Report, Show};
+use crate::rules::checks::BackupOptions;
 use crate::rules::{Rule, RuleSet, Source};
 use crate::scan::{ScanInput, scan};
 use crate::server::{Env, Server};
@@ -79,6 +80,14 @@ struct ScanArgs {
     /// The time to judge ages against (RFC 3339 or a date); default: now.
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
+    /// How old a backup may be and still count as fresh: hours (36, 36h) or days (2d);
+    /// overrides backups.max_age_hours (default 24h).
+    #[arg(long, value_name = "AGE")]
+    max_backup_age: Option<String>,
+    /// Backups: also compare content (bytes of folder copies, CRC-32 of zip entries),
+    /// not only paths and sizes.
+    #[arg(long)]
+    verify_content: bool,
     /// Format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -238,6 +247,19 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         args.facts.as_deref(),
     )?;
     let facts = target.load_facts()?;
+    let captures = target.load_captures(&facts)?;
+    let max_age_hours = match &args.max_backup_age {
+        Some(raw) => parse_age_hours(raw).ok_or_else(|| {
+            InputError::new(format!(
+                "--max-backup-age {raw}: expected hours (36, 36h) or days (2d)"
+            ))
+        })?,
+        None => facts
+            .backups
+            .as_ref()
+            .and_then(|b| b.max_age_hours)
+            .map_or(BackupOptions::DEFAULT_MAX_AGE_HOURS, i64::from),
+    };
     let system_drive = drive_letter(&args.system_drive).ok_or_else(|| {
         InputError::new(format!(
             "--system-drive {}: expected a drive letter like C:",
@@ -301,6 +323,11 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         products,
         targets,
         now,
+        backups: BackupOptions {
+            max_age: jiff::SignedDuration::from_hours(max_age_hours),
+            verify_content: args.verify_content,
+        },
+        captures: &captures,
     };
     let report = scan(&input);
     if report.scan.products.is_empty() {
@@ -409,6 +436,18 @@ fn split_pair<'a>(
     spec.split_once('=')
         .filter(|(a, b)| !a.is_empty() && !b.is_empty())
         .ok_or_else(|| InputError::new(format!("{flag} {spec}: expected {shape}")))
+}
+
+/// `36`, `36h` → 36; `2d` → 48. Zero is allowed (only a backup made "now" is fresh).
+fn parse_age_hours(raw: &str) -> Option<i64> {
+    let raw = raw.trim();
+    let (digits, factor) = match raw.strip_suffix(['d', 'D']) {
+        Some(d) => (d, 24),
+        None => (raw.strip_suffix(['h', 'H']).unwrap_or(raw), 1),
+    };
+    let n: i64 = digits.parse().ok().filter(|n| *n >= 0)?;
+    // Far beyond any sensible age, and within what a duration holds.
+    n.checked_mul(factor).filter(|h| *h <= 100 * 365 * 24)
 }
 
 fn drive_letter(raw: &str) -> Option<char> {

@@ -180,7 +180,78 @@ pub const VERSION_FACTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Server-path facts a rule may name.
+pub const PATH_FACTS: &[(&str, &str)] = &[
+    (
+        "secret_server.backup_dir",
+        "Secret Server's Admin > Backup \"Backup File Path\"",
+    ),
+    (
+        "secret_server.database_backup_dir",
+        "Secret Server's Admin > Backup \"Backup Database File Path\"",
+    ),
+    (
+        "password_secure.backup_dir",
+        "the folder Server Manager writes its backups to",
+    ),
+];
+
+/// Time facts a rule may name.
+pub const TIME_FACTS: &[(&str, &str)] = &[
+    (
+        "secret_server.database_backup_at",
+        "the time of the last database backup (Secret Server: Admin > Backup)",
+    ),
+    (
+        "privilege_manager.upgraded_at",
+        "the time the last TMS install/upgrade finished",
+    ),
+    (
+        "password_secure.backup_at",
+        "the time of the last Server Manager backup",
+    ),
+];
+
+/// Where an administrator reads a fact, from whichever table names it.
+pub fn fact_help(key: &str) -> &'static str {
+    [VERSION_FACTS, PATH_FACTS, TIME_FACTS]
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, how)| *how)
+}
+
 impl Facts {
+    /// A server-path fact by its dotted key (one of [`PATH_FACTS`]).
+    pub fn path(&self, key: &str) -> Option<&str> {
+        match key {
+            "secret_server.backup_dir" => self.secret_server.as_ref()?.backup_dir.as_deref(),
+            "secret_server.database_backup_dir" => {
+                self.secret_server.as_ref()?.database_backup_dir.as_deref()
+            }
+            "password_secure.backup_dir" => self.password_secure.as_ref()?.backup_dir.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A time fact by its dotted key (one of [`TIME_FACTS`]).
+    pub fn moment(&self, key: &str) -> Option<Moment> {
+        match key {
+            "secret_server.database_backup_at" => self.secret_server.as_ref()?.database_backup_at,
+            "privilege_manager.upgraded_at" => self.privilege_manager.as_ref()?.upgraded_at,
+            "password_secure.backup_at" => self.password_secure.as_ref()?.backup_at,
+            _ => None,
+        }
+    }
+
+    /// `backups.search_dirs`, or the default `C:\Backups`.
+    pub fn backup_search_dirs(&self) -> Vec<String> {
+        match &self.backups {
+            Some(b) if !b.search_dirs.is_empty() => b.search_dirs.clone(),
+            _ => vec![r"C:\Backups".to_string()],
+        }
+    }
+
     /// A version fact by its dotted key (one of [`VERSION_FACTS`]).
     pub fn version(&self, key: &str) -> Option<&Version> {
         match key {

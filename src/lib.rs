@@ -3,13 +3,14 @@
 //! vendor requires.
 //!
 //! Data flows one way: [`target`] and [`server`] (the confined file system) →
-//! [`inputs`] (read and parse, through [`xml`], [`text`] and [`nuget`]) →
+//! [`inputs`] (read and parse, through [`xml`], [`text`], [`nuget`] and [`icacls`]) →
 //! [`rules`] (checks judge parsed state and [`facts`]) → [`scan`] (results) →
 //! [`report`] (emitters only format).
 
 pub mod cli;
 pub mod error;
 pub mod facts;
+pub mod icacls;
 pub mod inputs;
 pub mod model;
 pub mod nuget;

@@ -39,6 +39,15 @@ impl Product {
         }
     }
 
+    /// The product's section in facts.json.
+    pub fn facts_section(self) -> &'static str {
+        match self {
+            Product::Ss => "secret_server",
+            Product::Pm => "privilege_manager",
+            Product::Nps => "password_secure",
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<Product> {
         Product::ALL
             .into_iter()

@@ -11,9 +11,10 @@ use crate::facts::{Facts, Version};
 use crate::inputs::{Inputs, Loaded};
 use crate::model::{Finding, Outcome, Phase, Procedure, Product, Status};
 use crate::report::{Report, ScanInfo, Summary};
-use crate::rules::checks::Context;
+use crate::rules::checks::{BackupOptions, Context};
 use crate::rules::{Rule, RuleSet};
 use crate::server::{Kind, Server};
+use crate::target::Captures;
 
 /// Where each product's presence shows on disk.
 const MARKERS: &[(Product, &str)] = &[
@@ -36,6 +37,8 @@ pub struct ScanInput<'a> {
     /// `--target` overrides of the facts' target versions.
     pub targets: BTreeMap<Product, Version>,
     pub now: Timestamp,
+    pub backups: BackupOptions,
+    pub captures: &'a Captures,
 }
 
 /// Products in scope, the procedure each follows, and why.
@@ -64,10 +67,10 @@ pub fn detect(server: &Server, facts: &Facts, requested: &[Product]) -> Scope {
             let why = match (on_disk, in_facts) {
                 (true, true) => format!(
                     "{marker} exists and facts.json has {}",
-                    facts_section(product)
+                    product.facts_section()
                 ),
                 (true, false) => format!("{marker} exists"),
-                (false, true) => format!("facts.json has {}", facts_section(product)),
+                (false, true) => format!("facts.json has {}", product.facts_section()),
                 (false, false) => continue,
             };
             reasons.push(format!("{} ({product}): {why}", product.name()));
@@ -110,16 +113,9 @@ pub fn detect(server: &Server, facts: &Facts, requested: &[Product]) -> Scope {
     }
 }
 
-fn facts_section(product: Product) -> &'static str {
-    match product {
-        Product::Ss => "secret_server",
-        Product::Pm => "privilege_manager",
-        Product::Nps => "password_secure",
-    }
-}
-
 pub fn scan(input: &ScanInput<'_>) -> Report {
     let scope = detect(input.server, input.facts, &input.products);
+    let targets = effective_targets(input);
     let mut inputs = Inputs::new(input.server);
     let mut results: Vec<Finding> = Vec::new();
     for rule in input.rules.iter() {
@@ -136,6 +132,9 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
                     procedure: procedure.unwrap_or(Procedure::Offline),
                     facts: input.facts,
                     now: input.now,
+                    targets: &targets,
+                    backups: input.backups,
+                    captures: input.captures,
                 };
                 rule.check.run(&ctx, &mut inputs)
             }
@@ -146,7 +145,33 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
     }
     results.sort_by(|a, b| (&a.rule_id, &a.subject).cmp(&(&b.rule_id, &b.subject)));
 
-    let mut targets: BTreeMap<Product, String> = BTreeMap::new();
+    let procedure_names: Vec<&str> = {
+        let mut p: Vec<Procedure> = scope.procedures.values().copied().collect();
+        p.sort();
+        p.dedup();
+        p.into_iter().map(Procedure::code).collect()
+    };
+    Report {
+        schema_version: crate::report::SCHEMA_VERSION,
+        scan: ScanInfo {
+            host: input.host.clone(),
+            phase: input.phase,
+            procedure: procedure_names.join("+"),
+            products: scope.procedures.keys().copied().collect(),
+            detection: scope.reasons,
+            root: input.server.root().display().to_string(),
+            facts: input.facts_file.clone(),
+            now: input.now.to_string(),
+            targets: targets.iter().map(|(p, v)| (*p, v.to_string())).collect(),
+        },
+        summary: Summary::of(&results),
+        observed_state: observed_state(&inputs),
+        results,
+    }
+}
+
+/// Each product's target version: `--target` over the facts' `target_version`.
+fn effective_targets(input: &ScanInput<'_>) -> BTreeMap<Product, Version> {
     let facts = input.facts;
     let from_facts = [
         (
@@ -171,34 +196,13 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
                 .and_then(|f| f.target_version.as_ref()),
         ),
     ];
-    for (product, version) in from_facts {
-        if let Some(v) = input.targets.get(&product).or(version) {
-            targets.insert(product, v.to_string());
-        }
-    }
-    let procedure_names: Vec<&str> = {
-        let mut p: Vec<Procedure> = scope.procedures.values().copied().collect();
-        p.sort();
-        p.dedup();
-        p.into_iter().map(Procedure::code).collect()
-    };
-    Report {
-        schema_version: crate::report::SCHEMA_VERSION,
-        scan: ScanInfo {
-            host: input.host.clone(),
-            phase: input.phase,
-            procedure: procedure_names.join("+"),
-            products: scope.procedures.keys().copied().collect(),
-            detection: scope.reasons,
-            root: input.server.root().display().to_string(),
-            facts: input.facts_file.clone(),
-            now: input.now.to_string(),
-            targets,
-        },
-        summary: Summary::of(&results),
-        observed_state: observed_state(&inputs),
-        results,
-    }
+    from_facts
+        .into_iter()
+        .filter_map(|(product, version)| {
+            let v = input.targets.get(&product).or(version)?;
+            Some((product, v.clone()))
+        })
+        .collect()
 }
 
 /// Why a rule does not apply to this scan, or `None` when it does.
@@ -272,6 +276,7 @@ pub fn fingerprint(rule_id: &str, host: &str, subject: &str) -> String {
 fn observed_state(inputs: &Inputs<'_>) -> crate::report::ObservedState {
     let mut state = crate::report::ObservedState {
         settings: inputs.settings().to_vec(),
+        backups: inputs.observed_backups().to_vec(),
         ..Default::default()
     };
     for feed in inputs.feeds() {

@@ -3,11 +3,32 @@
 //! `facts.json` and `captures/`). Also reads the facts file, which belongs to
 //! the user, not to the scanned server.
 
+use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::InputError;
 use crate::facts::Facts;
+
+/// Command output captured on the server (icacls), handed over beside facts.json.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capture {
+    /// As found: relative to the facts file, or the snapshot's default.
+    pub file: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Captures by their `captures` key in facts.json.
+pub type Captures = BTreeMap<String, Capture>;
+
+/// Every capture upgate reads: its facts key, and where a snapshot keeps it
+/// when facts.json does not say.
+pub const CAPTURE_FILES: &[(&str, &str)] =
+    &[("nugetcache_icacls", "captures/nugetcache.icacls.txt")];
+
+/// An icacls capture of a large tree is a few MiB; more is not a capture.
+const CAPTURE_LIMIT: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -86,6 +107,54 @@ impl Target {
             .map_err(|e| InputError::new(format!("facts file is not text: {e}")).in_file(file))?;
         Facts::parse(&text.text, file)
     }
+}
+
+impl Target {
+    /// Reads the captures facts.json names (relative to the facts file), or
+    /// the snapshot's `captures/` defaults. A capture facts.json names but that
+    /// cannot be read is an input error: the user pointed at it.
+    pub fn load_captures(&self, facts: &Facts) -> Result<Captures, InputError> {
+        let base = match (&self.facts_file, &self.snapshot) {
+            (Some(f), _) => f.parent().map(Path::to_path_buf).unwrap_or_default(),
+            (None, Some(s)) => s.clone(),
+            (None, None) => return Ok(Captures::new()),
+        };
+        let named = facts.captures.as_ref();
+        let mut captures = Captures::new();
+        for (key, default) in CAPTURE_FILES {
+            let given = match *key {
+                "nugetcache_icacls" => named.and_then(|c| c.nugetcache_icacls.as_deref()),
+                _ => None,
+            };
+            let file = base.join(given.unwrap_or(default));
+            if given.is_none() && !file.is_file() {
+                continue;
+            }
+            let bytes = read_capped(&file).map_err(|e| {
+                InputError::new(format!("cannot read the capture captures.{key}: {e}"))
+                    .in_file(&file)
+                    .help("the path is relative to the facts file; fix it or remove the key")
+            })?;
+            captures.insert(key.to_string(), Capture { file, bytes });
+        }
+        Ok(captures)
+    }
+}
+
+fn read_capped(file: &Path) -> std::io::Result<Vec<u8>> {
+    // Checked before opening: opening a FIFO would block.
+    if !fs::metadata(file)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let f = fs::File::open(file)?;
+    let mut bytes = Vec::new();
+    f.take(CAPTURE_LIMIT + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > CAPTURE_LIMIT {
+        return Err(std::io::Error::other(format!(
+            "larger than {CAPTURE_LIMIT} bytes"
+        )));
+    }
+    Ok(bytes)
 }
 
 fn check_dir(path: &Path) -> Result<(), InputError> {

@@ -2,10 +2,17 @@
 //! byte offset → line/column translation for reporting.
 //!
 //! Real files are UTF-8 with or without a byte order mark, or UTF-16 with one (what
-//! Notepad calls "Unicode" and what PowerShell's `>` writes). The byte order mark is the
-//! only thing trusted to pick an encoding: without one the bytes must be valid UTF-8, and
-//! anything else is refused with the byte offset of the problem rather than guessed at,
-//! so a finding never rests on mis-decoded text.
+//! Notepad calls "Unicode" and what PowerShell's `>` writes). For configuration files
+//! ([`decode`]) the byte order mark is the only thing trusted to pick an encoding: without
+//! one the bytes must be valid UTF-8, and anything else is refused with the byte offset of
+//! the problem rather than guessed at, so a finding never rests on mis-decoded text.
+//!
+//! Captures of command output ([`decode_capture`]) are different: cmd's `>` writes them in
+//! the console (OEM) code page, not UTF-8, so a capture without a byte order mark that is
+//! not valid UTF-8 is read as code page 850, the console code page of Western European
+//! Windows. That decoding cannot fail; a capture in another single-byte console code page
+//! (437, 852, 866, …) gets wrong accented letters but the right ASCII, which is what the
+//! parsers rely on.
 //!
 //! Files come from copies of servers we do not control, so nothing here may panic,
 //! whatever the bytes or offsets.
@@ -19,6 +26,9 @@ pub enum Encoding {
     Utf8Bom,
     Utf16Le,
     Utf16Be,
+    /// IBM code page 850, what cmd's `>` writes on Western European Windows; only
+    /// [`decode_capture`] produces it.
+    Cp850,
 }
 
 impl fmt::Display for Encoding {
@@ -28,6 +38,7 @@ impl fmt::Display for Encoding {
             Encoding::Utf8Bom => "UTF-8 with BOM",
             Encoding::Utf16Le => "UTF-16LE",
             Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Cp850 => "console code page 850",
         })
     }
 }
@@ -56,19 +67,22 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 impl DecodeError {
-    /// Line and column of the error in `bytes`, the input that [`decode`] refused.
+    /// Line and column of the error in `bytes`, the input that [`decode`] or
+    /// [`decode_capture`] refused.
     ///
     /// The text before the error decoded fine (that is why the error is where it is), so
     /// it is decoded again, replacing anything odd, and the position of its end is the
     /// position of the error.
     pub fn pos(&self, bytes: &[u8]) -> Pos {
         let end = self.offset.min(bytes.len());
-        let (encoding, bom_len) = sniff_bom(bytes);
+        let (bom, bom_len) = sniff_bom(bytes);
         let body = bytes.get(bom_len..end).unwrap_or_default();
-        let before = match encoding {
-            Encoding::Utf8 | Encoding::Utf8Bom => String::from_utf8_lossy(body).into_owned(),
-            Encoding::Utf16Le | Encoding::Utf16Be => {
-                char::decode_utf16(utf16_units(body, encoding == Encoding::Utf16Le))
+        // Both decoders refuse only with a byte order mark or as UTF-8 (never as code page
+        // 850, which cannot fail), so the mark tells how the text before the error reads.
+        let before = match bom {
+            None | Some(Bom::Utf8) => String::from_utf8_lossy(body).into_owned(),
+            Some(bom @ (Bom::Utf16Le | Bom::Utf16Be)) => {
+                char::decode_utf16(utf16_units(body, bom == Bom::Utf16Le))
                     .map(|unit| unit.unwrap_or(char::REPLACEMENT_CHARACTER))
                     .collect()
             }
@@ -82,36 +96,85 @@ impl DecodeError {
 /// UTF-16 without a byte order mark is refused rather than guessed: Windows tools always
 /// write the mark, so a file without one was most likely damaged or re-encoded on the way.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    let (encoding, bom_len) = sniff_bom(bytes);
+    match sniff_bom(bytes) {
+        (Some(bom), bom_len) => decode_with_bom(bytes, bom, bom_len),
+        (None, _) => {
+            refuse_bomless_utf16(bytes)?;
+            let text = decode_utf8(bytes, 0)?;
+            Ok(Decoded {
+                text,
+                encoding: Encoding::Utf8,
+            })
+        }
+    }
+}
+
+/// Decodes captured command output: like [`decode`], except that bytes without a byte
+/// order mark that are not valid UTF-8 are read as code page 850 instead of refused.
+///
+/// cmd's `>` writes what a console program prints in the console code page, so a capture
+/// with accented principal names (`NT-AUTORITÄT\SYSTEM`) is not UTF-8. Code page 850 is
+/// the console code page of Western European Windows; a capture in another single-byte
+/// console code page decodes with wrong accented letters but the right ASCII, which is
+/// what the parsers rely on. UTF-16 without a byte order mark is still refused, as by
+/// [`decode`]: read byte by byte it would have a NUL between all characters.
+pub fn decode_capture(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let (Some(bom), bom_len) = sniff_bom(bytes) {
+        return decode_with_bom(bytes, bom, bom_len);
+    }
+    refuse_bomless_utf16(bytes)?;
+    Ok(match std::str::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text: text.to_owned(),
+            encoding: Encoding::Utf8,
+        },
+        Err(_) => Decoded {
+            text: decode_cp850(bytes),
+            encoding: Encoding::Cp850,
+        },
+    })
+}
+
+/// A byte order mark, the only thing trusted to name an encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bom {
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+}
+
+/// The byte order mark `bytes` start with, if any, and its length in bytes.
+fn sniff_bom(bytes: &[u8]) -> (Option<Bom>, usize) {
+    match bytes {
+        [0xEF, 0xBB, 0xBF, ..] => (Some(Bom::Utf8), 3),
+        [0xFF, 0xFE, ..] => (Some(Bom::Utf16Le), 2),
+        [0xFE, 0xFF, ..] => (Some(Bom::Utf16Be), 2),
+        _ => (None, 0),
+    }
+}
+
+/// Decodes `bytes`, which start with the `bom_len` bytes of the mark `bom`.
+fn decode_with_bom(bytes: &[u8], bom: Bom, bom_len: usize) -> Result<Decoded, DecodeError> {
     let body = bytes.get(bom_len..).unwrap_or_default();
-    let text = match encoding {
-        Encoding::Utf8 => {
-            if let Some(endianness) = looks_like_utf16(body) {
-                return Err(DecodeError {
-                    offset: 0,
-                    message: format!(
-                        "looks like UTF-16 without a byte order mark (probably {endianness}); \
-                         save the file as UTF-8 or as UTF-16 with a byte order mark"
-                    ),
-                });
-            }
-            decode_utf8(body, bom_len)?
-        }
-        Encoding::Utf8Bom => decode_utf8(body, bom_len)?,
-        Encoding::Utf16Le | Encoding::Utf16Be => {
-            decode_utf16(body, bom_len, encoding == Encoding::Utf16Le)?
-        }
+    let (text, encoding) = match bom {
+        Bom::Utf8 => (decode_utf8(body, bom_len)?, Encoding::Utf8Bom),
+        Bom::Utf16Le => (decode_utf16(body, bom_len, true)?, Encoding::Utf16Le),
+        Bom::Utf16Be => (decode_utf16(body, bom_len, false)?, Encoding::Utf16Be),
     };
     Ok(Decoded { text, encoding })
 }
 
-/// The encoding named by a leading byte order mark, and the mark's length in bytes.
-fn sniff_bom(bytes: &[u8]) -> (Encoding, usize) {
-    match bytes {
-        [0xEF, 0xBB, 0xBF, ..] => (Encoding::Utf8Bom, 3),
-        [0xFF, 0xFE, ..] => (Encoding::Utf16Le, 2),
-        [0xFE, 0xFF, ..] => (Encoding::Utf16Be, 2),
-        _ => (Encoding::Utf8, 0),
+/// Refuses BOM-less bytes that look like UTF-16, naming the likely byte order.
+fn refuse_bomless_utf16(bytes: &[u8]) -> Result<(), DecodeError> {
+    match looks_like_utf16(bytes) {
+        Some(endianness) => Err(DecodeError {
+            offset: 0,
+            message: format!(
+                "looks like UTF-16 without a byte order mark (probably {endianness}); \
+                 save the file as UTF-8 or as UTF-16 with a byte order mark"
+            ),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -146,6 +209,39 @@ fn looks_like_utf16(bytes: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Code page 850 bytes 0x80..=0xFF, as in Unicode's mapping file
+/// (`VENDORS/MICSFT/PC/CP850.TXT`); bytes below 0x80 are ASCII.
+const CP850_HIGH: [char; 128] = [
+    // 0x80
+    'Ç', 'ü', 'é', 'â', 'ä', 'à', 'å', 'ç', 'ê', 'ë', 'è', 'ï', 'î', 'ì', 'Ä', 'Å',
+    // 0x90
+    'É', 'æ', 'Æ', 'ô', 'ö', 'ò', 'û', 'ù', 'ÿ', 'Ö', 'Ü', 'ø', '£', 'Ø', '×', 'ƒ',
+    // 0xA0
+    'á', 'í', 'ó', 'ú', 'ñ', 'Ñ', 'ª', 'º', '¿', '®', '¬', '½', '¼', '¡', '«', '»',
+    // 0xB0
+    '░', '▒', '▓', '│', '┤', 'Á', 'Â', 'À', '©', '╣', '║', '╗', '╝', '¢', '¥', '┐',
+    // 0xC0
+    '└', '┴', '┬', '├', '─', '┼', 'ã', 'Ã', '╚', '╔', '╩', '╦', '╠', '═', '╬', '¤',
+    // 0xD0
+    'ð', 'Ð', 'Ê', 'Ë', 'È', 'ı', 'Í', 'Î', 'Ï', '┘', '┌', '█', '▄', '¦', 'Ì', '▀',
+    // 0xE0
+    'Ó', 'ß', 'Ô', 'Ò', 'õ', 'Õ', 'µ', 'þ', 'Þ', 'Ú', 'Û', 'Ù', 'ý', 'Ý', '¯', '´',
+    // 0xF0: soft hyphen first, no-break space last.
+    '\u{AD}', '±', '‗', '¾', '¶', '§', '÷', '¸', '°', '¨', '·', '¹', '³', '²', '■', '\u{A0}',
+];
+
+/// Every byte read as code page 850; cannot fail.
+fn decode_cp850(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b.checked_sub(0x80) {
+            // Below 128, the table's length.
+            Some(high) => CP850_HIGH[usize::from(high)],
+            None => char::from(b),
+        })
+        .collect()
 }
 
 fn decode_utf8(body: &[u8], bom_len: usize) -> Result<String, DecodeError> {
@@ -352,6 +448,7 @@ mod tests {
         assert_eq!(Encoding::Utf8Bom.to_string(), "UTF-8 with BOM");
         assert_eq!(Encoding::Utf16Le.to_string(), "UTF-16LE");
         assert_eq!(Encoding::Utf16Be.to_string(), "UTF-16BE");
+        assert_eq!(Encoding::Cp850.to_string(), "console code page 850");
     }
 
     #[test]
@@ -472,6 +569,105 @@ mod tests {
         assert_eq!(Pos { line: 4, column: 6 }.to_string(), "line 4, column 6");
     }
 
+    /// `text` in code page 850; every character must be in the code page.
+    fn cp850(text: &str) -> Vec<u8> {
+        text.chars()
+            .map(|c| match u8::try_from(c) {
+                Ok(b) if b < 0x80 => b,
+                _ => {
+                    let i = CP850_HIGH.iter().position(|&h| h == c).unwrap();
+                    0x80 + u8::try_from(i).unwrap()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cp850_table_spot_checks() {
+        let at = |b: u8| decode_cp850(&[b]).chars().next().unwrap();
+        for (b, c) in [
+            (0x80, 'Ç'),
+            (0x81, 'ü'),
+            (0x82, 'é'),
+            (0x8A, 'è'),
+            (0x8E, 'Ä'),
+            (0x99, 'Ö'),
+            (0x9A, 'Ü'),
+            (0x9E, '×'),
+            (0xA4, 'ñ'),
+            (0xB5, 'Á'),
+            (0xC4, '─'),
+            (0xD0, 'ð'),
+            (0xD5, 'ı'),
+            (0xE1, 'ß'),
+            (0xEE, '¯'),
+            (0xF0, '\u{AD}'),
+            (0xF2, '‗'),
+            (0xFF, '\u{A0}'),
+            (0x41, 'A'),
+            (0x00, '\0'),
+            (0x7F, '\u{7F}'),
+        ] {
+            assert_eq!(at(b), c, "byte {b:02X}");
+        }
+        // A one-to-one table: every character appears once and none is ASCII.
+        let mut sorted = CP850_HIGH.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 128);
+        assert!(sorted.iter().all(|c| !c.is_ascii()));
+    }
+
+    #[test]
+    fn captures_in_the_console_code_page() {
+        let bytes = cp850("NT-AUTORITÄT\\SYSTEM:(I)(F)\r\nVORDEFINIERT\\Benutzer:(RX) Größe");
+        assert_eq!(bytes[10], 0x8E);
+        assert!(decode(&bytes).is_err());
+        let d = decode_capture(&bytes).unwrap();
+        assert_eq!(
+            d.text,
+            "NT-AUTORITÄT\\SYSTEM:(I)(F)\r\nVORDEFINIERT\\Benutzer:(RX) Größe"
+        );
+        assert_eq!(d.encoding, Encoding::Cp850);
+        // All 256 byte values at once, one character each.
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(decode_capture(&all).unwrap().text.chars().count(), 256);
+    }
+
+    #[test]
+    fn captures_in_utf8_or_with_a_bom_decode_as_decode_does() {
+        let d = decode_capture("AUTORITE NT\\Système:(F)".as_bytes()).unwrap();
+        assert_eq!(d.text, "AUTORITE NT\\Système:(F)");
+        assert_eq!(d.encoding, Encoding::Utf8);
+        assert_eq!(decode_capture(b"").unwrap().encoding, Encoding::Utf8);
+
+        let text = "C:\\x NT-AUTORITÄT\\SYSTEM:(I)(F)\r\n";
+        let d = decode_capture(&utf16(text, true)).unwrap();
+        assert_eq!(d.text, text);
+        assert_eq!(d.encoding, Encoding::Utf16Le);
+        assert_eq!(
+            decode_capture(b"\xEF\xBB\xBFa").unwrap().encoding,
+            Encoding::Utf8Bom
+        );
+
+        // With a byte order mark, broken bytes are still an error, not code page 850.
+        let e = decode_capture(b"\xEF\xBB\xBF<a>\xFF").unwrap_err();
+        assert_eq!(e, decode(b"\xEF\xBB\xBF<a>\xFF").unwrap_err());
+        assert_eq!(e.pos(b"\xEF\xBB\xBF<a>\xFF"), Pos { line: 1, column: 4 });
+        let mut odd = utf16("ab", true);
+        odd.push(0);
+        assert_eq!(decode_capture(&odd).unwrap_err(), decode(&odd).unwrap_err());
+    }
+
+    #[test]
+    fn captures_in_utf16_without_bom_are_refused_as_by_decode() {
+        let mut le = utf16("C:\\x BUILTIN\\Users:(I)(RX)", true);
+        le.drain(..2);
+        let e = decode_capture(&le).unwrap_err();
+        assert_eq!(e, decode(&le).unwrap_err());
+        assert!(e.message.contains("probably little-endian"), "{e}");
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic() {
         // A fixed xorshift stream: reproducible, and biased towards the bytes that matter.
@@ -488,6 +684,9 @@ mod tests {
             let bytes: Vec<u8> = (0..len)
                 .map(|i| alphabet[((state >> (i % 60)) as usize + i) % alphabet.len()])
                 .collect();
+            if let Ok(d) = decode_capture(&bytes) {
+                assert!(d.text.chars().count() <= bytes.len());
+            }
             match decode(&bytes) {
                 Ok(d) => {
                     decoded_ok += 1;

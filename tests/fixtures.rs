@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{fixture, redact, repo, scan};
+use common::{repo, scan};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -15,7 +15,29 @@ struct Expect {
     phase: String,
     now: String,
     exit: i32,
+    /// Modification times to set on the staged copy (path relative to the
+    /// fixture → RFC 3339); everything else gets `common::FIXTURE_MTIME`.
+    #[serde(default)]
+    mtimes: BTreeMap<String, String>,
+    /// Extra command-line arguments (`--verify-content`).
+    #[serde(default)]
+    args: Vec<String>,
     results: BTreeMap<String, Vec<String>>,
+}
+
+/// Scans a staged copy of the fixture; output paths are redacted back to the fixture's.
+fn scan_fixture(name: &str, expect: &Expect, extra: &[&str]) -> common::Run {
+    let (_tmp, staged) = common::stage_fixture(name, &expect.mtimes);
+    let args: Vec<&str> = expect
+        .args
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+        .collect();
+    let mut run = scan(&staged, &expect.phase, &args);
+    run.stdout = common::redact_staged(&run.stdout, &staged, name);
+    run.stderr = common::redact_staged(&run.stderr, &staged, name);
+    run
 }
 
 fn fixtures() -> Vec<(String, Expect)> {
@@ -67,7 +89,7 @@ fn fixtures_produce_the_expected_results() {
             common::NOW,
             "{name}: tests scan with common::NOW"
         );
-        let run = scan(&fixture(&name), &expect.phase, &["--format", "json"]);
+        let run = scan_fixture(&name, &expect, &["--format", "json"]);
         if run.code != expect.exit {
             failures.push(format!(
                 "{name}: exit {} (expected {})\n{}",
@@ -99,15 +121,15 @@ fn fixtures_produce_the_expected_results() {
 #[test]
 fn text_output_snapshots() {
     for (name, expect) in fixtures() {
-        let run = scan(&fixture(&name), &expect.phase, &["--show", "all"]);
-        insta::assert_snapshot!(format!("text-{name}"), redact(&run.stdout));
+        let run = scan_fixture(&name, &expect, &["--show", "all"]);
+        insta::assert_snapshot!(format!("text-{name}"), run.stdout);
     }
 }
 
 #[test]
 fn json_output_snapshots() {
     for (name, expect) in fixtures() {
-        let run = scan(&fixture(&name), &expect.phase, &["--format", "json"]);
-        insta::assert_snapshot!(format!("json-{name}"), redact(&run.stdout));
+        let run = scan_fixture(&name, &expect, &["--format", "json"]);
+        insta::assert_snapshot!(format!("json-{name}"), run.stdout);
     }
 }

@@ -91,6 +91,8 @@ impl Summary {
 pub struct ObservedState {
     pub settings: Vec<ObservedSetting>,
     pub packages: Vec<ObservedPackage>,
+    /// Copies of web folders found, with their times and whether they were complete.
+    pub backups: Vec<crate::inputs::backup::ObservedBackup>,
 }
 
 #[derive(Debug, Clone, Serialize)]

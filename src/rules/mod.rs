@@ -20,10 +20,16 @@ pub use checks::Check;
 
 /// The packs built into the binary. `tests/registry.rs` checks that every file
 /// in `rules/` is listed here.
-pub const BUILTIN: &[(&str, &str)] = &[(
-    "rules/privilege-manager.toml",
-    include_str!("../../rules/privilege-manager.toml"),
-)];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/secret-server.toml",
+        include_str!("../../rules/secret-server.toml"),
+    ),
+    (
+        "rules/privilege-manager.toml",
+        include_str!("../../rules/privilege-manager.toml"),
+    ),
+];
 
 /// A validated rule.
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@
 //! writes under the root and never follows anything out of it.
 
 pub mod path;
+mod tree;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsString;
@@ -17,8 +18,11 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use jiff::Timestamp;
+
 use crate::model::Location;
 pub use path::{Env, PathError, ServerPath};
+pub use tree::{Tree, TreeFile};
 
 /// How many symbolic links one resolution may pass through (as Linux's `ELOOP`).
 const MAX_LINKS: usize = 40;
@@ -56,6 +60,8 @@ pub struct Resolved {
     pub kind: Kind,
     /// Size in bytes, for files.
     pub len: u64,
+    /// Last modification time, where the file system records one.
+    pub modified: Option<Timestamp>,
 }
 
 impl Resolved {
@@ -241,6 +247,7 @@ impl Server {
             root_relative,
             kind,
             len: meta.len(),
+            modified: modified(&meta),
         })
     }
 
@@ -398,6 +405,7 @@ impl Server {
             host,
             kind,
             len: meta.len(),
+            modified: modified(&meta),
         })
     }
 
@@ -431,6 +439,12 @@ impl Server {
         }
         fs::File::open(&file.host).map_err(|e| io_error(&file.server, &e))
     }
+}
+
+fn modified(meta: &fs::Metadata) -> Option<Timestamp> {
+    meta.modified()
+        .ok()
+        .and_then(|t| Timestamp::try_from(t).ok())
 }
 
 fn io_error(path: &ServerPath, e: &io::Error) -> FsError {

@@ -160,6 +160,17 @@ impl ServerPath {
         self.segments().last().map(String::as_str)
     }
 
+    /// The folder holding this path (the root's parent is the root).
+    pub fn parent(&self) -> ServerPath {
+        let mut p = self.clone();
+        match &mut p {
+            ServerPath::Windows { segments, .. } | ServerPath::Posix { segments } => {
+                segments.pop();
+            }
+        }
+        p
+    }
+
     /// This path with one more segment.
     pub fn join(&self, segment: &str) -> ServerPath {
         let mut p = self.clone();
@@ -169,6 +180,22 @@ impl ServerPath {
             }
         }
         p
+    }
+
+    /// Whether `prefix` is this path or one of its ancestors (compared as
+    /// [`ServerPath::same_as`] compares).
+    pub fn starts_with(&self, prefix: &ServerPath) -> bool {
+        let (own, theirs) = (self.segments(), prefix.segments());
+        if own.len() < theirs.len() {
+            return false;
+        }
+        let mut head = self.clone();
+        match &mut head {
+            ServerPath::Windows { segments, .. } | ServerPath::Posix { segments } => {
+                segments.truncate(theirs.len())
+            }
+        }
+        head.same_as(prefix)
     }
 
     /// The same path as Windows compares paths: case-insensitively.

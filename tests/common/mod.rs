@@ -145,6 +145,60 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The modification time every staged fixture entry gets unless its
+/// expect.toml says otherwise: 12 hours before [`NOW`], so copies are fresh.
+pub const FIXTURE_MTIME: &str = "2026-11-21T20:00:00Z";
+
+/// A fixture copied to `<tmp>/<name>` (so the default host name is the
+/// fixture's) with every entry's modification time set: [`FIXTURE_MTIME`],
+/// then `mtimes` (path relative to the fixture → RFC 3339 time). Git keeps
+/// no times, so age-dependent results need this.
+pub fn stage_fixture(
+    name: &str,
+    mtimes: &std::collections::BTreeMap<String, String>,
+) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let staged = dir.path().join(name);
+    copy_dir(&fixture(name), &staged);
+    set_all_mtimes(&staged, time(FIXTURE_MTIME));
+    for (rel, when) in mtimes {
+        let path = staged.join(rel);
+        assert!(
+            path.exists(),
+            "{name}: mtimes names {rel}, which is not in the fixture"
+        );
+        set_mtime(&path, time(when));
+    }
+    (dir, staged)
+}
+
+fn time(rfc3339: &str) -> filetime::FileTime {
+    let ts: jiff::Timestamp = rfc3339.parse().unwrap();
+    filetime::FileTime::from_unix_time(ts.as_second(), 0)
+}
+
+pub fn set_mtime(path: &Path, t: filetime::FileTime) {
+    filetime::set_file_times(path, t, t).unwrap();
+}
+
+fn set_all_mtimes(dir: &Path, t: filetime::FileTime) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            set_all_mtimes(&path, t);
+        }
+        set_mtime(&path, t);
+    }
+    set_mtime(dir, t);
+}
+
+/// Replaces a staged copy's temporary path with the fixture's own.
+pub fn redact_staged(text: &str, staged: &Path, name: &str) -> String {
+    let tmp = std::fs::canonicalize(staged).unwrap();
+    let escaped = tmp.display().to_string().replace('\\', "\\\\");
+    redact(&text.replace(&escaped, &format!("[REPO]/fixtures/{name}")))
+}
+
 /// Replaces machine-specific paths so snapshots are stable.
 pub fn redact(text: &str) -> String {
     let repo = std::fs::canonicalize(repo()).unwrap();

@@ -3,9 +3,8 @@
 
 use serde::Deserialize;
 
-use super::Context;
-use crate::error::did_you_mean;
-use crate::facts::{VERSION_FACTS, Version};
+use super::{Context, known_fact};
+use crate::facts::{VERSION_FACTS, Version, fact_help};
 use crate::model::{Outcome, Status};
 use crate::nuget::NuGetVersion;
 
@@ -19,17 +18,7 @@ pub struct Params {
 
 impl Params {
     pub fn validate(&self) -> Result<(), String> {
-        if !VERSION_FACTS.iter().any(|(k, _)| *k == self.fact) {
-            let keys = VERSION_FACTS.iter().map(|(k, _)| *k);
-            return Err(match did_you_mean(&self.fact, keys.clone()) {
-                Some(near) => format!("unknown fact `{}` (did you mean `{near}`?)", self.fact),
-                None => format!(
-                    "unknown fact `{}` (known: {})",
-                    self.fact,
-                    keys.collect::<Vec<_>>().join(", ")
-                ),
-            });
-        }
+        known_fact(&self.fact, VERSION_FACTS)?;
         self.minimum_version().map(|_| ())
     }
 
@@ -50,10 +39,7 @@ pub fn judge(p: &Params, installed: Option<&Version>) -> Outcome {
         Err(e) => return Outcome::new(Status::Error, p.fact.clone(), e),
     };
     let Some(installed) = installed else {
-        let how = VERSION_FACTS
-            .iter()
-            .find(|(k, _)| *k == p.fact)
-            .map_or("", |(_, how)| *how);
+        let how = fact_help(&p.fact);
         return Outcome::new(
             Status::NotEvaluated,
             p.fact.clone(),

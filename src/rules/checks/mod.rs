@@ -6,24 +6,38 @@
 //! | kind | rules |
 //! |---|---|
 //! | `minimum_version` | SS001, PM001 |
+//! | `upgrade_path` | SS002 |
+//! | `web_folder_backup` | SS003, PM002, PM008 |
+//! | `recent_backup_file` | SS004 |
+//! | `folder_empty` | SS005 |
 //! | `feed_populated` | PM003 |
 //! | `app_setting_folder` | PM004 |
 //! | `package_integrity` | PM005 |
 //! | `installed_matches_highest` | PM006 |
+//! | `acl_inherited` | PM007 |
 
+pub mod acl_inherited;
 pub mod app_setting_folder;
 pub mod feed_populated;
+pub mod folder_empty;
 pub mod installed_matches_highest;
 pub mod minimum_version;
 pub mod package_integrity;
+pub mod recent_backup_file;
+pub mod upgrade_path;
+pub mod web_folder_backup;
 
-use jiff::Timestamp;
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
-use crate::facts::Facts;
+use crate::error::did_you_mean;
+use crate::facts::{Facts, Version};
 use crate::inputs::Inputs;
-use crate::model::{Location, Outcome, Phase, Procedure, Status};
+use crate::model::{Location, Outcome, Phase, Procedure, Product, Status};
 use crate::server::FsError;
+use crate::target::Captures;
 
 /// What a check knows about the scan besides the files.
 #[derive(Debug, Clone, Copy)]
@@ -32,22 +46,50 @@ pub struct Context<'a> {
     pub procedure: Procedure,
     pub facts: &'a Facts,
     pub now: Timestamp,
+    /// Target versions: `--target` over the facts' `target_version`.
+    pub targets: &'a BTreeMap<Product, Version>,
+    pub backups: BackupOptions,
+    /// Captured command output named in facts.json (`captures`).
+    pub captures: &'a Captures,
+}
+
+/// How web-folder and database backups are judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackupOptions {
+    /// Older than this is stale: `--max-backup-age`, else `backups.max_age_hours`, else 24 h.
+    pub max_age: SignedDuration,
+    /// `--verify-content`: compare bytes (folders) or CRC-32 (zips), not only sizes.
+    pub verify_content: bool,
+}
+
+impl BackupOptions {
+    pub const DEFAULT_MAX_AGE_HOURS: i64 = 24;
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Check {
     MinimumVersion(minimum_version::Params),
+    UpgradePath(upgrade_path::Params),
+    WebFolderBackup(web_folder_backup::Params),
+    RecentBackupFile(recent_backup_file::Params),
+    FolderEmpty(folder_empty::Params),
     FeedPopulated(feed_populated::Params),
     AppSettingFolder(app_setting_folder::Params),
     PackageIntegrity(package_integrity::Params),
     InstalledMatchesHighest(installed_matches_highest::Params),
+    AclInherited(acl_inherited::Params),
 }
 
 impl Check {
     pub fn kind(&self) -> &'static str {
         match self {
             Check::MinimumVersion(_) => "minimum_version",
+            Check::UpgradePath(_) => "upgrade_path",
+            Check::WebFolderBackup(_) => "web_folder_backup",
+            Check::RecentBackupFile(_) => "recent_backup_file",
+            Check::FolderEmpty(_) => "folder_empty",
+            Check::AclInherited(_) => "acl_inherited",
             Check::FeedPopulated(_) => "feed_populated",
             Check::AppSettingFolder(_) => "app_setting_folder",
             Check::PackageIntegrity(_) => "package_integrity",
@@ -59,6 +101,11 @@ impl Check {
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Check::MinimumVersion(p) => p.validate(),
+            Check::UpgradePath(p) => p.validate(),
+            Check::WebFolderBackup(p) => p.validate(),
+            Check::RecentBackupFile(p) => p.validate(),
+            Check::FolderEmpty(p) => valid_path("folder", &p.folder),
+            Check::AclInherited(p) => p.validate(),
             Check::FeedPopulated(p) => valid_path("folder", &p.folder),
             Check::AppSettingFolder(p) => p.validate(),
             Check::PackageIntegrity(p) => valid_path("folder", &p.folder),
@@ -69,6 +116,11 @@ impl Check {
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         match self {
             Check::MinimumVersion(p) => p.run(ctx),
+            Check::UpgradePath(p) => p.run(ctx),
+            Check::WebFolderBackup(p) => p.run(ctx, inputs),
+            Check::RecentBackupFile(p) => p.run(ctx, inputs),
+            Check::FolderEmpty(p) => p.run(inputs),
+            Check::AclInherited(p) => p.run(ctx, inputs),
             Check::FeedPopulated(p) => p.run(inputs),
             Check::AppSettingFolder(p) => p.run(ctx, inputs),
             Check::PackageIntegrity(p) => p.run(inputs),
@@ -85,6 +137,22 @@ fn valid_path(name: &str, raw: &str) -> Result<(), String> {
         Ok(_) | Err(crate::server::PathError::UnknownVariable(_)) => Ok(()),
         Err(e) => Err(format!("invalid {name}: {e}")),
     }
+}
+
+/// A fact key a rule names must be one of `table`'s (a typo would make the
+/// rule look for a fact that can never be there).
+fn known_fact(key: &str, table: &[(&str, &str)]) -> Result<(), String> {
+    if table.iter().any(|(k, _)| *k == key) {
+        return Ok(());
+    }
+    let keys = table.iter().map(|(k, _)| *k);
+    Err(match did_you_mean(key, keys.clone()) {
+        Some(near) => format!("unknown fact `{key}` (did you mean `{near}`?)"),
+        None => format!(
+            "unknown fact `{key}` (known: {})",
+            keys.collect::<Vec<_>>().join(", ")
+        ),
+    })
 }
 
 /// The outcome for an input that exists but could not be read: `error`, or
@@ -106,5 +174,26 @@ pub fn folder_display(path: &crate::server::ServerPath) -> String {
         crate::server::ServerPath::Windows { .. } if !s.ends_with('\\') => format!("{s}\\"),
         crate::server::ServerPath::Posix { .. } if !s.ends_with('/') => format!("{s}/"),
         _ => s,
+    }
+}
+
+/// A time for messages, to the second.
+pub fn time(t: Timestamp) -> String {
+    t.round(jiff::Unit::Second).unwrap_or(t).to_string()
+}
+
+pub fn when(t: Option<Timestamp>) -> String {
+    t.map_or_else(|| "at an unknown time".into(), time)
+}
+
+/// A duration for messages: `26 h`, `3 days`, `40 min`: enough precision to judge a backup's age.
+pub fn span(d: SignedDuration) -> String {
+    let minutes = d.as_secs() / 60;
+    if minutes.abs() < 120 {
+        format!("{minutes} min")
+    } else if minutes.abs() < 72 * 60 {
+        format!("{} h", minutes / 60)
+    } else {
+        format!("{} days", minutes / (24 * 60))
     }
 }

@@ -4,6 +4,8 @@
 //!
 //! Everything goes through [`Server`], so reads stay confined to the root.
 
+pub mod backup;
+
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -138,6 +140,7 @@ pub struct Inputs<'s> {
     xml: HashMap<String, Rc<Loaded<XmlFile>>>,
     feeds: HashMap<String, Rc<Loaded<Feed>>>,
     settings: Vec<ObservedSetting>,
+    backups: Vec<backup::ObservedBackup>,
 }
 
 /// A configuration value a rule read, kept for the report's `observed_state`
@@ -158,6 +161,7 @@ impl<'s> Inputs<'s> {
             xml: HashMap::new(),
             feeds: HashMap::new(),
             settings: Vec::new(),
+            backups: Vec::new(),
         }
     }
 
@@ -169,6 +173,11 @@ impl<'s> Inputs<'s> {
 
     pub fn settings(&self) -> &[ObservedSetting] {
         &self.settings
+    }
+
+    /// Backups found so far, per live folder, newest first.
+    pub fn observed_backups(&self) -> &[backup::ObservedBackup] {
+        &self.backups
     }
 
     /// Every feed read so far, in a stable order.
@@ -201,6 +210,14 @@ impl<'s> Inputs<'s> {
                 error,
             },
         }
+    }
+
+    /// Every file under a folder (walked, not memoized: one rule asks).
+    pub fn tree(&self, raw: &str) -> Loaded<(Resolved, crate::server::Tree)> {
+        self.locate(raw).then(|dir| {
+            let tree = self.server.tree(&dir)?;
+            Ok((dir, tree))
+        })
     }
 
     /// A parsed XML configuration file.

@@ -1,0 +1,606 @@
+//! Backups of web folders (inputs.md, "Backups of web folders"): finding the
+//! copies of a live folder and comparing each with it. Deciding whether a
+//! copy is fresh enough and what to report is the check's job
+//! (`rules::checks::web_folder_backup`); this module only gathers evidence.
+//!
+//! Cost grows with the server, so: the live folder and the first copy are
+//! walked at the same time on two threads; each tree is walked once; stale
+//! copies are never walked; content is read only with `--verify-content`,
+//! spread over the available cores; and comparison stops at the first copy
+//! that is complete.
+
+use std::collections::HashMap;
+use std::io::{BufReader, Read};
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use zip::ZipArchive;
+
+use super::{Inputs, Loaded};
+use crate::server::path::fold;
+use crate::server::{FsError, Kind, Resolved, Server, Tree, TreeFile};
+
+/// Files compared for identity (encryption.config) are small; more is not one.
+const IDENTICAL_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// What to look for.
+#[derive(Debug, Clone)]
+pub struct Query<'a> {
+    /// The live folder, e.g. `C:\inetpub\wwwroot\SecretServer`.
+    pub live: &'a str,
+    /// `backups.search_dirs`, or `C:\Backups`.
+    pub search_dirs: Vec<String>,
+    /// The product's own backup folder (Secret Server's "Backup File Path"):
+    /// any `.zip` there is a candidate, whatever its name (the vendor does not
+    /// document the names).
+    pub own_dir: Option<String>,
+    /// Paths relative to the live folder that must be byte-identical in the copy.
+    pub identical: &'a [String],
+    pub verify_content: bool,
+}
+
+/// Everything found about one live folder's backups.
+#[derive(Debug)]
+pub struct Backups {
+    pub live: Loaded<Resolved>,
+    pub looked_in: Vec<LookedIn>,
+    /// Newest first; copies without a modification time last.
+    pub candidates: Vec<Candidate>,
+    /// The live folder's walk, when a fresh candidate made one necessary.
+    pub live_files: Option<Result<usize, FsError>>,
+    /// Candidates compared (index into `candidates`), in the order compared.
+    pub compared: Vec<(usize, Comparison)>,
+}
+
+/// A folder searched for copies, and what came of it.
+#[derive(Debug, Clone)]
+pub struct LookedIn {
+    pub dir: String,
+    pub state: Looked,
+}
+
+#[derive(Debug, Clone)]
+pub enum Looked {
+    /// Listed; `candidates` copies found there.
+    Searched {
+        candidates: usize,
+    },
+    Missing,
+    Failed(FsError),
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub place: Resolved,
+    pub form: Form,
+}
+
+impl Candidate {
+    pub fn modified(&self) -> Option<Timestamp> {
+        self.place.modified
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Form {
+    Folder,
+    Zip,
+}
+
+impl std::fmt::Display for Form {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Form::Folder => "folder",
+            Form::Zip => "zip",
+        })
+    }
+}
+
+/// A copy held against the live folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Comparison {
+    pub live_files: usize,
+    /// Live files absent from the copy (relative, `/`-separated), sorted.
+    pub missing: Vec<String>,
+    pub size_differs: Vec<SizeDiff>,
+    /// Same size, other bytes (folders) or CRC-32 (zips); `--verify-content` only.
+    pub content_differs: Vec<String>,
+    /// Live entries that could not be read, so the copy cannot be proven complete.
+    pub problems: Vec<String>,
+    /// The copy as a whole could not be read (a damaged zip, an unlistable folder).
+    pub unreadable: Option<String>,
+    pub content_checked: bool,
+    /// For each `Query::identical` path: how the copy's file compares.
+    pub identical: Vec<(String, Identity)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizeDiff {
+    pub rel: String,
+    pub live: u64,
+    pub copy: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Same,
+    Differs,
+    MissingInCopy,
+    /// The live folder has no such file: nothing to compare with.
+    MissingLive,
+    Unreadable(String),
+}
+
+impl Comparison {
+    /// Every live file is in the copy with the same size (and content, when checked).
+    pub fn complete(&self) -> bool {
+        self.unreadable.is_none()
+            && self.missing.is_empty()
+            && self.size_differs.is_empty()
+            && self.content_differs.is_empty()
+            && self.problems.is_empty()
+    }
+
+    pub fn identical_ok(&self) -> bool {
+        self.identical.iter().all(|(_, i)| *i == Identity::Same)
+    }
+
+    /// How far from a usable copy: fewer is closer.
+    pub fn distance(&self) -> usize {
+        if self.unreadable.is_some() {
+            return usize::MAX;
+        }
+        self.missing.len()
+            + self.size_differs.len()
+            + self.content_differs.len()
+            + self.problems.len()
+            + self
+                .identical
+                .iter()
+                .filter(|(_, i)| *i != Identity::Same)
+                .count()
+    }
+}
+
+/// A copy read once: a walked folder, or a zip's central directory.
+enum Copy {
+    Folder(Tree),
+    Zip(ZipListing),
+}
+
+struct ZipListing {
+    archive: ZipArchive<BufReader<std::fs::File>>,
+    /// Folded relative path (top folder stripped) → entry.
+    entries: HashMap<String, ZipEntry>,
+}
+
+struct ZipEntry {
+    index: usize,
+    size: u64,
+    crc32: u32,
+}
+
+impl Inputs<'_> {
+    /// Finds the copies of a live folder and compares the fresh ones (as
+    /// `fresh` decides), newest first, until one is complete.
+    pub fn backups(&mut self, q: &Query<'_>, fresh: impl Fn(&Candidate) -> bool) -> Backups {
+        let server = self.server;
+        let (live, looked_in, candidates) = self.discover(q);
+        let mut found = Backups {
+            live,
+            looked_in,
+            candidates,
+            live_files: None,
+            compared: Vec::new(),
+        };
+        let Loaded::Found(live) = &found.live else {
+            self.record_backups(q.live, &found);
+            return found;
+        };
+        let fresh_ones: Vec<usize> = (0..found.candidates.len())
+            .filter(|&i| fresh(&found.candidates[i]))
+            .collect();
+        let Some(&first) = fresh_ones.first() else {
+            self.record_backups(q.live, &found);
+            return found;
+        };
+        // The live folder and the first copy are independent: walk them at once.
+        let (live_tree, first_copy) = std::thread::scope(|s| {
+            let walk = s.spawn(|| server.tree(live));
+            let copy = read_copy(server, &found.candidates[first], live);
+            let tree = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (tree, copy)
+        });
+        let live_tree = match live_tree {
+            Ok(t) => t,
+            Err(e) => {
+                found.live_files = Some(Err(e));
+                self.record_backups(q.live, &found);
+                return found;
+            }
+        };
+        found.live_files = Some(Ok(live_tree.files.len()));
+        let mut next_copy = Some(first_copy);
+        for (n, &i) in fresh_ones.iter().enumerate() {
+            let copy = match next_copy.take() {
+                Some(c) => c,
+                None => read_copy(server, &found.candidates[i], live),
+            };
+            let comparison = compare(server, &live_tree, copy, q);
+            let done = comparison.complete() && comparison.identical_ok();
+            found.compared.push((i, comparison));
+            if done || n + 1 == fresh_ones.len() {
+                break;
+            }
+        }
+        self.record_backups(q.live, &found);
+        found
+    }
+
+    fn discover(&self, q: &Query<'_>) -> (Loaded<Resolved>, Vec<LookedIn>, Vec<Candidate>) {
+        let live = self.locate(q.live).then(|r| {
+            if r.kind == Kind::Dir {
+                Ok(r)
+            } else {
+                Err(FsError::NotADirectory(r.server.to_string()))
+            }
+        });
+        let Ok(live_path) = self.server.parse(q.live) else {
+            return (live, Vec::new(), Vec::new());
+        };
+        let live_name = fold(live_path.file_name().unwrap_or_default());
+        let live_host = match &live {
+            Loaded::Found(r) => Some(r.host.clone()),
+            _ => None,
+        };
+        // The live folder's parent holds Explorer's "SecretServer - Copy".
+        let parent = live_path.parent().to_string();
+        let mut dirs: Vec<(String, bool)> =
+            q.search_dirs.iter().map(|d| (d.clone(), false)).collect();
+        if let Some(own) = &q.own_dir {
+            dirs.push((own.clone(), true));
+        }
+        dirs.push((parent, false));
+        let mut seen_dirs: Vec<String> = Vec::new();
+        let mut looked_in = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for (raw, own) in dirs {
+            let key = super::cache_key(self.server, &raw);
+            if let Some(at) = seen_dirs.iter().position(|k| *k == key) {
+                // Listed already; the product's own folder still widens the match.
+                if !own {
+                    continue;
+                }
+                looked_in.remove(at);
+                seen_dirs.remove(at);
+            }
+            seen_dirs.push(key);
+            let state = match self.locate(&raw) {
+                Loaded::Missing { .. } => Looked::Missing,
+                Loaded::Failed { error, .. } => Looked::Failed(error),
+                Loaded::Found(dir) if dir.kind != Kind::Dir => {
+                    Looked::Failed(FsError::NotADirectory(dir.server.to_string()))
+                }
+                Loaded::Found(dir) => {
+                    match self.search(&dir, &live_name, own, live_host.as_ref()) {
+                        Ok(found) => {
+                            let n = found.len();
+                            candidates.extend(found);
+                            Looked::Searched { candidates: n }
+                        }
+                        Err(e) => Looked::Failed(e),
+                    }
+                }
+            };
+            looked_in.push(LookedIn { dir: raw, state });
+        }
+        // One copy reachable from two search folders is one candidate.
+        let mut unique: Vec<Candidate> = Vec::new();
+        for c in candidates {
+            if !unique.iter().any(|u| u.place.host == c.place.host) {
+                unique.push(c);
+            }
+        }
+        unique.sort_by(|a, b| {
+            b.modified()
+                .cmp(&a.modified())
+                .then_with(|| a.place.server.to_string().cmp(&b.place.server.to_string()))
+        });
+        (live, looked_in, unique)
+    }
+
+    /// Copies in one search folder: entries named like the live folder, any
+    /// zip in the product's own folder, and named entries one level down
+    /// (`C:\Backups\2026-11-21\SecretServer`).
+    fn search(
+        &self,
+        dir: &Resolved,
+        live_name: &str,
+        own: bool,
+        live_host: Option<&PathBuf>,
+    ) -> Result<Vec<Candidate>, FsError> {
+        let mut found = Vec::new();
+        for entry in self.server.list(dir)? {
+            let Ok(target) = entry.target else { continue };
+            if Some(&target.host) == live_host {
+                continue;
+            }
+            let named = fold(&entry.name).starts_with(live_name);
+            if let Some(c) = candidate(&entry.name, &target, named, own) {
+                found.push(c);
+                continue;
+            }
+            if named || target.kind != Kind::Dir {
+                continue;
+            }
+            // A sub-folder that cannot be listed is not where the copy is expected.
+            let Ok(inner) = self.server.list(&target) else {
+                continue;
+            };
+            for e in inner {
+                let Ok(t) = e.target else { continue };
+                if Some(&t.host) == live_host {
+                    continue;
+                }
+                let named = fold(&e.name).starts_with(live_name);
+                found.extend(candidate(&e.name, &t, named, false));
+            }
+        }
+        Ok(found)
+    }
+
+    fn record_backups(&mut self, live: &str, found: &Backups) {
+        for (i, c) in found.candidates.iter().enumerate() {
+            let comparison = found.compared.iter().find(|(j, _)| *j == i).map(|(_, c)| c);
+            self.backups.push(ObservedBackup {
+                live: live.to_string(),
+                path: c.place.server.to_string(),
+                form: c.form,
+                modified: c.modified().map(|t| t.to_string()),
+                complete: comparison.map(|c| c.complete() && c.identical_ok()),
+            });
+        }
+    }
+}
+
+/// A backup found, for the report's `observed_state`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObservedBackup {
+    pub live: String,
+    pub path: String,
+    pub form: Form,
+    pub modified: Option<String>,
+    /// Whether it held every live file; `None` when not compared (stale, or a
+    /// fresher copy was complete).
+    pub complete: Option<bool>,
+}
+
+/// A folder named like the live one, or a zip named like it (any zip when
+/// `any_zip`: the product's own backup folder).
+fn candidate(name: &str, target: &Resolved, named: bool, any_zip: bool) -> Option<Candidate> {
+    let form = match target.kind {
+        Kind::Dir if named => Form::Folder,
+        Kind::File if (named || any_zip) && fold(name).ends_with(".zip") => Form::Zip,
+        _ => return None,
+    };
+    Some(Candidate {
+        place: target.clone(),
+        form,
+    })
+}
+
+fn read_copy(server: &Server, c: &Candidate, live: &Resolved) -> Result<Copy, String> {
+    match c.form {
+        Form::Folder => server
+            .tree(&c.place)
+            .map(Copy::Folder)
+            .map_err(|e| e.to_string()),
+        Form::Zip => {
+            let file = server.open(&c.place).map_err(|e| e.to_string())?;
+            let archive = ZipArchive::new(BufReader::new(file))
+                .map_err(|e| format!("not a readable zip archive: {e}"))?;
+            let live_name = fold(live.server.file_name().unwrap_or_default());
+            Ok(Copy::Zip(list_zip(archive, &live_name)))
+        }
+    }
+}
+
+/// The zip's files by folded path; a single top folder named like the live
+/// folder (`SecretServer/…`) is stripped.
+fn list_zip(archive: ZipArchive<BufReader<std::fs::File>>, live_name: &str) -> ZipListing {
+    let mut files: Vec<(String, ZipEntry)> = Vec::new();
+    for index in 0..archive.len() {
+        let Ok(entry) = archive.by_index_data(index) else {
+            continue;
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let name = match entry.name() {
+            Ok(n) => n.into_owned(),
+            Err(_) => String::from_utf8_lossy(entry.name_raw()).into_owned(),
+        };
+        // Zips written on Windows sometimes use `\`.
+        let name = name.replace('\\', "/");
+        let name = name.trim_start_matches("./").trim_start_matches('/');
+        if name.is_empty() || name.ends_with('/') {
+            continue;
+        }
+        files.push((
+            fold(name),
+            ZipEntry {
+                index,
+                size: entry.size(),
+                crc32: entry.crc32(),
+            },
+        ));
+    }
+    let top = files
+        .first()
+        .and_then(|(n, _)| n.split_once('/'))
+        .map(|(t, _)| t.to_string());
+    let strip = top.filter(|t| {
+        t.starts_with(live_name)
+            && files.iter().all(|(n, _)| {
+                n.len() > t.len() && n.starts_with(t.as_str()) && n.as_bytes()[t.len()] == b'/'
+            })
+    });
+    let entries = files
+        .into_iter()
+        .map(|(n, e)| match &strip {
+            Some(t) => (n[t.len() + 1..].to_string(), e),
+            None => (n, e),
+        })
+        .collect();
+    ZipListing { archive, entries }
+}
+
+fn compare(server: &Server, live: &Tree, copy: Result<Copy, String>, q: &Query<'_>) -> Comparison {
+    let mut out = Comparison {
+        live_files: live.files.len(),
+        content_checked: q.verify_content,
+        problems: live
+            .problems
+            .iter()
+            .map(|(rel, e)| format!("{rel}: {e}"))
+            .collect(),
+        ..Comparison::default()
+    };
+    let mut copy = match copy {
+        Ok(c) => c,
+        Err(e) => {
+            out.unreadable = Some(e);
+            return out;
+        }
+    };
+    match &mut copy {
+        Copy::Folder(tree) => {
+            let index: HashMap<String, &TreeFile> =
+                tree.files.iter().map(|f| (fold(&f.rel), f)).collect();
+            let mut same_size: Vec<(&TreeFile, &TreeFile)> = Vec::new();
+            for f in &live.files {
+                match index.get(&fold(&f.rel)) {
+                    None => out.missing.push(f.rel.clone()),
+                    Some(c) if c.len != f.len => out.size_differs.push(SizeDiff {
+                        rel: f.rel.clone(),
+                        live: f.len,
+                        copy: c.len,
+                    }),
+                    Some(c) => same_size.push((f, c)),
+                }
+            }
+            if q.verify_content {
+                let verdicts = parallel(&same_size, |(a, b)| server.same_bytes(a, b));
+                for ((a, _), verdict) in same_size.iter().zip(verdicts) {
+                    match verdict {
+                        Ok(true) => {}
+                        Ok(false) => out.content_differs.push(a.rel.clone()),
+                        Err(e) => out.problems.push(format!("{}: {e}", a.rel)),
+                    }
+                }
+            }
+            for rel in q.identical {
+                let identity = match (find(live, rel), index.get(&fold(rel))) {
+                    (None, _) => Identity::MissingLive,
+                    (Some(_), None) => Identity::MissingInCopy,
+                    (Some(a), Some(b)) => {
+                        match (
+                            server.read_tree_file(a, IDENTICAL_LIMIT),
+                            server.read_tree_file(b, IDENTICAL_LIMIT),
+                        ) {
+                            (Ok(x), Ok(y)) if x == y => Identity::Same,
+                            (Ok(_), Ok(_)) => Identity::Differs,
+                            (Err(e), _) | (_, Err(e)) => Identity::Unreadable(e.to_string()),
+                        }
+                    }
+                };
+                out.identical.push((rel.clone(), identity));
+            }
+        }
+        Copy::Zip(zip) => {
+            let mut same_size: Vec<(&TreeFile, u32)> = Vec::new();
+            for f in &live.files {
+                match zip.entries.get(&fold(&f.rel)) {
+                    None => out.missing.push(f.rel.clone()),
+                    Some(e) if e.size != f.len => out.size_differs.push(SizeDiff {
+                        rel: f.rel.clone(),
+                        live: f.len,
+                        copy: e.size,
+                    }),
+                    Some(e) => same_size.push((f, e.crc32)),
+                }
+            }
+            if q.verify_content {
+                let verdicts = parallel(&same_size, |(f, _)| server.crc32(f));
+                for ((f, recorded), verdict) in same_size.iter().zip(verdicts) {
+                    match verdict {
+                        Ok(crc) if crc == *recorded => {}
+                        Ok(_) => out.content_differs.push(f.rel.clone()),
+                        Err(e) => out.problems.push(format!("{}: {e}", f.rel)),
+                    }
+                }
+            }
+            for rel in q.identical {
+                let identity = match (find(live, rel), zip.entries.get(&fold(rel))) {
+                    (None, _) => Identity::MissingLive,
+                    (Some(_), None) => Identity::MissingInCopy,
+                    (Some(a), Some(e)) => match (
+                        server.read_tree_file(a, IDENTICAL_LIMIT),
+                        unzip_entry(&mut zip.archive, e.index),
+                    ) {
+                        (Ok(x), Ok(y)) if x == y => Identity::Same,
+                        (Ok(_), Ok(_)) => Identity::Differs,
+                        (Err(e), _) => Identity::Unreadable(e.to_string()),
+                        (_, Err(e)) => Identity::Unreadable(e),
+                    },
+                };
+                out.identical.push((rel.clone(), identity));
+            }
+        }
+    }
+    out
+}
+
+fn find<'t>(tree: &'t Tree, rel: &str) -> Option<&'t TreeFile> {
+    let wanted = fold(rel);
+    tree.files.iter().find(|f| fold(&f.rel) == wanted)
+}
+
+fn unzip_entry(
+    archive: &mut ZipArchive<BufReader<std::fs::File>>,
+    index: usize,
+) -> Result<Vec<u8>, String> {
+    let entry = archive
+        .by_index(index)
+        .map_err(|e| format!("cannot read it from the zip: {e}"))?;
+    let mut buf = Vec::new();
+    entry
+        .take(IDENTICAL_LIMIT + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read it from the zip: {e}"))?;
+    if buf.len() as u64 > IDENTICAL_LIMIT {
+        return Err(format!("larger than {IDENTICAL_LIMIT} bytes in the zip"));
+    }
+    Ok(buf)
+}
+
+/// `f` over `items` on every available core, results in input order.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
