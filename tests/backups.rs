@@ -503,3 +503,30 @@ fn ss004_without_any_fact_says_which_to_add() {
         "{r}"
     );
 }
+
+#[test]
+fn a_damaged_zip_is_a_candidate_that_cannot_be_read() {
+    let s = Snap::new(ss_facts());
+    s.file(
+        "Backups/SecretServer.zip",
+        b"PK\x03\x04 this is not really a zip",
+    );
+    s.age_all(FRESH);
+    let r = s.result("pre", "SS003", &[]);
+    assert_eq!(status(&r), "fail", "{r}");
+    assert_message_has(&r, "it could not be read: not a readable zip archive");
+}
+
+#[test]
+fn a_link_loop_inside_the_live_folder_ends_and_is_never_a_pass() {
+    let s = Snap::new(ss_facts());
+    s.folder("Backups/SecretServer", &ss_files());
+    std::os::unix::fs::symlink("..", s.root().join(SS).join("bin/up")).unwrap();
+    s.age_all(FRESH);
+    let r = s.result("pre", "SS003", &[]);
+    assert_eq!(status(&r), "fail", "{r}");
+    assert_message_has(
+        &r,
+        "could not be compared (first: bin/up: symbolic link loop",
+    );
+}
