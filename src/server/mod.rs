@@ -22,7 +22,7 @@ use jiff::Timestamp;
 
 use crate::model::Location;
 pub use path::{Env, PathError, ServerPath};
-pub use tree::{Tree, TreeFile};
+pub use tree::{Buffers, Tree, TreeFile};
 
 /// How many symbolic links one resolution may pass through (as Linux's `ELOOP`).
 const MAX_LINKS: usize = 40;

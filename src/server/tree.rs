@@ -10,29 +10,62 @@
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{FsError, Kind, Resolved, Server, io_error};
 
 /// Comparison reads files in blocks of this size.
 const BLOCK: usize = 64 * 1024;
 
-/// Every regular file under a folder.
+/// Every regular file under a folder, in no particular order (sorting
+/// 100,000 paths costs more than sorting the few a message names).
 #[derive(Debug, Default)]
 pub struct Tree {
-    /// Relative to the walked folder, `/`-separated, spelled as on disk; sorted.
     pub files: Vec<TreeFile>,
     /// Entries that could not be walked or are not regular files, with why.
     /// Reported, never silently dropped: a backup check must not pass over them.
     pub problems: Vec<(String, FsError)>,
+    /// The host folders walked; a file's host path is its folder's plus its name
+    /// (one allocation per file instead of two).
+    dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
 pub struct TreeFile {
+    /// Relative to the walked folder, `/`-separated, spelled as on disk.
     pub rel: String,
     pub len: u64,
-    /// Where to read it (links already resolved inside the root).
-    pub host: PathBuf,
+    dir: u32,
+    /// Where a file reached through a link really is (inside the root).
+    target: Option<PathBuf>,
+}
+
+impl Tree {
+    /// Where to read a walked file.
+    pub fn host(&self, file: &TreeFile) -> PathBuf {
+        match &file.target {
+            Some(t) => t.clone(),
+            None => {
+                let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+                self.dirs[file.dir as usize].join(name)
+            }
+        }
+    }
+}
+
+/// Read buffers, one pair per thread, reused from file to file.
+pub struct Buffers(Vec<u8>, Vec<u8>);
+
+impl Buffers {
+    pub fn new() -> Buffers {
+        Buffers(vec![0; BLOCK], vec![0; BLOCK])
+    }
+}
+
+impl Default for Buffers {
+    fn default() -> Self {
+        Buffers::new()
+    }
 }
 
 impl Server {
@@ -48,6 +81,17 @@ impl Server {
         let mut pending: Vec<(PathBuf, String)> = vec![(dir.host.clone(), String::new())];
         while let Some((host, rel)) = pending.pop() {
             let shown = || self_path(dir, &rel);
+            let Ok(dir_index) = u32::try_from(tree.dirs.len()) else {
+                tree.problems.push((
+                    rel.clone(),
+                    FsError::Io {
+                        path: shown().to_string(),
+                        message: "more folders than upgate can track".into(),
+                    },
+                ));
+                break;
+            };
+            tree.dirs.push(host.clone());
             let read = match fs::read_dir(&host) {
                 Ok(r) => r,
                 Err(e) if rel.is_empty() => return Err(io_error(&dir.server, &e)),
@@ -84,7 +128,8 @@ impl Server {
                         Ok(m) => tree.files.push(TreeFile {
                             rel: child,
                             len: m.len(),
-                            host: entry.path(),
+                            dir: dir_index,
+                            target: None,
                         }),
                         Err(e) => {
                             let at = self_path(dir, &child);
@@ -99,7 +144,8 @@ impl Server {
                         Ok(r) if r.kind == Kind::File => tree.files.push(TreeFile {
                             rel: child,
                             len: r.len,
-                            host: r.host,
+                            dir: dir_index,
+                            target: Some(r.host),
                         }),
                         Ok(r) if r.kind == Kind::Dir => {
                             if host.starts_with(&r.host) || !linked.insert(r.host.clone()) {
@@ -121,48 +167,51 @@ impl Server {
                 }
             }
         }
-        tree.files.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
         tree.problems.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(tree)
     }
 
-    /// Whether two walked files hold the same bytes (sizes are compared first
-    /// by the caller; this reads both in blocks and stops at the first difference).
-    pub fn same_bytes(&self, a: &TreeFile, b: &TreeFile) -> io::Result<bool> {
-        let mut fa = fs::File::open(&a.host)?;
-        let mut fb = fs::File::open(&b.host)?;
-        let mut ba = vec![0u8; BLOCK];
-        let mut bb = vec![0u8; BLOCK];
-        loop {
-            let na = read_full(&mut fa, &mut ba)?;
-            let nb = read_full(&mut fb, &mut bb)?;
-            if na != nb || ba[..na] != bb[..nb] {
-                return Ok(false);
-            }
-            if na == 0 {
-                return Ok(true);
+    /// Whether two files of `len` bytes (their walked size) hold the same
+    /// bytes. Reads exactly `len` from each, in blocks, stopping at the first
+    /// difference; a file that has shrunk since the walk differs.
+    pub fn same_bytes(&self, a: &Path, b: &Path, len: u64, bufs: &mut Buffers) -> io::Result<bool> {
+        let mut fa = fs::File::open(a)?;
+        let mut fb = fs::File::open(b)?;
+        let mut left = len;
+        while left > 0 {
+            let n = usize::try_from(left.min(BLOCK as u64)).unwrap_or(BLOCK);
+            let (ba, bb) = (&mut bufs.0[..n], &mut bufs.1[..n]);
+            match (fa.read_exact(ba), fb.read_exact(bb)) {
+                (Ok(()), Ok(())) if ba == bb => left -= n as u64,
+                (Ok(()), Ok(())) => return Ok(false),
+                (Err(e), _) | (_, Err(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    return Ok(false);
+                }
+                (Err(e), _) | (_, Err(e)) => return Err(e),
             }
         }
+        Ok(true)
     }
 
-    /// The CRC-32 of a walked file, as a zip archive records it.
-    pub fn crc32(&self, file: &TreeFile) -> io::Result<u32> {
-        let mut f = fs::File::open(&file.host)?;
+    /// The CRC-32 of a file's first `len` bytes (its walked size), as a zip
+    /// archive records it.
+    pub fn crc32(&self, file: &Path, len: u64, bufs: &mut Buffers) -> io::Result<u32> {
+        let mut f = fs::File::open(file)?;
         let mut hasher = crc32fast::Hasher::new();
-        let mut buf = vec![0u8; BLOCK];
-        loop {
-            let n = f.read(&mut buf)?;
-            if n == 0 {
-                return Ok(hasher.finalize());
-            }
-            hasher.update(&buf[..n]);
+        let mut left = len;
+        while left > 0 {
+            let n = usize::try_from(left.min(BLOCK as u64)).unwrap_or(BLOCK);
+            f.read_exact(&mut bufs.0[..n])?;
+            hasher.update(&bufs.0[..n]);
+            left -= n as u64;
         }
+        Ok(hasher.finalize())
     }
 
-    /// A walked file's bytes, refusing more than `limit`.
-    pub fn read_tree_file(&self, file: &TreeFile, limit: u64) -> io::Result<Vec<u8>> {
+    /// A file's bytes, refusing more than `limit`.
+    pub fn read_host(&self, file: &Path, limit: u64) -> io::Result<Vec<u8>> {
         let mut buf = Vec::new();
-        fs::File::open(&file.host)?
+        fs::File::open(file)?
             .take(limit + 1)
             .read_to_end(&mut buf)?;
         if buf.len() as u64 > limit {
@@ -172,20 +221,6 @@ impl Server {
         }
         Ok(buf)
     }
-}
-
-/// Fills `buf` as far as the file allows (a short read is not the end).
-fn read_full(f: &mut fs::File, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match f.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// The server path of an entry `rel` below `dir`.

@@ -46,12 +46,9 @@ pub fn judge(found: &Loaded<(Resolved, Tree)>) -> Outcome {
     let n = tree.files.len();
     let outcome = if n > 0 {
         let bytes: u64 = tree.files.iter().map(|f| f.len).sum();
-        let first: Vec<&str> = tree
-            .files
-            .iter()
-            .take(FIRST)
-            .map(|f| f.rel.as_str())
-            .collect();
+        let mut names: Vec<&str> = tree.files.iter().map(|f| f.rel.as_str()).collect();
+        names.sort_unstable();
+        let first = &names[..names.len().min(FIRST)];
         Outcome::new(
             Status::Fail,
             shown.clone(),
