@@ -10,7 +10,7 @@
 //! that is complete.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 use std::io::{BufReader, Read};
 use std::path::PathBuf;
 
@@ -167,7 +167,12 @@ impl Comparison {
 
 /// A copy read once: a walked folder, or a zip's central directory.
 enum Copy {
-    Folder(Tree),
+    Folder {
+        tree: Tree,
+        /// (key of the folded path, file index), sorted: built on the copy's
+        /// thread while the live folder is still being walked.
+        index: Vec<(u64, usize)>,
+    },
     Zip(ZipListing),
 }
 
@@ -208,13 +213,23 @@ impl Inputs<'_> {
             return found;
         };
         // The live folder and the first copy are independent: walk them at once.
+        let keys = RandomState::new();
         let (live_tree, first_copy) = std::thread::scope(|s| {
-            let walk = s.spawn(|| server.tree(live));
-            let copy = read_copy(server, &found.candidates[first], live);
+            let walk = s.spawn(|| {
+                server.tree(live).map(|t| {
+                    let k: Vec<u64> = t
+                        .files
+                        .iter()
+                        .map(|f| keys.hash_one(Folded(&f.rel)))
+                        .collect();
+                    (t, k)
+                })
+            });
+            let copy = read_copy(server, &found.candidates[first], live, &keys);
             let tree = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
             (tree, copy)
         });
-        let live_tree = match live_tree {
+        let (live_tree, live_keys) = match live_tree {
             Ok(t) => t,
             Err(e) => {
                 found.live_files = Some(Err(e));
@@ -228,11 +243,16 @@ impl Inputs<'_> {
         for (n, &i) in fresh_ones.iter().enumerate() {
             let copy = match next_copy.take() {
                 Some(c) => c,
-                None => read_copy(server, &found.candidates[i], live),
+                None => read_copy(server, &found.candidates[i], live, &keys),
             };
             let comparison = match copy {
                 Ok(mut c) => {
-                    let comparison = compare(server, &live_tree, &mut c, q);
+                    let live = Keyed {
+                        tree: &live_tree,
+                        keys: &live_keys,
+                        state: &keys,
+                    };
+                    let comparison = compare(server, &live, &mut c, q);
                     read.push(c);
                     comparison
                 }
@@ -408,12 +428,24 @@ fn candidate(name: &str, target: &Resolved, named: bool, any_zip: bool) -> Optio
     })
 }
 
-fn read_copy(server: &Server, c: &Candidate, live: &Resolved) -> Result<Copy, String> {
+fn read_copy(
+    server: &Server,
+    c: &Candidate,
+    live: &Resolved,
+    keys: &RandomState,
+) -> Result<Copy, String> {
     match c.form {
-        Form::Folder => server
-            .tree(&c.place)
-            .map(Copy::Folder)
-            .map_err(|e| e.to_string()),
+        Form::Folder => {
+            let tree = server.tree(&c.place).map_err(|e| e.to_string())?;
+            let mut index: Vec<(u64, usize)> = tree
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (keys.hash_one(Folded(&f.rel)), i))
+                .collect();
+            index.sort_unstable();
+            Ok(Copy::Folder { tree, index })
+        }
         Form::Zip => {
             let file = server.open(&c.place).map_err(|e| e.to_string())?;
             let archive = ZipArchive::new(BufReader::new(file))
@@ -474,7 +506,15 @@ fn list_zip(archive: ZipArchive<BufReader<std::fs::File>>, live_name: &str) -> Z
     ZipListing { archive, entries }
 }
 
-fn compare(server: &Server, live: &Tree, copy: &mut Copy, q: &Query<'_>) -> Comparison {
+/// The live folder's walk with each file's key (from the same hasher as the copy's index).
+struct Keyed<'a> {
+    tree: &'a Tree,
+    keys: &'a [u64],
+    state: &'a RandomState,
+}
+
+fn compare(server: &Server, keyed: &Keyed<'_>, copy: &mut Copy, q: &Query<'_>) -> Comparison {
+    let live = keyed.tree;
     let mut out = Comparison {
         live_files: live.files.len(),
         content_checked: q.verify_content,
@@ -486,12 +526,11 @@ fn compare(server: &Server, live: &Tree, copy: &mut Copy, q: &Query<'_>) -> Comp
         ..Comparison::default()
     };
     match copy {
-        Copy::Folder(tree) => {
-            let index: HashMap<Folded<'_>, &TreeFile> =
-                tree.files.iter().map(|f| (Folded(&f.rel), f)).collect();
+        Copy::Folder { tree, index } => {
+            let tree: &Tree = tree;
             let mut same_size: Vec<(&TreeFile, &TreeFile)> = Vec::new();
-            for f in &live.files {
-                match index.get(&Folded(&f.rel)) {
+            for (f, k) in live.files.iter().zip(keyed.keys) {
+                match lookup(tree, index, *k, &f.rel) {
                     None => out.missing.push(f.rel.clone()),
                     Some(c) if c.len != f.len => out.size_differs.push(SizeDiff {
                         rel: f.rel.clone(),
@@ -514,7 +553,8 @@ fn compare(server: &Server, live: &Tree, copy: &mut Copy, q: &Query<'_>) -> Comp
                 }
             }
             for rel in q.identical {
-                let identity = match (find(live, rel), index.get(&Folded(rel))) {
+                let k = keyed.state.hash_one(Folded(rel));
+                let identity = match (find(live, rel), lookup(tree, index, k, rel)) {
                     (None, _) => Identity::MissingLive,
                     (Some(_), None) => Identity::MissingInCopy,
                     (Some(a), Some(b)) => match (
@@ -580,6 +620,16 @@ fn compare(server: &Server, live: &Tree, copy: &mut Copy, q: &Query<'_>) -> Comp
     out
 }
 
+/// The copy's file at `rel` (case-insensitively), by its key.
+fn lookup<'t>(tree: &'t Tree, index: &[(u64, usize)], key: u64, rel: &str) -> Option<&'t TreeFile> {
+    let start = index.partition_point(|(k, _)| *k < key);
+    index[start..]
+        .iter()
+        .take_while(|(k, _)| *k == key)
+        .map(|(_, i)| &tree.files[*i])
+        .find(|f| Folded(&f.rel) == Folded(rel))
+}
+
 fn find<'t>(tree: &'t Tree, rel: &str) -> Option<&'t TreeFile> {
     tree.files.iter().find(|f| Folded(&f.rel) == Folded(rel))
 }
@@ -608,8 +658,19 @@ impl Eq for Folded<'_> {}
 
 impl Hash for Folded<'_> {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        // Hashed in chunks of folded UTF-8, the same for any spelling of the name.
+        // Hashed in chunks of folded UTF-8, the same for any spelling of the name
+        // (the hasher streams, so where chunks end does not matter).
         let mut buf = [0u8; 64];
+        if self.0.is_ascii() {
+            for chunk in self.0.as_bytes().chunks(buf.len()) {
+                for (d, b) in buf.iter_mut().zip(chunk) {
+                    *d = b.to_ascii_lowercase();
+                }
+                h.write(&buf[..chunk.len()]);
+            }
+            h.write_u8(0xff);
+            return;
+        }
         let mut n = 0;
         for c in self.chars() {
             if n + 4 > buf.len() {
@@ -665,4 +726,31 @@ fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&mut Buffers, &T) -> R + S
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folded_paths_hash_and_compare_alike_whatever_their_case() {
+        let keys = RandomState::new();
+        let same = [
+            ("bin/SecretServer.dll", "BIN/secretserver.DLL"),
+            ("Ünïcode/Ärger.txt", "ünïcode/ärger.TXT"),
+            // The Kelvin sign folds to an ASCII k: one side ASCII, the other not.
+            ("bin/k.dll", "bin/\u{212A}.dll"),
+            (&"long/".repeat(40), &"LONG/".repeat(40)),
+        ];
+        for (a, b) in same {
+            assert_eq!(Folded(a), Folded(b), "{a} vs {b}");
+            assert_eq!(
+                keys.hash_one(Folded(a)),
+                keys.hash_one(Folded(b)),
+                "{a} vs {b}"
+            );
+        }
+        assert_ne!(Folded("bin/a.dll"), Folded("bin/b.dll"));
+        assert_ne!(Folded("bin/a.dll"), Folded("bin/a.dl"));
+    }
 }
