@@ -201,6 +201,18 @@ pub struct Location {
     pub column: Option<u32>,
 }
 
+impl Location {
+    /// A server path that did not map onto the root (no root-relative path, no line).
+    pub fn unresolved(server_path: &str) -> Location {
+        Location {
+            server_path: server_path.to_string(),
+            root_relative: None,
+            line: None,
+            column: None,
+        }
+    }
+}
+
 /// One conclusion of one rule, before the engine adds the rule's metadata.
 ///
 /// Checks build these; they never see titles, remediation or fingerprints.

@@ -115,12 +115,7 @@ impl PackageFile {
     pub fn location(&self) -> Location {
         match &self.file {
             Ok(r) => r.location(),
-            Err(_) => Location {
-                server_path: self.server_path.to_string(),
-                root_relative: None,
-                line: None,
-                column: None,
-            },
+            Err(_) => Location::unresolved(&self.server_path.to_string()),
         }
     }
 
@@ -197,7 +192,7 @@ impl<'s> Inputs<'s> {
             Ok(p) => p,
             Err(error) => {
                 return Loaded::Failed {
-                    location: unresolved(raw),
+                    location: Location::unresolved(raw),
                     error,
                 };
             }
@@ -206,7 +201,7 @@ impl<'s> Inputs<'s> {
             Ok(r) => Loaded::Found(r),
             Err(FsError::NotFound { missing }) => Loaded::Missing { path, missing },
             Err(error) => Loaded::Failed {
-                location: unresolved(&path.to_string()),
+                location: Location::unresolved(&path.to_string()),
                 error,
             },
         }
@@ -371,14 +366,5 @@ fn cache_key(server: &Server, raw: &str) -> String {
         Ok(p) if p.is_windows() => crate::server::path::fold(&p.to_string()),
         Ok(p) => p.to_string(),
         Err(_) => raw.to_string(),
-    }
-}
-
-fn unresolved(server_path: &str) -> Location {
-    Location {
-        server_path: server_path.to_string(),
-        root_relative: None,
-        line: None,
-        column: None,
     }
 }

@@ -44,13 +44,13 @@ impl Params {
         let folder = match inputs.server().parse(&self.folder) {
             Ok(p) => p,
             Err(e) => {
-                return vec![super::unreadable(&unresolved(&self.folder), &e)];
+                return vec![super::unreadable(&Location::unresolved(&self.folder), &e)];
             }
         };
         // The result points at the folder on the server; the capture's lines are in the message.
         let location = match inputs.locate(&self.folder) {
             Loaded::Found(r) => r.location(),
-            _ => unresolved(&folder.to_string()),
+            _ => Location::unresolved(&folder.to_string()),
         };
         let Some(capture) = ctx.captures.get(&self.capture) else {
             let default = CAPTURE_FILES
@@ -228,13 +228,4 @@ fn ace(a: &Ace) -> String {
 fn is_below(path: &ServerPath, folder: &ServerPath) -> bool {
     let (p, f) = (path.segments(), folder.segments());
     p.len() > f.len() && path.starts_with(folder)
-}
-
-fn unresolved(server_path: &str) -> Location {
-    Location {
-        server_path: server_path.to_string(),
-        root_relative: None,
-        line: None,
-        column: None,
-    }
 }
