@@ -209,3 +209,18 @@ fn pm007_utf16_without_a_byte_order_mark_is_an_error_with_its_position() {
     assert_eq!(status(&r), "error", "{r}");
     assert_message_has(&r, "looks like UTF-16 without a byte order mark");
 }
+
+#[test]
+fn pm007_a_capture_that_is_a_fifo_is_refused_without_hanging() {
+    let dir = copy_fixture("combined-post-ready");
+    let capture = dir.path().join("captures/nugetcache.icacls.txt");
+    fs::remove_file(&capture).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&capture)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let run = checked(scan(dir.path(), "post", &[]));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+}
