@@ -2,22 +2,12 @@
 //! `.nupkg`, flat or hierarchical (PM003; seed 001 step 3 copies the offline
 //! package's nugetCache folder there).
 
-use serde::Deserialize;
-
-use super::{folder_display, unreadable};
+use super::{FolderParams, folder_display, unreadable};
 use crate::inputs::{Feed, Inputs, Loaded};
 use crate::model::{Outcome, Status};
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    pub folder: String,
-}
-
-impl Params {
-    pub fn run(&self, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        vec![judge(&inputs.feed(&self.folder))]
-    }
+pub fn run(p: &FolderParams, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    vec![judge(&inputs.feed(&p.folder))]
 }
 
 pub fn judge(feed: &Loaded<Feed>) -> Outcome {

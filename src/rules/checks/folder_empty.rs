@@ -2,9 +2,7 @@
 //! the NugetCache's files before the Secret Server upgrade is uploaded, so
 //! the upgrade repopulates it with matching packages).
 
-use serde::Deserialize;
-
-use super::{folder_display, unreadable};
+use super::{FolderParams, folder_display, unreadable};
 use crate::inputs::{Inputs, Loaded};
 use crate::model::{Outcome, Status};
 use crate::server::{Resolved, Tree};
@@ -12,16 +10,8 @@ use crate::server::{Resolved, Tree};
 /// How many files a failing message names.
 const FIRST: usize = 5;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    pub folder: String,
-}
-
-impl Params {
-    pub fn run(&self, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        vec![judge(&inputs.tree(&self.folder))]
-    }
+pub fn run(p: &FolderParams, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    vec![judge(&inputs.tree(&p.folder))]
 }
 
 pub fn judge(found: &Loaded<(Resolved, Tree)>) -> Outcome {

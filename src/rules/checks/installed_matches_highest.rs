@@ -5,29 +5,19 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
-use super::{Context, folder_display, unreadable};
+use super::{Context, FolderParams, folder_display, unreadable};
 use crate::facts::Version;
 use crate::inputs::{Feed, Inputs, Loaded, PackageFile, PackageState};
 use crate::model::{Outcome, Severity, Status};
 use crate::nuget::package::Nuspec;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    pub folder: String,
-}
-
-impl Params {
-    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let installed = ctx
-            .facts
-            .privilege_manager
-            .as_ref()
-            .and_then(|pm| pm.installed_packages.as_ref());
-        judge(&inputs.feed(&self.folder), installed)
-    }
+pub fn run(p: &FolderParams, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    let installed = ctx
+        .facts
+        .privilege_manager
+        .as_ref()
+        .and_then(|pm| pm.installed_packages.as_ref());
+    judge(&inputs.feed(&p.folder), installed)
 }
 
 const FACT: &str = "privilege_manager.installed_packages";

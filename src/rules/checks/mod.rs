@@ -73,11 +73,11 @@ pub enum Check {
     UpgradePath(upgrade_path::Params),
     WebFolderBackup(web_folder_backup::Params),
     RecentBackupFile(recent_backup_file::Params),
-    FolderEmpty(folder_empty::Params),
-    FeedPopulated(feed_populated::Params),
+    FolderEmpty(FolderParams),
+    FeedPopulated(FolderParams),
     AppSettingFolder(app_setting_folder::Params),
-    PackageIntegrity(package_integrity::Params),
-    InstalledMatchesHighest(installed_matches_highest::Params),
+    PackageIntegrity(FolderParams),
+    InstalledMatchesHighest(FolderParams),
     AclInherited(acl_inherited::Params),
 }
 
@@ -119,14 +119,22 @@ impl Check {
             Check::UpgradePath(p) => p.run(ctx),
             Check::WebFolderBackup(p) => p.run(ctx, inputs),
             Check::RecentBackupFile(p) => p.run(ctx, inputs),
-            Check::FolderEmpty(p) => p.run(inputs),
+            Check::FolderEmpty(p) => folder_empty::run(p, inputs),
             Check::AclInherited(p) => p.run(ctx, inputs),
-            Check::FeedPopulated(p) => p.run(inputs),
+            Check::FeedPopulated(p) => feed_populated::run(p, inputs),
             Check::AppSettingFolder(p) => p.run(ctx, inputs),
-            Check::PackageIntegrity(p) => p.run(inputs),
-            Check::InstalledMatchesHighest(p) => p.run(ctx, inputs),
+            Check::PackageIntegrity(p) => package_integrity::run(p, inputs),
+            Check::InstalledMatchesHighest(p) => installed_matches_highest::run(p, ctx, inputs),
         }
     }
+}
+
+/// The one parameter of the kinds that look at a single folder
+/// (`folder_empty`, `feed_populated`, `package_integrity`, `installed_matches_highest`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FolderParams {
+    pub folder: String,
 }
 
 /// A server path parameter must be absolute once `%VAR%`s are set aside

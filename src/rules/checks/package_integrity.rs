@@ -3,24 +3,14 @@
 //! (where there is one) matches its SHA-512 (PM005; TMS rejects zero-byte
 //! packages and validates sidecars, domain.md).
 
-use serde::Deserialize;
-
-use super::{folder_display, unreadable};
+use super::{FolderParams, folder_display, unreadable};
 use crate::inputs::{Feed, Inputs, Integrity, Loaded, PackageFile, PackageState};
 use crate::model::{Outcome, Severity, Status};
 use crate::nuget::NuGetVersion;
 use crate::nuget::package::name_agrees;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    pub folder: String,
-}
-
-impl Params {
-    pub fn run(&self, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        judge(&inputs.feed(&self.folder))
-    }
+pub fn run(p: &FolderParams, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    judge(&inputs.feed(&p.folder))
 }
 
 /// How many package names a summary lists before "and N more".
