@@ -9,10 +9,9 @@
 //! spread over the available cores; and comparison stops at the first copy
 //! that is complete.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 use std::io::{BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -165,27 +164,100 @@ impl Comparison {
     }
 }
 
-/// A copy read once: a walked folder, or a zip's central directory.
-enum Copy {
-    Folder {
-        tree: Tree,
-        /// (key of the folded path, file index), sorted: built on the copy's
-        /// thread while the live folder is still being walked.
-        index: Vec<(u64, usize)>,
-    },
-    Zip(ZipListing),
+/// A copy read once (a walked folder, or a zip's central directory), with
+/// its files indexed by case-insensitive path.
+struct Copy {
+    source: Source,
+    /// (key of the folded path, file number), sorted: built on the copy's
+    /// thread while the live folder is still being walked.
+    index: Vec<(u64, usize)>,
 }
 
-struct ZipListing {
-    archive: ZipArchive<BufReader<std::fs::File>>,
-    /// Folded relative path (top folder stripped) → entry.
-    entries: HashMap<String, ZipEntry>,
+enum Source {
+    Folder(Tree),
+    Zip {
+        archive: ZipArchive<BufReader<std::fs::File>>,
+        files: Vec<ZipEntry>,
+    },
 }
 
 struct ZipEntry {
+    /// Relative path, top folder stripped.
+    name: String,
     index: usize,
     size: u64,
     crc32: u32,
+}
+
+impl Copy {
+    fn new(source: Source, keys: &RandomState) -> Copy {
+        let mut copy = Copy {
+            source,
+            index: Vec::new(),
+        };
+        copy.index = (0..copy.len())
+            .map(|i| (keys.hash_one(Folded(copy.name(i))), i))
+            .collect();
+        copy.index.sort_unstable();
+        copy
+    }
+
+    fn len(&self) -> usize {
+        match &self.source {
+            Source::Folder(tree) => tree.files.len(),
+            Source::Zip { files, .. } => files.len(),
+        }
+    }
+
+    fn name(&self, i: usize) -> &str {
+        match &self.source {
+            Source::Folder(tree) => &tree.files[i].rel,
+            Source::Zip { files, .. } => &files[i].name,
+        }
+    }
+
+    fn size(&self, i: usize) -> u64 {
+        match &self.source {
+            Source::Folder(tree) => tree.files[i].len,
+            Source::Zip { files, .. } => files[i].size,
+        }
+    }
+
+    /// The file at `rel` (case-insensitively), by its key.
+    fn find(&self, key: u64, rel: &str) -> Option<usize> {
+        let start = self.index.partition_point(|(k, _)| *k < key);
+        self.index[start..]
+            .iter()
+            .take_while(|(k, _)| *k == key)
+            .map(|(_, i)| *i)
+            .find(|i| Folded(self.name(*i)) == Folded(rel))
+    }
+
+    /// Whether file `i` holds what the live file at `live` (of `len` bytes)
+    /// holds: its bytes (folder), or the CRC-32 the zip records.
+    fn same_content(
+        &self,
+        server: &Server,
+        live: &Path,
+        len: u64,
+        i: usize,
+        bufs: &mut Buffers,
+    ) -> std::io::Result<bool> {
+        match &self.source {
+            Source::Folder(tree) => server.same_bytes(live, &tree.host(&tree.files[i]), len, bufs),
+            Source::Zip { files, .. } => Ok(server.crc32(live, len, bufs)? == files[i].crc32),
+        }
+    }
+
+    /// File `i`'s bytes, for the files that must be identical.
+    fn read(&mut self, server: &Server, i: usize) -> Result<Vec<u8>, String> {
+        match &mut self.source {
+            Source::Folder(tree) => server
+                .read_host(&tree.host(&tree.files[i]), IDENTICAL_LIMIT)
+                .map_err(|e| e.to_string()),
+            Source::Zip { archive, files } => unzip_entry(archive, files[i].index),
+        }
+    }
 }
 
 impl Inputs<'_> {
@@ -277,13 +349,7 @@ impl Inputs<'_> {
     }
 
     fn discover(&self, q: &Query<'_>) -> (Loaded<Resolved>, Vec<LookedIn>, Vec<Candidate>) {
-        let live = self.locate(q.live).then(|r| {
-            if r.kind == Kind::Dir {
-                Ok(r)
-            } else {
-                Err(FsError::NotADirectory(r.server.to_string()))
-            }
-        });
+        let live = self.folder(q.live);
         let Ok(live_path) = self.server.parse(q.live) else {
             return (live, Vec::new(), Vec::new());
         };
@@ -314,12 +380,9 @@ impl Inputs<'_> {
                 seen_dirs.remove(at);
             }
             seen_dirs.push(key);
-            let state = match self.locate(&raw) {
+            let state = match self.folder(&raw) {
                 Loaded::Missing { .. } => Looked::Missing,
                 Loaded::Failed { error, .. } => Looked::Failed(error),
-                Loaded::Found(dir) if dir.kind != Kind::Dir => {
-                    Looked::Failed(FsError::NotADirectory(dir.server.to_string()))
-                }
                 Loaded::Found(dir) => {
                     match self.search(&dir, &live_name, own, live_host.as_ref()) {
                         Ok(found) => {
@@ -434,32 +497,23 @@ fn read_copy(
     live: &Resolved,
     keys: &RandomState,
 ) -> Result<Copy, String> {
-    match c.form {
-        Form::Folder => {
-            let tree = server.tree(&c.place).map_err(|e| e.to_string())?;
-            let mut index: Vec<(u64, usize)> = tree
-                .files
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (keys.hash_one(Folded(&f.rel)), i))
-                .collect();
-            index.sort_unstable();
-            Ok(Copy::Folder { tree, index })
-        }
+    let source = match c.form {
+        Form::Folder => Source::Folder(server.tree(&c.place).map_err(|e| e.to_string())?),
         Form::Zip => {
             let file = server.open(&c.place).map_err(|e| e.to_string())?;
             let archive = ZipArchive::new(BufReader::new(file))
                 .map_err(|e| format!("not a readable zip archive: {e}"))?;
-            let live_name = fold(live.server.file_name().unwrap_or_default());
-            Ok(Copy::Zip(list_zip(archive, &live_name)))
+            let files = zip_files(&archive, live.server.file_name().unwrap_or_default());
+            Source::Zip { archive, files }
         }
-    }
+    };
+    Ok(Copy::new(source, keys))
 }
 
-/// The zip's files by folded path; a single top folder named like the live
-/// folder (`SecretServer/…`) is stripped.
-fn list_zip(archive: ZipArchive<BufReader<std::fs::File>>, live_name: &str) -> ZipListing {
-    let mut files: Vec<(String, ZipEntry)> = Vec::new();
+/// The zip's files; a single top folder named like the live folder
+/// (`SecretServer/…`) is stripped.
+fn zip_files(archive: &ZipArchive<BufReader<std::fs::File>>, live_name: &str) -> Vec<ZipEntry> {
+    let mut files: Vec<ZipEntry> = Vec::new();
     for index in 0..archive.len() {
         let Ok(entry) = archive.by_index_data(index) else {
             continue;
@@ -477,33 +531,31 @@ fn list_zip(archive: ZipArchive<BufReader<std::fs::File>>, live_name: &str) -> Z
         if name.is_empty() || name.ends_with('/') {
             continue;
         }
-        files.push((
-            fold(name),
-            ZipEntry {
-                index,
-                size: entry.size(),
-                crc32: entry.crc32(),
-            },
-        ));
+        files.push(ZipEntry {
+            name: name.to_string(),
+            index,
+            size: entry.size(),
+            crc32: entry.crc32(),
+        });
     }
+    let live_name = fold(live_name);
     let top = files
         .first()
-        .and_then(|(n, _)| n.split_once('/'))
-        .map(|(t, _)| t.to_string());
-    let strip = top.filter(|t| {
-        t.starts_with(live_name)
-            && files.iter().all(|(n, _)| {
-                n.len() > t.len() && n.starts_with(t.as_str()) && n.as_bytes()[t.len()] == b'/'
-            })
-    });
-    let entries = files
-        .into_iter()
-        .map(|(n, e)| match &strip {
-            Some(t) => (n[t.len() + 1..].to_string(), e),
-            None => (n, e),
-        })
-        .collect();
-    ZipListing { archive, entries }
+        .and_then(|f| f.name.split_once('/'))
+        .map(|(t, _)| t.to_string())
+        .filter(|t| fold(t).starts_with(&live_name));
+    if let Some(t) = top {
+        let under_top = |n: &str| {
+            n.get(..t.len()).is_some_and(|p| Folded(p) == Folded(&t))
+                && n.as_bytes().get(t.len()) == Some(&b'/')
+        };
+        if files.iter().all(|f| under_top(&f.name)) {
+            for f in &mut files {
+                f.name.drain(..=t.len());
+            }
+        }
+    }
+    files
 }
 
 /// The live folder's walk with each file's key (from the same hasher as the copy's index).
@@ -525,92 +577,48 @@ fn compare(server: &Server, keyed: &Keyed<'_>, copy: &mut Copy, q: &Query<'_>) -
             .collect(),
         ..Comparison::default()
     };
-    match copy {
-        Copy::Folder { tree, index } => {
-            let tree: &Tree = tree;
-            let mut same_size: Vec<(&TreeFile, &TreeFile)> = Vec::new();
-            for (f, k) in live.files.iter().zip(keyed.keys) {
-                match lookup(tree, index, *k, &f.rel) {
-                    None => out.missing.push(f.rel.clone()),
-                    Some(c) if c.len != f.len => out.size_differs.push(SizeDiff {
-                        rel: f.rel.clone(),
-                        live: f.len,
-                        copy: c.len,
-                    }),
-                    Some(c) => same_size.push((f, c)),
-                }
-            }
-            if q.verify_content {
-                let verdicts = parallel(&same_size, |bufs, (a, b)| {
-                    server.same_bytes(&live.host(a), &tree.host(b), a.len, bufs)
-                });
-                for ((a, _), verdict) in same_size.iter().zip(verdicts) {
-                    match verdict {
-                        Ok(true) => {}
-                        Ok(false) => out.content_differs.push(a.rel.clone()),
-                        Err(e) => out.problems.push(format!("{}: {e}", a.rel)),
-                    }
-                }
-            }
-            for rel in q.identical {
-                let k = keyed.state.hash_one(Folded(rel));
-                let identity = match (find(live, rel), lookup(tree, index, k, rel)) {
-                    (None, _) => Identity::MissingLive,
-                    (Some(_), None) => Identity::MissingInCopy,
-                    (Some(a), Some(b)) => match (
-                        server.read_host(&live.host(a), IDENTICAL_LIMIT),
-                        server.read_host(&tree.host(b), IDENTICAL_LIMIT),
-                    ) {
-                        (Ok(x), Ok(y)) if x == y => Identity::Same,
-                        (Ok(_), Ok(_)) => Identity::Differs,
-                        (Err(e), _) | (_, Err(e)) => Identity::Unreadable(e.to_string()),
-                    },
-                };
-                out.identical.push((rel.clone(), identity));
+    let mut same_size: Vec<(&TreeFile, usize)> = Vec::new();
+    for (f, k) in live.files.iter().zip(keyed.keys) {
+        match copy.find(*k, &f.rel) {
+            None => out.missing.push(f.rel.clone()),
+            Some(i) if copy.size(i) != f.len => out.size_differs.push(SizeDiff {
+                rel: f.rel.clone(),
+                live: f.len,
+                copy: copy.size(i),
+            }),
+            Some(i) => same_size.push((f, i)),
+        }
+    }
+    if q.verify_content {
+        let shared: &Copy = copy;
+        let verdicts = parallel(&same_size, |bufs, (f, i)| {
+            shared.same_content(server, &live.host(f), f.len, *i, bufs)
+        });
+        for ((f, _), verdict) in same_size.iter().zip(verdicts) {
+            match verdict {
+                Ok(true) => {}
+                Ok(false) => out.content_differs.push(f.rel.clone()),
+                Err(e) => out.problems.push(format!("{}: {e}", f.rel)),
             }
         }
-        Copy::Zip(zip) => {
-            let mut same_size: Vec<(&TreeFile, u32)> = Vec::new();
-            for f in &live.files {
-                match zip.entries.get(&fold(&f.rel)) {
-                    None => out.missing.push(f.rel.clone()),
-                    Some(e) if e.size != f.len => out.size_differs.push(SizeDiff {
-                        rel: f.rel.clone(),
-                        live: f.len,
-                        copy: e.size,
-                    }),
-                    Some(e) => same_size.push((f, e.crc32)),
-                }
-            }
-            if q.verify_content {
-                let verdicts = parallel(&same_size, |bufs, (f, _)| {
-                    server.crc32(&live.host(f), f.len, bufs)
-                });
-                for ((f, recorded), verdict) in same_size.iter().zip(verdicts) {
-                    match verdict {
-                        Ok(crc) if crc == *recorded => {}
-                        Ok(_) => out.content_differs.push(f.rel.clone()),
-                        Err(e) => out.problems.push(format!("{}: {e}", f.rel)),
-                    }
-                }
-            }
-            for rel in q.identical {
-                let identity = match (find(live, rel), zip.entries.get(&fold(rel))) {
-                    (None, _) => Identity::MissingLive,
-                    (Some(_), None) => Identity::MissingInCopy,
-                    (Some(a), Some(e)) => match (
-                        server.read_host(&live.host(a), IDENTICAL_LIMIT),
-                        unzip_entry(&mut zip.archive, e.index),
-                    ) {
-                        (Ok(x), Ok(y)) if x == y => Identity::Same,
-                        (Ok(_), Ok(_)) => Identity::Differs,
-                        (Err(e), _) => Identity::Unreadable(e.to_string()),
-                        (_, Err(e)) => Identity::Unreadable(e),
-                    },
-                };
-                out.identical.push((rel.clone(), identity));
-            }
-        }
+    }
+    for rel in q.identical {
+        let key = keyed.state.hash_one(Folded(rel));
+        let identity = match (find(live, rel), copy.find(key, rel)) {
+            (None, _) => Identity::MissingLive,
+            (Some(_), None) => Identity::MissingInCopy,
+            (Some(a), Some(i)) => match (
+                server
+                    .read_host(&live.host(a), IDENTICAL_LIMIT)
+                    .map_err(|e| e.to_string()),
+                copy.read(server, i),
+            ) {
+                (Ok(x), Ok(y)) if x == y => Identity::Same,
+                (Ok(_), Ok(_)) => Identity::Differs,
+                (Err(e), _) | (_, Err(e)) => Identity::Unreadable(e),
+            },
+        };
+        out.identical.push((rel.clone(), identity));
     }
     // The walk order is the file system's; messages name the first paths by name.
     out.missing.sort_unstable();
@@ -618,16 +626,6 @@ fn compare(server: &Server, keyed: &Keyed<'_>, copy: &mut Copy, q: &Query<'_>) -
     out.content_differs.sort_unstable();
     out.problems.sort_unstable();
     out
-}
-
-/// The copy's file at `rel` (case-insensitively), by its key.
-fn lookup<'t>(tree: &'t Tree, index: &[(u64, usize)], key: u64, rel: &str) -> Option<&'t TreeFile> {
-    let start = index.partition_point(|(k, _)| *k < key);
-    index[start..]
-        .iter()
-        .take_while(|(k, _)| *k == key)
-        .map(|(_, i)| &tree.files[*i])
-        .find(|f| Folded(&f.rel) == Folded(rel))
 }
 
 fn find<'t>(tree: &'t Tree, rel: &str) -> Option<&'t TreeFile> {

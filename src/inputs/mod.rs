@@ -207,9 +207,20 @@ impl<'s> Inputs<'s> {
         }
     }
 
+    /// A folder: what [`Inputs::locate`] finds, `Failed` when it is not a folder.
+    pub fn folder(&self, raw: &str) -> Loaded<Resolved> {
+        self.locate(raw).then(|r| {
+            if r.kind == Kind::Dir {
+                Ok(r)
+            } else {
+                Err(FsError::NotADirectory(r.server.to_string()))
+            }
+        })
+    }
+
     /// Every file under a folder (walked, not memoized: one rule asks).
     pub fn tree(&self, raw: &str) -> Loaded<(Resolved, crate::server::Tree)> {
-        self.locate(raw).then(|dir| {
+        self.folder(raw).then(|dir| {
             let tree = self.server.tree(&dir)?;
             Ok((dir, tree))
         })
@@ -239,10 +250,7 @@ impl<'s> Inputs<'s> {
         if let Some(hit) = self.feeds.get(&key) {
             return Rc::clone(hit);
         }
-        let loaded = self.locate(raw).then(|folder| {
-            if folder.kind != Kind::Dir {
-                return Err(FsError::NotADirectory(folder.server.to_string()));
-            }
+        let loaded = self.folder(raw).then(|folder| {
             let packages = self.read_feed(&folder)?;
             Ok(Feed { folder, packages })
         });

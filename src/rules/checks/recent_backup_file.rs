@@ -78,12 +78,9 @@ impl Params {
             });
         }
         if let Some(dir) = ctx.facts.path(&self.dir) {
-            let state = match inputs.locate(dir) {
+            let state = match inputs.folder(dir) {
                 Loaded::Missing { .. } => DirState::Missing,
                 Loaded::Failed { error, .. } => DirState::Failed(error),
-                Loaded::Found(d) if d.kind != Kind::Dir => {
-                    DirState::Failed(FsError::NotADirectory(d.server.to_string()))
-                }
                 Loaded::Found(d) => match inputs.server().list(&d) {
                     Err(e) => DirState::Failed(e),
                     Ok(entries) => {
