@@ -530,3 +530,39 @@ fn a_link_loop_inside_the_live_folder_ends_and_is_never_a_pass() {
         "could not be compared (first: bin/up: symbolic link loop",
     );
 }
+
+#[test]
+fn a_copy_without_encryption_config_fails_naming_it() {
+    let s = Snap::new(ss_facts());
+    let mut files = ss_files();
+    files.retain(|(n, _)| *n != "encryption.config");
+    s.folder("Backups/SecretServer", &files);
+    s.age_all(FRESH);
+    let r = s.result("pre", "SS003", &[]);
+    assert_eq!(status(&r), "fail", "{r}");
+    assert_message_has(&r, "it lacks 1 of 5 files (first: encryption.config)");
+    assert_message_has(&r, "it has no encryption.config");
+}
+
+#[test]
+fn pm008_an_incomplete_copy_made_after_the_upgrade_fails() {
+    let s = Snap::new(json!({ "privilege_manager": {
+        "installed_version": "11.1.1156", "upgraded_at": "2026-11-21T23:10:00Z" } }));
+    fs::remove_dir_all(s.root().join(SS)).unwrap();
+    s.file(&format!("{TMS}/bin/Thycotic.Tms.dll"), b"MZ fixture Tms");
+    s.folder(
+        "Backups/TMS",
+        &[("web.config", b"<configuration />\r\n".to_vec())],
+    );
+    s.age_all("2026-11-21T23:00:00Z");
+    s.age("Backups/TMS", "2026-11-22T06:00:00Z");
+    let r = s.result("post", "PM008", &[]);
+    assert_eq!(
+        (status(&r), r["severity"].as_str()),
+        ("fail", Some("warning"))
+    );
+    assert_message_has(
+        &r,
+        r"the only copy made after the upgrade, C:\Backups\TMS (folder, modified 2026-11-22T06:00:00Z): it lacks 1 of 2 files (first: bin/Thycotic.Tms.dll)",
+    );
+}

@@ -93,6 +93,12 @@ fn with_capture(bytes: &[u8]) -> tempfile::TempDir {
     dir
 }
 
+/// PM007's result on combined-post-ready with `capture` in place.
+fn pm007(capture: &[u8]) -> Value {
+    let dir = with_capture(capture);
+    result(dir.path(), "post", "PM007", &[])
+}
+
 const ROOT: &str = "C:\\ProgramData\\NugetCache NT AUTHORITY\\SYSTEM:(I)(OI)(CI)(F)\r\n                          BUILTIN\\Users:(I)(OI)(CI)(RX)\r\n";
 
 #[test]
@@ -135,8 +141,7 @@ fn pm007_a_plain_text_capture_with_explicit_entries_fails_listing_them() {
     let capture = format!(
         "{ROOT}C:\\ProgramData\\NugetCache\\ThycoticTms.11.1.1156.nupkg BUILTIN\\Administrators:(F)\r\n\r\nSuccessfully processed 2 files; Failed processing 0 files\r\n"
     );
-    let dir = with_capture(capture.as_bytes());
-    let r = result(dir.path(), "post", "PM007", &[]);
+    let r = pm007(capture.as_bytes());
     assert_eq!(status(&r), "fail", "{r}");
     assert_message_has(
         &r,
@@ -148,12 +153,7 @@ fn pm007_a_plain_text_capture_with_explicit_entries_fails_listing_them() {
 #[test]
 fn pm007_an_entry_without_any_ace_fails() {
     let capture = format!("{ROOT}C:\\ProgramData\\NugetCache\\orphan.nupkg\r\n");
-    let r = result(
-        with_capture(capture.as_bytes()).path(),
-        "post",
-        "PM007",
-        &[],
-    );
+    let r = pm007(capture.as_bytes());
     assert_eq!(status(&r), "fail", "{r}");
     assert_message_has(&r, "orphan.nupkg (line 3: no ACE at all)");
 }
@@ -163,12 +163,7 @@ fn pm007_entries_icacls_could_not_read_are_an_error() {
     let capture = format!(
         "{ROOT}C:\\ProgramData\\NugetCache\\a.nupkg NT AUTHORITY\\SYSTEM:(I)(F)\r\nC:\\ProgramData\\NugetCache\\locked.nupkg: Access is denied.\r\n"
     );
-    let r = result(
-        with_capture(capture.as_bytes()).path(),
-        "post",
-        "PM007",
-        &[],
-    );
+    let r = pm007(capture.as_bytes());
     assert_eq!(status(&r), "error", "{r}");
     assert_message_has(&r, "icacls could not read 1 entry");
     assert_message_has(&r, "locked.nupkg, line 4");
@@ -176,11 +171,11 @@ fn pm007_entries_icacls_could_not_read_are_an_error() {
 
 #[test]
 fn pm007_only_the_folder_itself_or_another_folder_is_not_evaluated() {
-    let r = result(with_capture(ROOT.as_bytes()).path(), "post", "PM007", &[]);
+    let r = pm007(ROOT.as_bytes());
     assert_eq!(status(&r), "not_evaluated", "{r}");
     assert_message_has(&r, "capture it with /T");
     let other = "C:\\ProgramData\\Other NT AUTHORITY\\SYSTEM:(I)(OI)(CI)(F)\r\n";
-    let r = result(with_capture(other.as_bytes()).path(), "post", "PM007", &[]);
+    let r = pm007(other.as_bytes());
     assert_eq!(status(&r), "not_evaluated", "{r}");
     assert_message_has(&r, "is not a capture of C:\\ProgramData\\NugetCache\\");
 }
@@ -190,12 +185,7 @@ fn pm007_an_unreadable_line_is_never_a_pass() {
     let capture = format!(
         "{ROOT}C:\\ProgramData\\NugetCache\\a.nupkg NT AUTHORITY\\SYSTEM:(I)(F)\r\n      this is not an ACE\r\n"
     );
-    let r = result(
-        with_capture(capture.as_bytes()).path(),
-        "post",
-        "PM007",
-        &[],
-    );
+    let r = pm007(capture.as_bytes());
     assert_eq!(status(&r), "error", "{r}");
     assert_message_has(&r, "nugetcache.icacls.txt:4:");
 }
@@ -205,7 +195,7 @@ fn pm007_utf16_without_a_byte_order_mark_is_an_error_with_its_position() {
     let text =
         format!("{ROOT}C:\\ProgramData\\NugetCache\\a.nupkg NT AUTHORITY\\SYSTEM:(I)(F)\r\n");
     let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    let r = result(with_capture(&bytes).path(), "post", "PM007", &[]);
+    let r = pm007(&bytes);
     assert_eq!(status(&r), "error", "{r}");
     assert_message_has(&r, "looks like UTF-16 without a byte order mark");
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::{
     NOW, Run, assert_message_has, checked, copy_fixture, fixture, json_scan, message, run, scan,
-    upgate,
+    scan_only, upgate,
 };
 use serde_json::Value;
 
@@ -101,8 +101,7 @@ fn assert_not_followed_out(dir: &Path, link_target: &str) {
     );
 
     // ...upgate does not: inside the root there is nothing there.
-    let run = json_scan(dir, "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir, "pre", "PM004");
     assert_eq!(r["status"], "fail", "{link_target}: {r:#}");
     assert_eq!(r["severity"], "error");
     assert_message_has(&r, &format!("{SERVER_PATH} does not exist"));
@@ -158,8 +157,7 @@ fn an_absolute_link_is_reread_inside_the_root() {
         // On the host the link leads nowhere.
         assert!(fs::metadata(tms.join("web.config")).is_err());
 
-        let run = json_scan(dir.path(), "pre");
-        let r = run.only("PM004");
+        let (run, r) = scan_only(dir.path(), "pre", "PM004");
         assert_eq!(r["status"], "pass", "{target}: {r:#}");
         assert_eq!(r["location"]["line"], 9);
         assert_eq!(
@@ -179,8 +177,7 @@ fn a_link_loop_is_an_error_naming_the_loop() {
     symlink("a.config", tms.join("web.config")).unwrap();
     symlink("b.config", tms.join("a.config")).unwrap();
     symlink("a.config", tms.join("b.config")).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_message_has(&r, "symbolic link loop");
     assert_message_has(&r, r"C:\inetpub\wwwroot\TMS\a.config");
@@ -189,8 +186,7 @@ fn a_link_loop_is_an_error_naming_the_loop() {
     // A link to itself, too.
     fs::remove_file(tms.join("web.config")).unwrap();
     symlink("web.config", tms.join("web.config")).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(message(&r), format!("symbolic link loop at {SERVER_PATH}"));
     assert_eq!(run.code, 1);
@@ -209,8 +205,7 @@ fn a_long_link_chain_is_an_error() {
         .unwrap();
     }
     symlink("l0.config", tms.join("web.config")).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(
         message(&r),
@@ -348,8 +343,7 @@ fn a_web_config_over_the_size_limit_is_an_error() {
     assert!(bytes.len() > 17 * 1024 * 1024);
     fs::write(dir.path().join(WEB_CONFIG), &bytes).unwrap();
 
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(
         message(&r),
@@ -375,8 +369,7 @@ fn invalid_utf8_is_an_error_with_its_position() {
     bytes.extend_from_slice(&text[line4..]);
     fs::write(dir.path().join(WEB_CONFIG), &bytes).unwrap();
 
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(r["location"]["line"], 4);
     assert_eq!(r["location"]["column"], 3);
@@ -394,8 +387,7 @@ fn binary_garbage_is_an_error_with_a_position() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     fs::write(dir.path().join(WEB_CONFIG), &garbage).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_message_has(&r, "is not well-formed XML");
     assert!(r["location"]["line"].as_u64().is_some(), "{r:#}");
@@ -412,8 +404,7 @@ fn utf16_without_a_byte_order_mark_is_an_error_naming_utf16() {
     let dir = copy_fixture("pm-offline-ready");
     let text = String::from_utf8(original_web_config()).unwrap();
     fs::write(dir.path().join(WEB_CONFIG), utf16le(&text)).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_message_has(&r, "looks like UTF-16 without a byte order mark");
     assert_message_has(&r, "little-endian");
@@ -424,8 +415,7 @@ fn utf16_without_a_byte_order_mark_is_an_error_naming_utf16() {
     let mut with_bom = vec![0xFF, 0xFE];
     with_bom.extend(utf16le(&text));
     fs::write(dir.path().join(WEB_CONFIG), with_bom).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     assert_eq!(r["location"]["line"], 9);
     assert_eq!(run.code, 0);
@@ -436,8 +426,7 @@ fn two_entries_differing_only_in_case_are_an_error_naming_both() {
     let dir = copy_fixture("pm-offline-ready");
     let tms = dir.path().join(TMS);
     fs::copy(tms.join("web.config"), tms.join("Web.config")).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_message_has(
         &r,

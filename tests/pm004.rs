@@ -6,7 +6,7 @@ mod common;
 
 use std::fs;
 
-use common::{Run, assert_message_has, copy_fixture, fixture, json_scan, message, scan};
+use common::{Run, assert_message_has, copy_fixture, fixture, json_scan, message, scan, scan_only};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -84,8 +84,7 @@ fn assert_fails(run: &Run, result: &Value, at: Option<u64>) {
 fn the_unmodified_copy_passes_at_line_9() {
     // The baseline every other test alters: if this fails, so do they, for another reason.
     let dir = copy_with(&original());
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "pass");
     assert_eq!(r["severity"], "error");
     assert_eq!(line(&r), 9);
@@ -98,8 +97,7 @@ fn the_unmodified_copy_passes_at_line_9() {
 fn file_missing_fails() {
     let dir = copy_fixture("pm-offline-ready");
     fs::remove_file(dir.path().join(WEB_CONFIG)).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, None);
     assert_eq!(r["subject"], SERVER_PATH);
     assert_message_has(&r, &format!("{SERVER_PATH} does not exist"));
@@ -111,8 +109,7 @@ fn file_missing_fails() {
 #[test]
 fn key_missing_fails_at_the_app_settings_line() {
     let dir = copy_with(&with_line(""));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     // <appSettings> is line 6.
     assert_fails(&run, &r, Some(6));
     assert_eq!(
@@ -131,8 +128,7 @@ fn no_app_settings_section_fails() {
     let text = format!("{}{}", &text[..start], &text[end..]);
     assert!(!text.contains("appSettings"));
     let dir = copy_with(&text);
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, None);
     assert_eq!(
         message(&r),
@@ -148,8 +144,7 @@ fn key_duplicated_with_the_last_value_right_fails() {
     let dir = copy_with(&with_line(&format!(
         "    <add key=\"{KEY}\" value=\"{ONLINE}\" />\n{GOOD_LINE}"
     )));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(10));
     assert_message_has(
         &r,
@@ -165,8 +160,7 @@ fn key_duplicated_with_the_last_value_online_fails() {
     let dir = copy_with(&with_line(&format!(
         "{GOOD_LINE}\n    <add key=\"{KEY}\" value=\"{ONLINE}\" />"
     )));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(10));
     assert_message_has(
         &r,
@@ -189,8 +183,7 @@ const REWRITE: &str = "an upgrade or repair rewrites web.config";
 fn online_feed_fails_before_the_upgrade() {
     for feed in ONLINE_FEEDS {
         let dir = copy_with(&with_value(feed));
-        let run = json_scan(dir.path(), "pre");
-        let r = run.only("PM004");
+        let (run, r) = scan_only(dir.path(), "pre", "PM004");
         assert_fails(&run, &r, Some(9));
         assert_eq!(
             message(&r),
@@ -208,8 +201,7 @@ fn online_feed_fails_before_the_upgrade() {
 fn online_feed_fails_after_the_upgrade_and_says_upgrades_rewrite_it() {
     for feed in ONLINE_FEEDS {
         let dir = copy_with(&with_value(feed));
-        let run = json_scan(dir.path(), "post");
-        let r = run.only("PM004");
+        let (run, r) = scan_only(dir.path(), "post", "PM004");
         assert_fails(&run, &r, Some(9));
         assert_message_has(&r, "still names the online feed (tmsnuget.thycotic.com)");
         assert_message_has(&r, REWRITE);
@@ -242,8 +234,7 @@ fn another_local_folder_that_exists_fails_and_says_it_exists() {
     let value = r"C:\ProgramData\OtherCache\";
     let dir = copy_with(&with_value(value));
     fs::create_dir_all(dir.path().join("root/ProgramData/OtherCache")).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(9));
     assert_eq!(
         message(&r),
@@ -260,8 +251,7 @@ fn another_local_folder_that_does_not_exist_fails_and_says_so() {
     let value = r"C:\ProgramData\OtherCache\";
     let dir = copy_with(&with_value(value));
     assert!(!dir.path().join("root/ProgramData/OtherCache").exists());
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(9));
     assert_eq!(
         message(&r),
@@ -276,8 +266,7 @@ fn another_local_folder_that_does_not_exist_fails_and_says_so() {
 fn the_right_folder_missing_fails() {
     let dir = copy_fixture("pm-offline-ready");
     fs::remove_dir_all(dir.path().join("root/ProgramData/NugetCache")).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(9));
     assert_eq!(
         message(&r),
@@ -295,8 +284,7 @@ fn the_right_folder_as_a_file_fails() {
     let cache = dir.path().join("root/ProgramData/NugetCache");
     fs::remove_dir_all(&cache).unwrap();
     fs::write(&cache, "not a folder").unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(9));
     assert_eq!(
         message(&r),
@@ -308,8 +296,7 @@ fn the_right_folder_as_a_file_fails() {
 fn a_value_without_the_final_backslash_passes_with_a_note() {
     let value = r"C:\ProgramData\NugetCache";
     let dir = copy_with(&with_value(value));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     assert_eq!(r["severity"], "note");
     assert_eq!(line(&r), 9);
@@ -324,8 +311,7 @@ fn a_value_without_the_final_backslash_passes_with_a_note() {
 fn a_value_with_slashes_and_another_case_passes() {
     let value = "c:/programdata/nugetcache/";
     let dir = copy_with(&with_value(value));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     // The trailing `/` is a final separator: no note.
     assert_eq!(r["severity"], "error");
@@ -343,8 +329,7 @@ fn a_value_with_slashes_and_another_case_passes() {
 fn a_value_with_the_program_data_variable_passes() {
     let value = r"%ProgramData%\NugetCache\";
     let dir = copy_with(&with_value(value));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     assert_eq!(r["severity"], "error");
     assert_eq!(line(&r), 9);
@@ -403,8 +388,7 @@ fn the_key_is_matched_case_insensitively() {
     let dir = copy_with(&with_line(
         r#"    <add key="Nuget:Source:SolutionCentre" value="C:\ProgramData\NugetCache\" />"#,
     ));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "pass", "{r:#}");
     assert_eq!(line(&r), 9);
     assert_eq!(r["observed"], EXPECTED);
@@ -414,8 +398,7 @@ fn the_key_is_matched_case_insensitively() {
     let dir = copy_with(&with_line(&format!(
         "{GOOD_LINE}\n    <add key=\"NUGET:SOURCE:SOLUTIONCENTRE\" value=\"{ONLINE}\" />"
     )));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(10));
     assert_message_has(&r, "is defined 2 times (lines 9, 10)");
 }
@@ -425,8 +408,7 @@ fn a_remove_after_the_add_fails_and_names_its_line() {
     let dir = copy_with(&with_line(&format!(
         "{GOOD_LINE}\n    <remove key=\"{KEY}\" />"
     )));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(10));
     assert_eq!(
         message(&r),
@@ -440,8 +422,7 @@ fn a_remove_after_the_add_fails_and_names_its_line() {
 #[test]
 fn a_clear_after_the_add_fails_and_names_its_line() {
     let dir = copy_with(&with_line(&format!("{GOOD_LINE}\n    <clear />")));
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(10));
     assert_message_has(&r, "removed by the <remove>/<clear> at line 10");
 }
@@ -464,8 +445,7 @@ fn an_external_app_settings_file_is_not_evaluated_never_passed() {
         crlf(&format!("<appSettings>\n{GOOD_LINE}\n</appSettings>\n")),
     )
     .unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "not_evaluated", "{r:#}");
     assert_eq!(line(&r), 6);
     assert_message_has(
@@ -487,8 +467,7 @@ fn a_root_element_other_than_configuration_is_an_error() {
         .replace("<configuration>", "<settings>")
         .replace("</configuration>", "</settings>");
     let dir = copy_with(&text);
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(line(&r), 2);
     assert_eq!(
@@ -506,8 +485,7 @@ fn web_config_that_is_a_directory_is_an_error() {
     fs::create_dir(&path).unwrap();
     // A folder named like the file, holding a valid web.config, is still not the file.
     fs::write(path.join("web.config"), original()).unwrap();
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(r["subject"], SERVER_PATH);
     assert_message_has(&r, &format!("{SERVER_PATH} is a folder, not a file"));
@@ -521,8 +499,7 @@ fn app_settings_twice_fails() {
         &crlf("  <appSettings>\n  </appSettings>\n  <system.web>"),
     );
     let dir = copy_with(&text);
-    let run = json_scan(dir.path(), "pre");
-    let r = run.only("PM004");
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
     assert_fails(&run, &r, Some(6));
     assert_eq!(
         message(&r),

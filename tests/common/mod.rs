@@ -113,6 +113,13 @@ pub fn json_scan(target: &Path, phase: &str) -> Run {
     checked(scan(target, phase, &["--format", "json"]))
 }
 
+/// A JSON scan and its one result of `rule`.
+pub fn scan_only(target: &Path, phase: &str, rule: &str) -> (Run, serde_json::Value) {
+    let run = json_scan(target, phase);
+    let r = run.only(rule);
+    (run, r)
+}
+
 pub fn message(result: &serde_json::Value) -> &str {
     result["message"].as_str().unwrap()
 }
