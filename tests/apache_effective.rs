@@ -1,0 +1,482 @@
+//! `effective` over in-memory config trees.
+
+use std::collections::BTreeMap;
+use upgate::apache::{ConfigFiles, Effective, EntryKind, MAX_OPS, ProblemKind, effective};
+
+/// Files by path; folders are implied by prefixes. Windows paths (`X:`) are looked up
+/// case-insensitively, as on Windows, but listed as stored.
+#[derive(Default)]
+struct Mem(BTreeMap<String, (String, Vec<u8>)>);
+
+const UNREADABLE: &[u8] = b"\0unreadable";
+
+fn fold(path: &str) -> String {
+    if path.as_bytes().get(1) == Some(&b':') {
+        path.to_lowercase()
+    } else {
+        path.to_owned()
+    }
+}
+
+fn prefix(dir: &str) -> String {
+    let dir = fold(dir);
+    if dir.ends_with('/') { dir } else { dir + "/" }
+}
+
+impl Mem {
+    fn new(files: &[(&str, &str)]) -> Mem {
+        let mut mem = Mem::default();
+        for (path, text) in files {
+            mem.add(path, text.as_bytes());
+        }
+        mem
+    }
+    fn add(&mut self, path: &str, bytes: &[u8]) {
+        self.0.insert(fold(path), (path.to_owned(), bytes.to_vec()));
+    }
+}
+
+impl ConfigFiles for Mem {
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
+        if self.0.contains_key(&fold(path)) {
+            return Ok(Some(EntryKind::File));
+        }
+        let prefix = prefix(path);
+        Ok(self
+            .0
+            .keys()
+            .any(|k| k.starts_with(&prefix))
+            .then_some(EntryKind::Dir))
+    }
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        match self.0.get(&fold(path)) {
+            Some((_, bytes)) if bytes == UNREADABLE => Err("permission denied".into()),
+            Some((_, bytes)) => Ok(bytes.clone()),
+            None => Err("no such file".into()),
+        }
+    }
+    fn list(&self, dir: &str) -> Result<Vec<String>, String> {
+        let prefix = prefix(dir);
+        let mut names: Vec<String> = (self.0.iter().rev())
+            .filter(|(k, _)| k.starts_with(&prefix))
+            .map(|(_, (orig, _))| orig[prefix.len()..].split('/').next().unwrap().to_owned())
+            .collect();
+        names.dedup();
+        Ok(names)
+    }
+}
+
+fn kinds(e: &Effective) -> Vec<ProblemKind> {
+    e.problems.iter().map(|p| p.kind).collect()
+}
+
+fn names(e: &Effective) -> Vec<&str> {
+    e.modules.iter().map(|m| m.name.as_str()).collect()
+}
+
+#[test]
+fn continuation_comments_quotes_and_case() {
+    let fs = Mem::new(&[
+        (
+            "/etc/apache2/apache2.conf",
+            "# LoadModule x_module x.so\n\
+         loadmodule a_module \\\n    \"/usr/lib/a dir/mod_a.so\"\n\
+         LOADMODULE b_module /b.so # trailing text is data\n\
+         INCLUDE \"sub dir/x.conf\"\n",
+        ),
+        (
+            "/etc/apache2/sub dir/x.conf",
+            "  LoadModule  c_module  'c.so'\n",
+        ),
+    ]);
+    let e = effective("/etc/apache2/apache2.conf", &fs);
+    assert_eq!(names(&e), ["a_module", "c_module"]);
+    let a = e.loaded("a_module").unwrap();
+    assert_eq!((a.path.as_str(), a.line), ("/usr/lib/a dir/mod_a.so", 2));
+    let c = e.loaded("c_module").unwrap();
+    assert_eq!(
+        (c.file.as_str(), c.line),
+        ("/etc/apache2/sub dir/x.conf", 1)
+    );
+    // `LoadModule` with three arguments is an httpd error.
+    assert_eq!(kinds(&e), [ProblemKind::Syntax]);
+    assert_eq!(e.problems[0].line, Some(4));
+    assert_eq!(e.commented_modules.len(), 1);
+    assert_eq!(
+        e.files,
+        ["/etc/apache2/apache2.conf", "/etc/apache2/sub dir/x.conf"]
+    );
+}
+
+#[test]
+fn defines_apply_in_order_and_only_path_variables_are_problems() {
+    let fs = Mem::new(&[
+        (
+            "/srv/main.conf",
+            "LoadModule early_module ${MODS}/early.so\n\
+             Define MODS /opt/mods\nDefine FLAG\n\
+             LoadModule late_module ${MODS}/late.so\n\
+             ErrorLog ${APACHE_LOG_DIR}/error.log\n\
+             Include ${NOPE}/x.conf\nIncludeOptional ${NOPE2}/*.conf\n\
+             Include defs.conf\nLoadModule after_module ${LATER}\n\
+             UnDefine MODS\nLoadModule gone_module ${MODS}\n",
+        ),
+        ("/srv/defs.conf", "Define LATER \"/a b\"\n"),
+    ]);
+    let e = effective("/srv/main.conf", &fs);
+    let paths: Vec<&str> = e.modules.iter().map(|m| m.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["${MODS}/early.so", "/opt/mods/late.so", "/a b", "${MODS}"]
+    );
+    assert_eq!(kinds(&e), [ProblemKind::UndefinedVariable; 2]);
+    assert_eq!(e.problems[0].line, Some(6));
+    assert!(e.problems[1].message.contains("${NOPE2}"));
+    assert_eq!(e.defines.get("FLAG"), Some(&None));
+    assert_eq!(e.defines.get("LATER"), Some(&Some("/a b".into())));
+    assert!(!e.defines.contains_key("MODS"));
+}
+
+#[test]
+fn ifmodule_counts_and_false_ifdefine_skips() {
+    let fs = Mem::new(&[
+        (
+            "/etc/httpd/httpd.conf",
+            "<IfModule !proxy_module>\n  LoadModule proxy_module p.so\n</IfModule>\n\
+             <IfModule mod_proxy.c>\n<IfVersion >= 2.4>\nLoadModule b_module b.so\n</IfVersion>\n</IfModule>\n\
+             <IfDefine WS>\n  LoadModule ws_module ws.so\n  <IfModule x>\n  Include missing.conf\n  </IfModule>\n\
+               #LoadModule hidden_module h.so\n</IfDefine>\n\
+             <IfDefine !WS>\n<VirtualHost *:80>\nInclude vhost.conf\n</VirtualHost>\n</IfDefine>\n\
+             Define WS\n<ifdefine WS>\nLoadModule ws2_module ws2.so\n</ifdefine>\n\
+             <IfDefine !WS>\nLoadModule no_module no.so\n</IfDefine>\n",
+        ),
+        ("/etc/httpd/vhost.conf", "LoadModule v_module v.so\n"),
+    ]);
+    let e = effective("/etc/httpd/httpd.conf", &fs);
+    assert_eq!(
+        names(&e),
+        ["proxy_module", "b_module", "v_module", "ws2_module"]
+    );
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
+    assert!(e.commented_modules.is_empty());
+}
+
+#[test]
+fn include_and_include_optional_with_nothing_there() {
+    let fs = Mem::new(&[
+        (
+            "/etc/httpd/conf/httpd.conf",
+            "IncludeOptional conf.d/*.conf\nIncludeOptional nothere.conf\nIncludeOptional nodir/*/x.conf\n\
+             Include conf.d/*.conf\nInclude nothere.conf\nInclude other/*.conf\n",
+        ),
+        ("/etc/httpd/conf/other/readme.txt", ""),
+    ]);
+    let e = effective("/etc/httpd/conf/httpd.conf", &fs);
+    assert_eq!(kinds(&e), [ProblemKind::IncludeMatchedNothing; 3]);
+    let lines: Vec<_> = e.problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [Some(4), Some(5), Some(6)]);
+    assert_eq!(e.files.len(), 1);
+}
+
+#[test]
+fn server_root_or_main_folder_is_the_base() {
+    let fs = Mem::new(&[
+        (
+            "/etc/httpd/conf/httpd.conf",
+            "Include a.conf\nServerRoot \"/etc/httpd\"\nInclude a.conf\nServerRoot ${UNSET}\nInclude a.conf\n",
+        ),
+        ("/etc/httpd/conf/a.conf", "LoadModule conf_module c.so\n"),
+        ("/etc/httpd/a.conf", "LoadModule root_module r.so\n"),
+    ]);
+    let e = effective("/etc/httpd/conf/httpd.conf", &fs);
+    assert_eq!(names(&e), ["conf_module", "root_module", "root_module"]);
+    assert_eq!(e.server_root.as_deref(), Some("/etc/httpd"));
+    assert_eq!(kinds(&e), [ProblemKind::UndefinedVariable]);
+}
+
+#[test]
+fn folder_include_is_recursive_and_sorted() {
+    let fs = Mem::new(&[
+        ("/etc/apache2/apache2.conf", "Include conf/\n"),
+        ("/etc/apache2/conf/b.conf", "LoadModule b_module b.so\n"),
+        ("/etc/apache2/conf/a/z.conf", "LoadModule az_module az.so\n"),
+        (
+            "/etc/apache2/conf/.hidden",
+            "LoadModule hidden_module h.so\n",
+        ),
+        ("/etc/apache2/conf/C.txt", "LoadModule c_module c.so\n"),
+    ]);
+    let e = effective("/etc/apache2/apache2.conf", &fs);
+    assert_eq!(
+        names(&e),
+        ["hidden_module", "c_module", "az_module", "b_module"]
+    );
+    assert!(e.problems.is_empty());
+}
+
+#[test]
+fn wildcards_in_folder_components() {
+    let fs = Mem::new(&[
+        (
+            "/etc/apache2/apache2.conf",
+            "Include conf.d/*/*.conf\nInclude /etc/apache2/site?/[a-b]*.conf\n",
+        ),
+        ("/etc/apache2/conf.d/b/1.conf", "LoadModule b1_module x\n"),
+        ("/etc/apache2/conf.d/a/2.conf", "LoadModule a2_module x\n"),
+        ("/etc/apache2/conf.d/a/1.conf", "LoadModule a1_module x\n"),
+        ("/etc/apache2/conf.d/file.conf", "LoadModule top_module x\n"),
+        (
+            "/etc/apache2/conf.d/.dot/1.conf",
+            "LoadModule dot_module x\n",
+        ),
+        ("/etc/apache2/site1/b.conf", "LoadModule s1_module x\n"),
+        ("/etc/apache2/site1/c.conf", "LoadModule c_module x\n"),
+    ]);
+    let e = effective("/etc/apache2/apache2.conf", &fs);
+    assert_eq!(
+        names(&e),
+        ["a1_module", "a2_module", "b1_module", "s1_module"]
+    );
+    assert!(e.problems.is_empty());
+}
+
+#[test]
+fn include_cycle_and_deep_nesting_are_recursion() {
+    let mut files = vec![
+        (
+            "/c/main.conf".to_owned(),
+            "Include loop/a.conf\nInclude chain0.conf\nLoadModule end_module e.so\n".to_owned(),
+        ),
+        ("/c/loop/a.conf".into(), "Include loop/*.conf\n".into()),
+        ("/c/loop/b.conf".into(), "LoadModule b_module b.so\n".into()),
+    ];
+    for i in 0..200 {
+        files.push((
+            format!("/c/chain{i}.conf"),
+            format!("Include chain{}.conf\n", i + 1),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let e = effective("/c/main.conf", &Mem::new(&refs));
+    assert_eq!(names(&e), ["b_module", "end_module"]);
+    assert_eq!(e.problems.len(), 2);
+    assert!(
+        e.problems.iter().all(|p| p.kind == ProblemKind::Recursion),
+        "{:?}",
+        e.problems
+    );
+    assert!(e.problems.iter().any(|p| p.message.contains("cycle")));
+    assert!(e.problems.iter().any(|p| p.message.contains("deeper than")));
+}
+
+/// An endless tree: every folder holds two more (a folder symlinked into itself twice).
+struct Fractal;
+
+impl ConfigFiles for Fractal {
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
+        Ok(Some(if path == "/main.conf" {
+            EntryKind::File
+        } else {
+            EntryKind::Dir
+        }))
+    }
+    fn read(&self, _: &str) -> Result<Vec<u8>, String> {
+        Ok(b"Include /loop\nIncludeOptional /loop/*/*/x\n".to_vec())
+    }
+    fn list(&self, _: &str) -> Result<Vec<String>, String> {
+        Ok(vec!["b".into(), "a".into()])
+    }
+}
+
+#[test]
+fn endless_folder_loops_stop() {
+    let e = effective("/main.conf", &Fractal);
+    // Once for the nesting cap, once for the operation budget.
+    assert_eq!(kinds(&e), [ProblemKind::Recursion; 2]);
+    assert!(e.problems[1].message.contains(&MAX_OPS.to_string()));
+}
+
+#[test]
+fn windows_backslashes_and_case_insensitive_globs() {
+    let fs = Mem::new(&[
+        (
+            "C:/Apache24/conf/httpd.conf",
+            "ServerRoot C:\\Apache24\nInclude conf\\Extra\\*.CONF\n",
+        ),
+        (
+            "C:/Apache24/conf/extra/httpd-Proxy.conf",
+            "LoadModule proxy_module modules/mod_proxy.so\n",
+        ),
+        (
+            "C:/Apache24/conf/extra/other.txt",
+            "LoadModule no_module x\n",
+        ),
+    ]);
+    let e = effective("C:\\Apache24\\conf\\httpd.conf", &fs);
+    assert_eq!(e.server_root.as_deref(), Some("C:/Apache24"));
+    assert_eq!(names(&e), ["proxy_module"]);
+    // Components without wildcards stay as written; the caller folds case.
+    assert_eq!(e.modules[0].file, "C:/Apache24/conf/Extra/httpd-Proxy.conf");
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
+}
+
+#[test]
+fn crlf_bom_and_bad_utf8() {
+    let mut fs = Mem::new(&[]);
+    fs.add(
+        "/a/main.conf",
+        b"\xEF\xBB\xBFLoadModule a_module a.so\r\nInclude b.conf\r\n",
+    );
+    fs.add("/a/b.conf", b"# caf\xE9\r\nLoadModule b_module b.so\r\n");
+    let e = effective("/a/main.conf", &fs);
+    assert_eq!(names(&e), ["a_module", "b_module"]);
+    assert_eq!(e.modules[1].path, "b.so");
+    assert_eq!(kinds(&e), [ProblemKind::NotUtf8]);
+    assert_eq!(e.problems[0].file, "/a/b.conf");
+}
+
+#[test]
+fn unbalanced_sections_are_syntax_problems() {
+    let fs = Mem::new(&[
+        (
+            "/a/main.conf",
+            "Include b.conf\n</IfModule>\n<IfModule x>\n</Directory>\nLoadModule a_module a.so \\\n",
+        ),
+        (
+            "/a/b.conf",
+            "<IfModule x>\n<Directory />\n</IfModule>\nLoadModule b_module b.so\n",
+        ),
+    ]);
+    let e = effective("/a/main.conf", &fs);
+    assert_eq!(names(&e), ["b_module", "a_module"]);
+    let found: Vec<_> = e
+        .problems
+        .iter()
+        .map(|p| (p.kind, p.file.as_str(), p.line))
+        .collect();
+    let syntax = ProblemKind::Syntax;
+    assert_eq!(
+        found,
+        [
+            (syntax, "/a/b.conf", Some(3)), // </IfModule> while <Directory> open
+            (syntax, "/a/main.conf", Some(2)), // stray close
+            (syntax, "/a/main.conf", Some(4)), // </Directory> without opening
+            (syntax, "/a/main.conf", Some(5)), // continuation at end of file
+            (syntax, "/a/main.conf", Some(3)), // <IfModule x> never closed
+        ]
+    );
+}
+
+#[test]
+fn missing_or_unreadable_files() {
+    let e = effective("/etc/apache2/apache2.conf", &Mem::new(&[]));
+    assert_eq!(kinds(&e), [ProblemKind::MainMissing]);
+    assert!(e.files.is_empty());
+
+    let mut fs = Mem::new(&[("/a/main.conf", "IncludeOptional locked.conf\n")]);
+    fs.add("/a/locked.conf", UNREADABLE);
+    let e = effective("/a/main.conf", &fs);
+    assert_eq!(kinds(&e), [ProblemKind::Unreadable]);
+    assert!(e.problems[0].message.contains("permission denied"));
+    assert_eq!(e.problems[0].line, Some(1));
+}
+
+#[test]
+fn rhel_style_tree() {
+    let fs = Mem::new(&[
+        (
+            "/etc/httpd/conf/httpd.conf",
+            "# This is the main Apache HTTP server configuration file.\n\
+             ServerRoot \"/etc/httpd\"\n\
+             Listen 80\n\
+             Include conf.modules.d/*.conf\n\
+             User apache\nGroup apache\n\
+             <Directory />\n    AllowOverride none\n    Require all denied\n</Directory>\n\
+             IncludeOptional conf.d/*.conf\n",
+        ),
+        (
+            "/etc/httpd/conf.modules.d/00-base.conf",
+            "LoadModule access_compat_module modules/mod_access_compat.so\n\
+             LoadModule rewrite_module modules/mod_rewrite.so\n",
+        ),
+        (
+            "/etc/httpd/conf.modules.d/00-proxy.conf",
+            "# This file configures all the proxy modules:\n\
+             LoadModule proxy_module modules/mod_proxy.so\n\
+             LoadModule lbmethod_bybusyness_module modules/mod_lbmethod_bybusyness.so\n\
+             LoadModule proxy_http_module modules/mod_proxy_http.so\n\
+             LoadModule proxy_wstunnel_module modules/mod_proxy_wstunnel.so\n",
+        ),
+        (
+            "/etc/httpd/conf.modules.d/00-mpm.conf",
+            "LoadModule mpm_event_module modules/mod_mpm_event.so\n",
+        ),
+        (
+            "/etc/httpd/conf.d/welcome.conf",
+            "<LocationMatch \"^/+$\">\n    Options -Indexes\n</LocationMatch>\n",
+        ),
+    ]);
+    let e = effective("/etc/httpd/conf/httpd.conf", &fs);
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
+    assert_eq!(e.server_root.as_deref(), Some("/etc/httpd"));
+    let ws = e.loaded("proxy_wstunnel_module").unwrap();
+    assert_eq!(
+        (ws.file.as_str(), ws.line),
+        ("/etc/httpd/conf.modules.d/00-proxy.conf", 5)
+    );
+    assert_eq!(
+        e.loaded("proxy_module").unwrap().path,
+        "modules/mod_proxy.so"
+    );
+    assert_eq!(
+        e.files,
+        [
+            "/etc/httpd/conf/httpd.conf",
+            "/etc/httpd/conf.modules.d/00-base.conf",
+            "/etc/httpd/conf.modules.d/00-mpm.conf",
+            "/etc/httpd/conf.modules.d/00-proxy.conf",
+            "/etc/httpd/conf.d/welcome.conf",
+        ]
+    );
+}
+
+#[test]
+fn upstream_windows_tree() {
+    let fs = Mem::new(&[
+        (
+            "C:/Apache24/conf/httpd.conf",
+            "# Apache HTTP Server configuration (Windows binary layout)\n\
+             Define SRVROOT \"c:/Apache24\"\n\
+             ServerRoot \"${SRVROOT}\"\n\
+             Listen 80\n\
+             LoadModule actions_module modules/mod_actions.so\n\
+             LoadModule proxy_module modules/mod_proxy.so\n\
+             #LoadModule proxy_wstunnel_module modules/mod_proxy_wstunnel.so\n\
+             <IfModule unixd_module>\nUser daemon\n</IfModule>\n\
+             DocumentRoot \"${SRVROOT}/htdocs\"\n\
+             <Directory \"${SRVROOT}/htdocs\">\n    Require all granted\n</Directory>\n\
+             # Proxy settings\n\
+             Include conf/extra/httpd-proxy.conf\n",
+        ),
+        (
+            "C:/Apache24/conf/extra/httpd-proxy.conf",
+            "ProxyPass \"/app\" \"http://127.0.0.1:8080/\"\n",
+        ),
+    ]);
+    let e = effective("C:/Apache24/conf/httpd.conf", &fs);
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
+    assert_eq!(e.server_root.as_deref(), Some("c:/Apache24"));
+    assert_eq!(e.files[1], "c:/Apache24/conf/extra/httpd-proxy.conf");
+    assert!(e.loaded("proxy_module").is_some());
+    assert!(e.loaded("proxy_wstunnel_module").is_none());
+    let hint = &e.commented_modules[0];
+    assert_eq!(
+        (hint.name.as_str(), hint.line),
+        ("proxy_wstunnel_module", 7)
+    );
+    assert_eq!(hint.file, "C:/Apache24/conf/httpd.conf");
+    assert_eq!(e.defines.get("SRVROOT"), Some(&Some("c:/Apache24".into())));
+}
