@@ -194,6 +194,14 @@ pub const PATH_FACTS: &[(&str, &str)] = &[
         "password_secure.backup_dir",
         "the folder Server Manager writes its backups to",
     ),
+    (
+        "password_secure.web_app_dir",
+        "the Web Application's document directory on the web server",
+    ),
+    (
+        "password_secure.apache_config",
+        "the main Apache configuration file (httpd -V shows SERVER_CONFIG_FILE)",
+    ),
 ];
 
 /// Time facts a rule may name.
@@ -210,11 +218,31 @@ pub const TIME_FACTS: &[(&str, &str)] = &[
         "password_secure.backup_at",
         "the time of the last Server Manager backup",
     ),
+    (
+        "password_secure.maintenance_until",
+        "the end of the software maintenance package (Server Manager > License settings)",
+    ),
+    (
+        "password_secure.target_release_date",
+        "the target version's release date, from the vendor's version history",
+    ),
+];
+
+/// Yes/no facts a rule may name.
+pub const FLAG_FACTS: &[(&str, &str)] = &[
+    (
+        "password_secure.server_manager_password_noted",
+        "true once the Server Manager's database password is noted down outside Password Secure",
+    ),
+    (
+        "password_secure.client_update_check_for_users",
+        "whether the client's update check is on for normal users (client settings)",
+    ),
 ];
 
 /// Where an administrator reads a fact, from whichever table names it.
 pub fn fact_help(key: &str) -> &'static str {
-    [VERSION_FACTS, PATH_FACTS, TIME_FACTS]
+    [VERSION_FACTS, PATH_FACTS, TIME_FACTS, FLAG_FACTS]
         .iter()
         .flat_map(|t| t.iter())
         .find(|(k, _)| *k == key)
@@ -230,6 +258,10 @@ impl Facts {
                 self.secret_server.as_ref()?.database_backup_dir.as_deref()
             }
             "password_secure.backup_dir" => self.password_secure.as_ref()?.backup_dir.as_deref(),
+            "password_secure.web_app_dir" => self.password_secure.as_ref()?.web_app_dir.as_deref(),
+            "password_secure.apache_config" => {
+                self.password_secure.as_ref()?.apache_config.as_deref()
+            }
             _ => None,
         }
     }
@@ -240,6 +272,20 @@ impl Facts {
             "secret_server.database_backup_at" => self.secret_server.as_ref()?.database_backup_at,
             "privilege_manager.upgraded_at" => self.privilege_manager.as_ref()?.upgraded_at,
             "password_secure.backup_at" => self.password_secure.as_ref()?.backup_at,
+            "password_secure.maintenance_until" => self.password_secure.as_ref()?.maintenance_until,
+            "password_secure.target_release_date" => {
+                self.password_secure.as_ref()?.target_release_date
+            }
+            _ => None,
+        }
+    }
+
+    /// A yes/no fact by its dotted key (one of [`FLAG_FACTS`]).
+    pub fn flag(&self, key: &str) -> Option<bool> {
+        let nps = self.password_secure.as_ref()?;
+        match key {
+            "password_secure.server_manager_password_noted" => nps.server_manager_password_noted,
+            "password_secure.client_update_check_for_users" => nps.client_update_check_for_users,
             _ => None,
         }
     }

@@ -7,10 +7,12 @@
 //! [`rules`] (checks judge parsed state and [`facts`]) → [`scan`] (results) →
 //! [`report`] (emitters only format).
 
+pub mod apache;
 pub mod cli;
 pub mod error;
 pub mod facts;
 pub mod icacls;
+pub mod iis;
 pub mod inputs;
 pub mod model;
 pub mod nuget;

@@ -135,6 +135,7 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
                     targets: &targets,
                     backups: input.backups,
                     captures: input.captures,
+                    catalog: input.rules.catalog(rule.product),
                 };
                 rule.check.run(&ctx, &mut inputs)
             }

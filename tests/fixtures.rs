@@ -101,8 +101,9 @@ fn fixtures_produce_the_expected_results() {
         let mut got: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for r in json["results"].as_array().unwrap() {
             let mut status = r["status"].as_str().unwrap().to_string();
-            if status == "fail" && r["severity"] != "error" {
-                status = format!("{status}@{}", r["severity"].as_str().unwrap());
+            let severity = r["severity"].as_str().unwrap();
+            if (status == "fail" && severity != "error") || status == "manual" {
+                status = format!("{status}@{severity}");
             }
             got.entry(r["rule_id"].as_str().unwrap().to_string())
                 .or_default()

@@ -6,6 +6,7 @@
 //!
 //! The check kinds are the Rust vocabulary in [`checks`].
 
+pub mod catalog;
 pub mod checks;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use toml::Spanned;
 
 use crate::error::{InputError, did_you_mean, line_col};
 use crate::model::{Phase, Procedure, Product, Severity};
+pub use catalog::{Catalog, Release};
 pub use checks::Check;
 
 /// The packs built into the binary. `tests/registry.rs` checks that every file
@@ -28,6 +30,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/privilege-manager.toml",
         include_str!("../../rules/privilege-manager.toml"),
+    ),
+    (
+        "rules/password-secure.toml",
+        include_str!("../../rules/password-secure.toml"),
     ),
 ];
 
@@ -97,6 +103,9 @@ struct PackFile {
     product: Product,
     #[serde(default)]
     rule: Vec<Spanned<RuleFile>>,
+    /// The product's release catalog ([`catalog`]).
+    #[serde(default)]
+    release: Vec<Spanned<catalog::ReleaseFile>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,10 +126,18 @@ struct RuleFile {
     check: Spanned<Check>,
 }
 
-/// All rules of a scan, sorted by id.
+/// All rules of a scan, sorted by id, and each product's release catalog.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    catalogs: BTreeMap<Product, Catalog>,
+}
+
+/// One pack file, validated.
+struct Pack {
+    product: Product,
+    rules: Vec<Rule>,
+    releases: Vec<Release>,
 }
 
 impl RuleSet {
@@ -134,10 +151,16 @@ impl RuleSet {
     /// group are an error, as is a slug used by two ids.
     pub fn load(builtin: &[Source<'_>], extra: &[Source<'_>]) -> Result<RuleSet, InputError> {
         let mut by_id: BTreeMap<String, Rule> = BTreeMap::new();
+        let mut catalogs: BTreeMap<Product, Catalog> = BTreeMap::new();
         for group in [builtin, extra] {
             let mut seen_in_group: BTreeMap<String, String> = BTreeMap::new();
             for source in group {
-                for rule in parse_pack(source)? {
+                let pack = parse_pack(source)?;
+                catalogs
+                    .entry(pack.product)
+                    .or_default()
+                    .extend(pack.releases);
+                for rule in pack.rules {
                     if let Some(first) = seen_in_group.insert(rule.id.clone(), rule.origin.clone())
                     {
                         return Err(at_origin(
@@ -164,7 +187,14 @@ impl RuleSet {
         }
         Ok(RuleSet {
             rules: by_id.into_values().collect(),
+            catalogs,
         })
+    }
+
+    /// A product's release catalog (empty when no pack lists releases).
+    pub fn catalog(&self, product: Product) -> &Catalog {
+        static EMPTY: Catalog = Catalog::EMPTY;
+        self.catalogs.get(&product).unwrap_or(&EMPTY)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Rule> {
@@ -220,7 +250,7 @@ pub fn builtin_sources() -> Vec<Source<'static>> {
         .collect()
 }
 
-fn parse_pack(source: &Source<'_>) -> Result<Vec<Rule>, InputError> {
+fn parse_pack(source: &Source<'_>) -> Result<Pack, InputError> {
     let err_at = |span: Option<Range<usize>>, message: String| {
         let e = InputError::new(message).in_file(std::path::Path::new(&source.name));
         match span {
@@ -313,7 +343,30 @@ fn parse_pack(source: &Source<'_>) -> Result<Vec<Rule>, InputError> {
             origin,
         });
     }
-    Ok(rules)
+    let mut releases: Vec<Release> = Vec::new();
+    for spanned in pack.release {
+        let span = spanned.span();
+        let release =
+            Release::from_file(spanned.into_inner()).map_err(|m| err_at(Some(span.clone()), m))?;
+        if let Some(twin) = releases
+            .iter()
+            .find(|r| catalog::order(&r.version, &release.version).is_eq())
+        {
+            return Err(err_at(
+                Some(span),
+                format!(
+                    "release {} is listed twice (also as {})",
+                    release.version, twin.version
+                ),
+            ));
+        }
+        releases.push(release);
+    }
+    Ok(Pack {
+        product: pack.product,
+        rules,
+        releases,
+    })
 }
 
 /// The procedures a product can be upgraded by.

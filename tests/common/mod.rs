@@ -139,12 +139,20 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Copies a tree; symbolic links stay links (Debian's mods-enabled is made of them).
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            let link = std::fs::read_link(entry.path()).unwrap();
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&link, &target).unwrap();
+            #[cfg(not(unix))]
+            panic!("fixture link {} needs a Unix host", link.display());
+        } else if kind.is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
@@ -190,8 +198,15 @@ pub fn set_mtime(path: &Path, t: filetime::FileTime) {
 
 fn set_all_mtimes(dir: &Path, t: filetime::FileTime) {
     for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            // The link's own time; its target is dated where it lies.
+            filetime::set_symlink_file_times(&path, t, t).unwrap();
+            continue;
+        }
+        if kind.is_dir() {
             set_all_mtimes(&path, t);
         }
         set_mtime(&path, t);

@@ -15,16 +15,35 @@
 //! | `package_integrity` | PM005 |
 //! | `installed_matches_highest` | PM006 |
 //! | `acl_inherited` | PM007 |
+//! | `maintenance_covers_target` | NPS001 |
+//! | `client_compatibility` | NPS003 |
+//! | `flag_fact` | NPS004, NPS010 |
+//! | `services_stopped` | NPS005 |
+//! | `databases_current` | NPS006 |
+//! | `file_absent` | NPS007 |
+//! | `iis_websocket` | NPS008 |
+//! | `apache_modules` | NPS009 |
+//! | `changelog_review` | NPS011 |
 
 pub mod acl_inherited;
+pub mod apache_modules;
 pub mod app_setting_folder;
+pub mod changelog_review;
+pub mod client_compatibility;
+pub mod databases_current;
 pub mod feed_populated;
+pub mod file_absent;
+pub mod flag_fact;
 pub mod folder_empty;
+pub mod iis_websocket;
 pub mod installed_matches_highest;
+pub mod maintenance_covers_target;
 pub mod minimum_version;
 pub mod package_integrity;
 pub mod recent_backup_file;
+pub mod services_stopped;
 pub mod upgrade_path;
+pub mod web_app;
 pub mod web_folder_backup;
 
 use std::collections::BTreeMap;
@@ -32,8 +51,9 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
+use super::Catalog;
 use crate::error::did_you_mean;
-use crate::facts::{Facts, Version};
+use crate::facts::{Facts, Version, fact_help};
 use crate::inputs::Inputs;
 use crate::model::{Location, Outcome, Phase, Procedure, Product, Status};
 use crate::server::FsError;
@@ -51,6 +71,36 @@ pub struct Context<'a> {
     pub backups: BackupOptions,
     /// Captured command output named in facts.json (`captures`).
     pub captures: &'a Captures,
+    /// The rule's product's release catalog.
+    pub catalog: &'a Catalog,
+}
+
+impl<'a> Context<'a> {
+    /// Password Secure's "server version" (rules.md): the target before the
+    /// upgrade, the installed `server_version` after it; with its source.
+    pub fn nps_server_version(&self) -> Result<(&'a Version, &'static str), String> {
+        match self.phase {
+            Phase::Pre => self
+                .targets
+                .get(&Product::Nps)
+                .map(|v| (v, "the target version"))
+                .ok_or_else(|| {
+                    "no target version: add password_secure.target_version to facts.json or pass --target nps=VERSION".to_string()
+                }),
+            Phase::Post => {
+                let facts: &'a Facts = self.facts;
+                facts
+                    .version("password_secure.server_version")
+                    .map(|v| (v, "the installed server version"))
+                    .ok_or_else(|| {
+                        format!(
+                            "facts.json has no password_secure.server_version: add {}",
+                            fact_help("password_secure.server_version")
+                        )
+                    })
+            }
+        }
+    }
 }
 
 /// How web-folder and database backups are judged.
@@ -79,6 +129,15 @@ pub enum Check {
     PackageIntegrity(FolderParams),
     InstalledMatchesHighest(FolderParams),
     AclInherited(acl_inherited::Params),
+    MaintenanceCoversTarget(NoParams),
+    ClientCompatibility(NoParams),
+    FlagFact(flag_fact::Params),
+    ServicesStopped(services_stopped::Params),
+    DatabasesCurrent(NoParams),
+    ChangelogReview(NoParams),
+    FileAbsent(file_absent::Params),
+    IisWebsocket(iis_websocket::Params),
+    ApacheModules(apache_modules::Params),
 }
 
 impl Check {
@@ -94,6 +153,15 @@ impl Check {
             Check::AppSettingFolder(_) => "app_setting_folder",
             Check::PackageIntegrity(_) => "package_integrity",
             Check::InstalledMatchesHighest(_) => "installed_matches_highest",
+            Check::MaintenanceCoversTarget(_) => "maintenance_covers_target",
+            Check::ClientCompatibility(_) => "client_compatibility",
+            Check::FlagFact(_) => "flag_fact",
+            Check::ServicesStopped(_) => "services_stopped",
+            Check::DatabasesCurrent(_) => "databases_current",
+            Check::ChangelogReview(_) => "changelog_review",
+            Check::FileAbsent(_) => "file_absent",
+            Check::IisWebsocket(_) => "iis_websocket",
+            Check::ApacheModules(_) => "apache_modules",
         }
     }
 
@@ -110,6 +178,15 @@ impl Check {
             Check::AppSettingFolder(p) => p.validate(),
             Check::PackageIntegrity(p) => valid_path("folder", &p.folder),
             Check::InstalledMatchesHighest(p) => valid_path("folder", &p.folder),
+            Check::FlagFact(p) => p.validate(),
+            Check::ServicesStopped(p) => p.validate(),
+            Check::FileAbsent(p) => p.validate(),
+            Check::IisWebsocket(p) => p.validate(),
+            Check::ApacheModules(p) => p.validate(),
+            Check::MaintenanceCoversTarget(_)
+            | Check::ClientCompatibility(_)
+            | Check::DatabasesCurrent(_)
+            | Check::ChangelogReview(_) => Ok(()),
         }
     }
 
@@ -125,9 +202,23 @@ impl Check {
             Check::AppSettingFolder(p) => p.run(ctx, inputs),
             Check::PackageIntegrity(p) => package_integrity::run(p, inputs),
             Check::InstalledMatchesHighest(p) => installed_matches_highest::run(p, ctx, inputs),
+            Check::MaintenanceCoversTarget(_) => maintenance_covers_target::run(ctx),
+            Check::ClientCompatibility(_) => client_compatibility::run(ctx),
+            Check::FlagFact(p) => p.run(ctx),
+            Check::ServicesStopped(p) => p.run(ctx),
+            Check::DatabasesCurrent(_) => databases_current::run(ctx),
+            Check::ChangelogReview(_) => changelog_review::run(ctx),
+            Check::FileAbsent(p) => p.run(ctx, inputs),
+            Check::IisWebsocket(p) => p.run(ctx, inputs),
+            Check::ApacheModules(p) => p.run(ctx, inputs),
         }
     }
 }
+
+/// For kinds whose inputs are fixed facts: `check = { kind = "…" }` and nothing else.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
 
 /// The one parameter of the kinds that look at a single folder
 /// (`folder_empty`, `feed_populated`, `package_integrity`, `installed_matches_highest`).

@@ -1,0 +1,569 @@
+//! IIS configuration as it applies to one URL, from parsed applicationHost.config
+//! and web.config trees: which site and path serve a physical folder, and what
+//! a `system.webServer` section or collection amounts to after IIS merges its
+//! levels. Pure: the caller reads the files and hands in parsed elements.
+//!
+//! IIS merges configuration by URL level: the server (applicationHost.config's
+//! own sections and `<location path="">`), then for each level down the URL
+//! (`Site`, `Site/app`, …) the `<location>`s that name exactly that level, in
+//! the order of the file that holds them (applicationHost.config first, then
+//! each web.config above), then that level's own web.config. Later layers
+//! override attributes; collections apply `<add>`, `<remove>` and `<clear/>` in
+//! order.
+
+use crate::server::ServerPath;
+use crate::text::Pos;
+use crate::xml::Element;
+
+/// A site from `system.applicationHost/sites`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub name: String,
+    pub pos: Pos,
+    pub applications: Vec<Application>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    /// URL path segments (`/` is empty).
+    pub path: Vec<String>,
+    pub directories: Vec<VirtualDirectory>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VirtualDirectory {
+    /// URL path segments below the application.
+    pub path: Vec<String>,
+    /// `physicalPath` as written (`%SystemDrive%\inetpub\wwwroot`).
+    pub physical: String,
+    pub pos: Pos,
+}
+
+/// URL path segments of `/a/b/`.
+fn url_segments(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .map(str::to_string)
+        .collect()
+}
+
+fn same(a: &str, b: &str) -> bool {
+    crate::server::path::fold(a) == crate::server::path::fold(b)
+}
+
+fn starts_with(long: &[String], prefix: &[String]) -> bool {
+    long.len() >= prefix.len() && long.iter().zip(prefix).all(|(a, b)| same(a, b))
+}
+
+/// The sites an applicationHost.config defines.
+pub fn sites(root: &Element) -> Vec<Site> {
+    let Some(list) = root
+        .child("system.applicationHost")
+        .and_then(|a| a.child("sites"))
+    else {
+        return Vec::new();
+    };
+    list.children_named("site")
+        .filter_map(|site| {
+            let name = site.attr("name")?.value.clone();
+            let applications = site
+                .children_named("application")
+                .map(|app| Application {
+                    path: url_segments(app.attr("path").map_or("/", |a| a.value.as_str())),
+                    directories: app
+                        .children_named("virtualDirectory")
+                        .filter_map(|vd| {
+                            Some(VirtualDirectory {
+                                path: url_segments(
+                                    vd.attr("path").map_or("/", |a| a.value.as_str()),
+                                ),
+                                physical: vd.attr("physicalPath")?.value.clone(),
+                                pos: vd.pos,
+                            })
+                        })
+                        .collect(),
+                })
+                .collect();
+            Some(Site {
+                name,
+                pos: site.pos,
+                applications,
+            })
+        })
+        .collect()
+}
+
+/// Where a folder is served: the site, and the URL below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hosted {
+    pub site: String,
+    /// The site's line in applicationHost.config.
+    pub site_pos: Pos,
+    /// URL path segments of the folder below the site.
+    pub url: Vec<String>,
+    /// URL path of the application the folder belongs to.
+    pub application: Vec<String>,
+}
+
+impl Hosted {
+    /// `Site/url/path`, the form `<location path>` uses.
+    pub fn config_path(&self) -> String {
+        std::iter::once(self.site.as_str())
+            .chain(self.url.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The URL levels from the site down: `Site`, `Site/a`, `Site/a/b` (as segments).
+    pub fn levels(&self) -> Vec<Vec<String>> {
+        (0..=self.url.len())
+            .map(|n| {
+                std::iter::once(self.site.clone())
+                    .chain(self.url[..n].iter().cloned())
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The site and URL that serve `folder`: the virtual directory whose physical
+/// path is the longest prefix of it. `physical` turns a `physicalPath` into a
+/// server path (expanding `%SystemDrive%`), or `None` when it cannot.
+pub fn hosting(
+    sites: &[Site],
+    folder: &ServerPath,
+    physical: &dyn Fn(&str) -> Option<ServerPath>,
+) -> Option<Hosted> {
+    let mut best: Option<(usize, Hosted)> = None;
+    for site in sites {
+        for app in &site.applications {
+            for vd in &app.directories {
+                let Some(base) = physical(&vd.physical) else {
+                    continue;
+                };
+                if !folder.starts_with(&base) {
+                    continue;
+                }
+                let depth = base.segments().len();
+                if best.as_ref().is_some_and(|(d, _)| *d >= depth) {
+                    continue;
+                }
+                let rest = &folder.segments()[depth..];
+                let url = app
+                    .path
+                    .iter()
+                    .chain(&vd.path)
+                    .chain(rest)
+                    .cloned()
+                    .collect();
+                best = Some((
+                    depth,
+                    Hosted {
+                        site: site.name.clone(),
+                        site_pos: site.pos,
+                        url,
+                        application: app.path.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    best.map(|(_, h)| h)
+}
+
+/// The physical folder that serves a URL of a site (the virtual directory
+/// with the longest URL prefix, plus the rest of the URL).
+pub fn folder_of(
+    site: &Site,
+    url: &[String],
+    physical: &dyn Fn(&str) -> Option<ServerPath>,
+) -> Option<ServerPath> {
+    let mut best: Option<(usize, &VirtualDirectory)> = None;
+    for app in &site.applications {
+        for vd in &app.directories {
+            let prefix: Vec<String> = app.path.iter().chain(&vd.path).cloned().collect();
+            if starts_with(url, &prefix) && best.is_none_or(|(n, _)| prefix.len() > n) {
+                best = Some((prefix.len(), vd));
+            }
+        }
+    }
+    let (n, vd) = best?;
+    let mut path = physical(&vd.physical)?;
+    for seg in &url[n..] {
+        path = path.join(seg);
+    }
+    Some(path)
+}
+
+/// A `system.webServer` element that applies to the URL, and where it sits.
+#[derive(Debug, Clone, Copy)]
+pub struct Layer<'a> {
+    pub section_group: &'a Element,
+    /// Index of the file it came from, in the caller's list.
+    pub file: usize,
+}
+
+/// A configuration file for [`layers`]: its root element, and the URL level
+/// (number of segments, site name included) it sits at: 0 for applicationHost.config.
+pub struct ConfigFile<'a> {
+    pub root: &'a Element,
+    pub level: usize,
+}
+
+/// The `system.webServer` layers that apply to `target` (site name then URL
+/// segments, as [`Hosted::levels`] gives), in IIS's merge order. `files[0]`
+/// is applicationHost.config; the others are web.configs at their levels.
+/// `application` is the URL of the target's application (for
+/// `inheritInChildApplications="false"`).
+pub fn layers<'a>(
+    files: &[ConfigFile<'a>],
+    target: &[String],
+    application: &[String],
+) -> Vec<Layer<'a>> {
+    // (level the layer applies at, level of the file holding it, order seen)
+    let mut found: Vec<((usize, usize, usize), Layer<'a>)> = Vec::new();
+    let mut seq = 0;
+    for (index, file) in files.iter().enumerate() {
+        // The file's own URL: what its location paths are relative to.
+        let base = &target[..file.level.min(target.len())];
+        let mut push = |level: usize, group: &'a Element| {
+            found.push((
+                (level, file.level, seq),
+                Layer {
+                    section_group: group,
+                    file: index,
+                },
+            ));
+            seq += 1;
+        };
+        for child in &file.root.children {
+            match child.local_name() {
+                "system.webServer" => push(file.level, child),
+                "location" => {
+                    let path: Vec<String> = base
+                        .iter()
+                        .cloned()
+                        .chain(url_segments(
+                            child.attr("path").map_or("", |a| a.value.as_str()),
+                        ))
+                        .collect();
+                    if !starts_with(target, &path) {
+                        continue;
+                    }
+                    let inherit = child
+                        .attr("inheritInChildApplications")
+                        .is_none_or(|a| !a.value.trim().eq_ignore_ascii_case("false"));
+                    // The application's config path includes the site name.
+                    if !inherit && path.len() < application.len() + 1 {
+                        continue;
+                    }
+                    for group in child.children_named("system.webServer") {
+                        push(path.len(), group);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found.sort_by_key(|(key, _)| *key);
+    found.into_iter().map(|(_, layer)| layer).collect()
+}
+
+/// What applicationHost.config's `<location overrideMode="…">` tags say about
+/// delegating a `system.webServer` section to web.config files for `target`.
+/// The attribute governs the sections the location holds, so only locations
+/// that hold `section` count; the deepest covering one wins. `None` when none says.
+pub fn override_mode(host: &Element, target: &[String], section: &str) -> Option<(bool, Pos)> {
+    host.children_named("location")
+        .filter(|l| {
+            l.children_named("system.webServer")
+                .any(|g| g.child(section).is_some())
+        })
+        .filter_map(|l| {
+            let path = url_segments(l.attr("path").map_or("", |a| a.value.as_str()));
+            let mode = l.attr("overrideMode")?;
+            let allow = match mode.value.trim() {
+                m if m.eq_ignore_ascii_case("allow") => true,
+                m if m.eq_ignore_ascii_case("deny") => false,
+                _ => return None,
+            };
+            starts_with(target, &path).then_some((path.len(), (allow, l.pos)))
+        })
+        .max_by_key(|(depth, (_, pos))| (*depth, pos.line, pos.column))
+        .map(|(_, decided)| decided)
+}
+
+/// The element that decided a value, and the layer it is in.
+#[derive(Debug, Clone, Copy)]
+pub struct Decided<'a> {
+    pub element: &'a Element,
+    pub file: usize,
+}
+
+/// An attribute of a section (`webSocket`'s `enabled`) after merging: the
+/// last layer that sets it wins. `None` when no layer sets it.
+pub fn attribute<'a>(
+    layers: &[Layer<'a>],
+    section: &str,
+    attribute: &str,
+) -> Option<(String, Decided<'a>)> {
+    let mut last = None;
+    for layer in layers {
+        for element in layer.section_group.children_named(section) {
+            if let Some(a) = element.attr(attribute) {
+                last = Some((
+                    a.value.clone(),
+                    Decided {
+                        element,
+                        file: layer.file,
+                    },
+                ));
+            }
+        }
+    }
+    last
+}
+
+/// Whether a collection (`modules`, `globalModules`) holds an entry named
+/// `name` (case-insensitively) after merging, and the element that decided:
+/// the `<add>`, or the `<remove>`/`<clear/>` that took it out. `None` when no
+/// layer mentions it.
+pub fn collection_has<'a>(
+    layers: &[Layer<'a>],
+    collection: &str,
+    name: &str,
+) -> Option<(bool, Decided<'a>)> {
+    let mut state: Option<(bool, Decided<'a>)> = None;
+    for layer in layers {
+        for list in layer.section_group.children_named(collection) {
+            for item in &list.children {
+                let names_it = item.attr("name").is_some_and(|a| same(&a.value, name));
+                let present = match item.local_name() {
+                    "add" if names_it => true,
+                    "remove" if names_it => false,
+                    "clear" => false,
+                    _ => continue,
+                };
+                // A clear while the entry is absent changes nothing worth pointing at.
+                if item.local_name() == "clear" && !state.is_some_and(|(p, _)| p) {
+                    continue;
+                }
+                state = Some((
+                    present,
+                    Decided {
+                        element: item,
+                        file: layer.file,
+                    },
+                ));
+            }
+        }
+    }
+    state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::Env;
+
+    fn parse(text: &str) -> Element {
+        crate::xml::parse_str(text).unwrap()
+    }
+
+    fn physical(raw: &str) -> Option<ServerPath> {
+        ServerPath::parse(raw, &Env::new('C', &Default::default())).ok()
+    }
+
+    fn path(raw: &str) -> ServerPath {
+        physical(raw).unwrap()
+    }
+
+    const HOST: &str = r#"<configuration>
+  <system.applicationHost>
+    <sites>
+      <site name="Default Web Site" id="1">
+        <application path="/">
+          <virtualDirectory path="/" physicalPath="%SystemDrive%\inetpub\wwwroot" />
+        </application>
+        <application path="/Web Application">
+          <virtualDirectory path="/" physicalPath="D:\PSR\WebApp" />
+        </application>
+      </site>
+      <site name="Intranet" id="2">
+        <application path="/">
+          <virtualDirectory path="/" physicalPath="C:\inetpub\intranet" />
+        </application>
+      </site>
+    </sites>
+  </system.applicationHost>
+  <system.webServer>
+    <globalModules><add name="WebSocketModule" image="iiswsock.dll" /></globalModules>
+    <modules><add name="WebSocketModule" lockItem="true" /></modules>
+  </system.webServer>
+  <location path="Intranet"><system.webServer><webSocket enabled="false" /></system.webServer></location>
+  <location path="Default Web Site"><system.webServer><webSocket enabled="false" /></system.webServer></location>
+  <location path="Default Web Site/Web Application"><system.webServer><webSocket enabled="true" /></system.webServer></location>
+</configuration>"#;
+
+    #[test]
+    fn a_folder_is_served_by_the_longest_matching_virtual_directory() {
+        let host = parse(HOST);
+        let sites = sites(&host);
+        assert_eq!(sites.len(), 2);
+        let h = hosting(&sites, &path(r"D:\PSR\WebApp"), &physical).unwrap();
+        assert_eq!(h.config_path(), "Default Web Site/Web Application");
+        assert_eq!(h.application, ["Web Application"]);
+        let h = hosting(
+            &sites,
+            &path(r"c:\INETPUB\wwwroot\Web Application\sub"),
+            &physical,
+        )
+        .unwrap();
+        assert_eq!(h.config_path(), "Default Web Site/Web Application/sub");
+        assert!(h.application.is_empty());
+        assert!(hosting(&sites, &path(r"E:\elsewhere"), &physical).is_none());
+        let site = &sites[0];
+        let url = ["Web Application".to_string()];
+        assert_eq!(
+            folder_of(site, &url, &physical).unwrap().to_string(),
+            r"D:\PSR\WebApp"
+        );
+        assert_eq!(
+            folder_of(site, &[], &physical).unwrap().to_string(),
+            r"C:\inetpub\wwwroot"
+        );
+    }
+
+    #[test]
+    fn locations_merge_by_level_and_the_nearest_wins() {
+        let host = parse(HOST);
+        let files = [ConfigFile {
+            root: &host,
+            level: 0,
+        }];
+        let target = [
+            "Default Web Site".to_string(),
+            "Web Application".to_string(),
+        ];
+        let l = layers(&files, &target, &target[1..]);
+        let (value, decided) = attribute(&l, "webSocket", "enabled").unwrap();
+        assert_eq!(value, "true");
+        assert_eq!(decided.element.pos.line, 25);
+        // The site root itself is disabled; another site's location does not apply.
+        let l = layers(&files, &target[..1], &[]);
+        assert_eq!(attribute(&l, "webSocket", "enabled").unwrap().0, "false");
+        assert_eq!(
+            attribute(&l, "webSocket", "enabled")
+                .unwrap()
+                .1
+                .element
+                .pos
+                .line,
+            24
+        );
+    }
+
+    #[test]
+    fn a_web_config_overrides_the_locations_above_it() {
+        let host = parse(HOST);
+        let app = parse(
+            r#"<configuration><system.webServer><webSocket enabled="false" /><modules><remove name="websocketmodule" /></modules></system.webServer></configuration>"#,
+        );
+        let files = [
+            ConfigFile {
+                root: &host,
+                level: 0,
+            },
+            ConfigFile {
+                root: &app,
+                level: 2,
+            },
+        ];
+        let target = [
+            "Default Web Site".to_string(),
+            "Web Application".to_string(),
+        ];
+        let l = layers(&files, &target, &target[1..]);
+        let (value, decided) = attribute(&l, "webSocket", "enabled").unwrap();
+        assert_eq!((value.as_str(), decided.file), ("false", 1));
+        let (present, decided) = collection_has(&l, "modules", "WebSocketModule").unwrap();
+        assert!(!present);
+        assert_eq!(decided.element.local_name(), "remove");
+        let (present, _) = collection_has(&l, "globalModules", "WebSocketModule").unwrap();
+        assert!(present);
+    }
+
+    #[test]
+    fn a_location_that_does_not_inherit_skips_child_applications() {
+        let host = parse(
+            r#"<configuration>
+  <location path="Default Web Site" inheritInChildApplications="false">
+    <system.webServer><webSocket enabled="false" /></system.webServer>
+  </location>
+</configuration>"#,
+        );
+        let files = [ConfigFile {
+            root: &host,
+            level: 0,
+        }];
+        let target = [
+            "Default Web Site".to_string(),
+            "Web Application".to_string(),
+        ];
+        // A child application: not covered.
+        assert!(
+            attribute(
+                &layers(&files, &target, &target[1..]),
+                "webSocket",
+                "enabled"
+            )
+            .is_none()
+        );
+        // A plain folder of the root application: covered.
+        assert!(attribute(&layers(&files, &target, &[]), "webSocket", "enabled").is_some());
+    }
+
+    #[test]
+    fn the_deepest_location_decides_delegation() {
+        let host = parse(
+            r#"<configuration>
+  <location path="" overrideMode="Deny"><system.webServer><webSocket /></system.webServer></location>
+  <location path="Default Web Site" overrideMode="Allow"><system.webServer><webSocket /></system.webServer></location>
+  <location path="Default Web Site/x" overrideMode="Deny"><system.webServer><modules /></system.webServer></location>
+</configuration>"#,
+        );
+        let site = ["Default Web Site".to_string(), "x".to_string()];
+        // The deeper location holds another section: it says nothing about webSocket.
+        assert_eq!(
+            override_mode(&host, &site, "webSocket").map(|(a, p)| (a, p.line)),
+            Some((true, 3))
+        );
+        let other = ["Other".to_string()];
+        assert_eq!(
+            override_mode(&host, &other, "webSocket").map(|(a, _)| a),
+            Some(false)
+        );
+        assert_eq!(
+            override_mode(&parse("<configuration/>"), &other, "webSocket"),
+            None
+        );
+    }
+
+    #[test]
+    fn clear_removes_what_was_added_before() {
+        let host = parse(
+            r#"<configuration><system.webServer>
+<modules><clear /><add name="WebSocketModule" /></modules>
+<modules><clear /></modules>
+</system.webServer></configuration>"#,
+        );
+        let files = [ConfigFile {
+            root: &host,
+            level: 0,
+        }];
+        let l = layers(&files, &["S".to_string()], &[]);
+        let (present, decided) = collection_has(&l, "modules", "WebSocketModule").unwrap();
+        assert!(!present);
+        assert_eq!(decided.element.pos.line, 3);
+    }
+}

@@ -1,0 +1,348 @@
+//! `apache_modules` (NPS009, seed 002 "Updating the Web Application": from
+//! 8.5.0.14896 Apache needs `proxy_wstunnel`): the effective Apache
+//! configuration (see [`crate::apache`]) loads every listed module. Since
+//! Apache 2.4.47 `mod_proxy_http` upgrades WebSocket connections itself, so
+//! with that module loaded on such a version a missing `proxy_wstunnel` is
+//! downgraded, as the rule file says.
+
+use serde::Deserialize;
+
+use super::web_app::{APACHE_MAIN, Gate, Hosting, websocket_gate};
+use super::{Context, known_fact};
+use crate::apache::{self, ConfigFiles, EntryKind, Module, ProblemKind};
+use crate::facts::{PATH_FACTS, Version, WebServer};
+use crate::inputs::{CONFIG_LIMIT, Inputs, Loaded};
+use crate::model::{Location, Outcome, Severity, Status};
+use crate::server::{FsError, Kind, Server, ServerPath};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// The first server version that needs them.
+    pub since: Version,
+    /// Module ids (`proxy_wstunnel_module`) that must be loaded, the one the rule is about first.
+    pub modules: Vec<String>,
+    /// A path fact naming the main configuration file (else [`APACHE_MAIN`] is searched).
+    pub config: String,
+    #[serde(default)]
+    pub downgrade: Option<Downgrade>,
+}
+
+/// When a missing first module is only worth a lower severity.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Downgrade {
+    /// From this Apache version (`password_secure.apache_version`) ...
+    pub apache_version: Version,
+    /// ... when this module is loaded ...
+    pub module: String,
+    /// ... the failure has this severity.
+    pub severity: Severity,
+    /// Why, for the message.
+    pub reason: String,
+}
+
+impl Params {
+    pub fn validate(&self) -> Result<(), String> {
+        known_fact(&self.config, PATH_FACTS)?;
+        if self.modules.is_empty() || self.modules.iter().any(|m| m.trim().is_empty()) {
+            return Err("`modules` must name at least one module".into());
+        }
+        Ok(())
+    }
+
+    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Apache, "NPS009") {
+            return vec![o];
+        }
+        let assumed = match websocket_gate(ctx, &self.since) {
+            Gate::Below(o) => return vec![o],
+            Gate::Applies { assumed } => assumed,
+        };
+        let main = match ctx.facts.path(&self.config) {
+            Some(raw) => match inputs.locate(raw) {
+                Loaded::Found(f) if f.kind == Kind::File => f,
+                Loaded::Found(f) => {
+                    return vec![super::unreadable(
+                        &f.location(),
+                        &FsError::IsAFolder(f.server.to_string()),
+                    )];
+                }
+                Loaded::Missing { path, missing } => {
+                    return vec![Outcome::new(
+                        Status::NotEvaluated,
+                        path.to_string(),
+                        format!(
+                            "{} names {path}, which is not in the snapshot ({missing} does not exist); correct it or copy the file",
+                            self.config
+                        ),
+                    )];
+                }
+                Loaded::Failed { location, error } => {
+                    return vec![super::unreadable(&location, &error)];
+                }
+            },
+            None => match APACHE_MAIN.iter().find_map(|p| match inputs.locate(p) {
+                Loaded::Found(f) if f.kind == Kind::File => Some(f),
+                _ => None,
+            }) {
+                Some(f) => f,
+                None => {
+                    return vec![Outcome::new(
+                        Status::NotEvaluated,
+                        "Apache configuration",
+                        format!(
+                            "no Apache main configuration file in the snapshot (looked for {}); set {} or copy it",
+                            APACHE_MAIN.join(", "),
+                            self.config
+                        ),
+                    )];
+                }
+            },
+        };
+        let files = ServerFiles(inputs.server());
+        let eff = apache::effective(&main.server.to_string(), &files);
+        let version = ctx
+            .facts
+            .password_secure
+            .as_ref()
+            .and_then(|f| f.apache_version.as_ref());
+        let not_enabled: Vec<(String, String)> = self
+            .modules
+            .iter()
+            .filter_map(|m| Some((m.clone(), files.mods_available(&main.server, m)?)))
+            .collect();
+        let state = State {
+            main: main.location(),
+            eff: &eff,
+            apache_version: version,
+            not_enabled,
+        };
+        let (mut o, line) = judge(self, &state);
+        if let Some((file, line)) = line {
+            o = o.at(files.location(&file, line));
+        }
+        if let Some(note) = assumed {
+            o.message.push_str(&format!(" ({note})"));
+        }
+        vec![o]
+    }
+}
+
+/// [`ConfigFiles`] over the confined server: Apache's paths are server paths.
+struct ServerFiles<'s>(&'s Server);
+
+impl ServerFiles<'_> {
+    fn resolve(&self, path: &str) -> Result<Option<crate::server::Resolved>, FsError> {
+        match self.0.resolve_str(path) {
+            Ok(r) => Ok(Some(r)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Debian's `mods-available/<short>.load` beside the main file, when it
+    /// exists: the module is offered but perhaps not enabled.
+    fn mods_available(&self, main: &ServerPath, module: &str) -> Option<String> {
+        let short = module.strip_suffix("_module")?;
+        let file = main
+            .parent()
+            .join("mods-available")
+            .join(&format!("{short}.load"));
+        matches!(self.0.resolve(&file), Ok(r) if r.kind == Kind::File).then(|| file.to_string())
+    }
+
+    /// Where an Apache path and line are, for a result.
+    fn location(&self, file: &str, line: usize) -> Location {
+        let mut at = match self.resolve(file) {
+            Ok(Some(r)) => r.location(),
+            _ => Location::unresolved(file),
+        };
+        at.line = u32::try_from(line).ok();
+        at
+    }
+}
+
+impl ConfigFiles for ServerFiles<'_> {
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
+        match self.resolve(path).map_err(|e| e.to_string())? {
+            None => Ok(None),
+            Some(r) => match r.kind {
+                Kind::File => Ok(Some(EntryKind::File)),
+                Kind::Dir => Ok(Some(EntryKind::Dir)),
+                Kind::Other => Err(FsError::NotARegularFile(r.server.to_string()).to_string()),
+            },
+        }
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        let r = self
+            .resolve(path)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("{path} does not exist"))?;
+        self.0.read(&r, CONFIG_LIMIT).map_err(|e| e.to_string())
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<String>, String> {
+        let r = self
+            .resolve(dir)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("{dir} does not exist"))?;
+        let entries = self.0.list(&r).map_err(|e| e.to_string())?;
+        Ok(entries.into_iter().map(|e| e.name).collect())
+    }
+}
+
+fn shown(m: &Module) -> String {
+    format!("{}:{}", m.file, m.line)
+}
+
+/// What `judge` needs: the main file, the effective configuration, the
+/// Apache version, and the listed modules Debian offers but has not enabled
+/// (module → its `mods-available` file).
+pub struct State<'a> {
+    pub main: Location,
+    pub eff: &'a apache::Effective,
+    pub apache_version: Option<&'a Version>,
+    pub not_enabled: Vec<(String, String)>,
+}
+
+/// The outcome, and the Apache file and line it points at (the caller
+/// resolves it to a location; without one the outcome points at the main file).
+pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
+    let eff = s.eff;
+    let subject = s.main.server_path.clone();
+    let expected = format!("LoadModule {}", p.modules.join(", LoadModule "));
+    if let Some(problem) = eff
+        .problems
+        .iter()
+        .find(|pr| pr.kind == ProblemKind::Unreadable && pr.line.is_none())
+    {
+        let o = Outcome::new(Status::Error, subject, problem.message.clone()).at(s.main.clone());
+        return (o, None);
+    }
+    let missing: Vec<&String> = p
+        .modules
+        .iter()
+        .filter(|m| eff.loaded(m).is_none())
+        .collect();
+    // Problems that could hide a LoadModule: an include httpd would refuse or
+    // that could not be read.
+    let blocking: Vec<String> = eff
+        .problems
+        .iter()
+        .filter(|pr| {
+            matches!(
+                pr.kind,
+                ProblemKind::IncludeMatchedNothing
+                    | ProblemKind::Unreadable
+                    | ProblemKind::UndefinedVariable
+                    | ProblemKind::Recursion
+            )
+        })
+        .map(|pr| match pr.line {
+            Some(line) => format!("{}:{line}: {}", pr.file, pr.message),
+            None => format!("{}: {}", pr.file, pr.message),
+        })
+        .collect();
+    let read = format!(
+        "{} file(s) read from {}",
+        eff.files.len(),
+        s.main.server_path
+    );
+    if missing.is_empty() {
+        let mut message = format!(
+            "loaded: {} ({read})",
+            p.modules
+                .iter()
+                .filter_map(|m| eff.loaded(m))
+                .map(|m| format!("{} at {}", m.name, shown(m)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if !blocking.is_empty() {
+            message.push_str(&format!(
+                "; but httpd may refuse this configuration: {}",
+                blocking.join("; ")
+            ));
+        }
+        let o = Outcome::new(Status::Pass, subject, message)
+            .at(s.main.clone())
+            .observed(p.modules.join(", "))
+            .expected(expected);
+        let first = eff.loaded(&p.modules[0]).map(|m| (m.file.clone(), m.line));
+        return (o, first);
+    }
+    if !blocking.is_empty() {
+        let o = Outcome::new(
+            Status::Error,
+            subject,
+            format!(
+                "{} not found, but the configuration could not be read in full, so it may be loaded where upgate could not look: {}",
+                names(&missing),
+                blocking.join("; ")
+            ),
+        )
+        .at(s.main.clone())
+        .expected(expected);
+        return (o, None);
+    }
+    let mut hints = Vec::new();
+    let mut line = None;
+    for m in &missing {
+        if let Some(c) = eff.commented_modules.iter().find(|c| &&c.name == m) {
+            hints.push(format!(
+                "{m} is commented out at {}: remove the #",
+                shown(c)
+            ));
+            line = line.or_else(|| Some((c.file.clone(), c.line)));
+        } else if let Some((_, file)) = s.not_enabled.iter().find(|(n, _)| n == *m) {
+            let short = m.strip_suffix("_module").unwrap_or(m);
+            hints.push(format!(
+                "{file} exists but is not enabled: run a2enmod {short} (it links mods-enabled/{short}.load)"
+            ));
+        }
+    }
+    let mut message = format!(
+        "{} not loaded by the effective configuration ({read}); the Web Application needs WebSocket",
+        names(&missing)
+    );
+    if !hints.is_empty() {
+        message.push_str(&format!("; {}", hints.join("; ")));
+    }
+    let mut o = Outcome::new(Status::Fail, subject, message)
+        .at(s.main.clone())
+        .observed(format!("{} missing", names(&missing)))
+        .expected(expected);
+    if let Some(d) = &p.downgrade {
+        let helper = eff.loaded(&d.module);
+        match s.apache_version {
+            Some(v) if missing == [&p.modules[0]] && v.0 >= d.apache_version.0 => {
+                if let Some(helper) = helper {
+                    o.message.push_str(&format!(
+                        "; downgraded to {}: Apache {v} with {} loaded at {}: {}",
+                        d.severity,
+                        d.module,
+                        shown(helper),
+                        d.reason
+                    ));
+                    o = o.with_severity(d.severity);
+                }
+            }
+            None if helper.is_some() => o.message.push_str(&format!(
+                "; with password_secure.apache_version {} or later this would only be a {} ({} is loaded)",
+                d.apache_version, d.severity, d.module
+            )),
+            _ => {}
+        }
+    }
+    (o, line)
+}
+
+fn names(modules: &[&String]) -> String {
+    modules
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(" and ")
+}

@@ -1,0 +1,340 @@
+//! `iis_websocket` (NPS008, seed 002 "Updating the Web Application": from
+//! 8.5.0.14896 IIS needs the WebSocket Protocol): the module is installed
+//! (registered in applicationHost.config's `globalModules`), enabled in
+//! `modules`, and `webSocket` is not switched off for the Web Application's
+//! site: at server level, in a `<location>` that covers it, or in a web.config
+//! on its way. IIS declares `<section name="webSocket">` on every server, so
+//! that declaration proves nothing.
+
+use std::rc::Rc;
+
+use serde::Deserialize;
+
+use super::web_app::{APPLICATION_HOST, Gate, Hosting, websocket_gate};
+use super::{Context, unreadable};
+use crate::facts::{Version, WebServer};
+use crate::iis::{self, ConfigFile, Decided, Hosted};
+use crate::inputs::{Inputs, Loaded, XmlFile};
+use crate::model::{Outcome, Status};
+use crate::xml::Element;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// The first server version that needs WebSocket.
+    pub since: Version,
+    /// The native module IIS's WebSocket Protocol feature registers.
+    pub module: String,
+}
+
+/// config.bat's defaults: a site, or an application under an existing site, of this name.
+const DEFAULT_NAME: &str = "Web Application";
+
+impl Params {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.module.trim().is_empty() {
+            return Err("`module` is empty".into());
+        }
+        Ok(())
+    }
+
+    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Iis, "NPS008") {
+            return vec![o];
+        }
+        let assumed = match websocket_gate(ctx, &self.since) {
+            Gate::Below(o) => return vec![o],
+            Gate::Applies { assumed } => assumed,
+        };
+        let host = inputs.xml(APPLICATION_HOST);
+        let host_file = match &*host {
+            Loaded::Found(f) => f,
+            Loaded::Missing { path, missing } => {
+                return vec![Outcome::new(
+                    Status::NotEvaluated,
+                    path.to_string(),
+                    format!(
+                        "the snapshot has no {path} ({missing} does not exist): copy IIS's applicationHost.config into it"
+                    ),
+                )];
+            }
+            Loaded::Failed { location, error } => return vec![unreadable(location, error)],
+        };
+        let host_root = match &host_file.parsed {
+            Ok(doc) => &doc.root,
+            Err(e) => return vec![not_parsed(host_file, e)],
+        };
+        let server = inputs.server().clone();
+        let physical = |raw: &str| server.parse(raw).ok();
+        let sites = iis::sites(host_root);
+        let web_app_dir = ctx.facts.path("password_secure.web_app_dir");
+        let site = match web_app_dir {
+            Some(raw) => match physical(raw) {
+                Some(dir) => iis::hosting(&sites, &dir, &physical)
+                    .ok_or_else(|| format!("no site in applicationHost.config serves {dir} (password_secure.web_app_dir)")),
+                None => Err(format!("password_secure.web_app_dir '{raw}' is not a Windows path")),
+            },
+            None => by_default_name(&sites).ok_or_else(|| {
+                format!("facts.json has no password_secure.web_app_dir and no site or application is named \"{DEFAULT_NAME}\"")
+            }),
+        };
+        // The web.configs from the site's root down to the Web Application's folder.
+        let mut web_configs: Vec<(usize, Rc<Loaded<XmlFile>>)> = Vec::new();
+        let hosted_site = site
+            .as_ref()
+            .ok()
+            .and_then(|h| Some((h, sites.iter().find(|s| s.name == h.site)?)));
+        if let Some((hosted, def)) = hosted_site {
+            for (n, level) in hosted.levels().iter().enumerate() {
+                if let Some(folder) = iis::folder_of(def, &level[1..], &physical) {
+                    web_configs.push((n + 1, inputs.xml(&folder.join("web.config").to_string())));
+                }
+            }
+        }
+        let mut files = vec![(host_file, host_root, 0)];
+        for (level, loaded) in &web_configs {
+            match &**loaded {
+                Loaded::Found(f) => match &f.parsed {
+                    Ok(doc) => files.push((f, &doc.root, *level)),
+                    Err(e) => return vec![not_parsed(f, e)],
+                },
+                Loaded::Missing { .. } => {}
+                Loaded::Failed { location, error } => return vec![unreadable(location, error)],
+            }
+        }
+        let state = State {
+            files: files.iter().map(|(f, _, _)| *f).collect(),
+            config: files
+                .iter()
+                .map(|(_, root, level)| ConfigFile {
+                    root,
+                    level: *level,
+                })
+                .collect(),
+            site,
+            declared: declaration(host_root),
+        };
+        let mut outcome = judge(self, &state);
+        if let Some(note) = assumed {
+            outcome.message.push_str(&format!(" ({note})"));
+        }
+        vec![outcome]
+    }
+}
+
+fn not_parsed(file: &XmlFile, e: &crate::xml::XmlError) -> Outcome {
+    let mut o = Outcome::new(
+        Status::Error,
+        file.file.server.to_string(),
+        format!("{} is not well-formed XML: {e}", file.file.server),
+    );
+    o = match e.pos {
+        Some(pos) => o.at(file.at(pos)),
+        None => o.at(file.file.location()),
+    };
+    o
+}
+
+/// Without `web_app_dir`: config.bat's "Web Application" site, else a
+/// "/Web Application" application under some site.
+fn by_default_name(sites: &[iis::Site]) -> Option<Hosted> {
+    let named = |a: &str| a.eq_ignore_ascii_case(DEFAULT_NAME);
+    if let Some(site) = sites.iter().find(|s| named(&s.name)) {
+        return Some(Hosted {
+            site: site.name.clone(),
+            site_pos: site.pos,
+            url: Vec::new(),
+            application: Vec::new(),
+        });
+    }
+    sites.iter().find_map(|site| {
+        let app = site
+            .applications
+            .iter()
+            .find(|a| matches!(a.path.as_slice(), [one] if named(one)))?;
+        Some(Hosted {
+            site: site.name.clone(),
+            site_pos: site.pos,
+            url: app.path.clone(),
+            application: app.path.clone(),
+        })
+    })
+}
+
+/// `<section name="webSocket">` under configSections, for the message that it proves nothing.
+fn declaration(root: &Element) -> Option<(crate::text::Pos, bool)> {
+    fn find(e: &Element) -> Option<(crate::text::Pos, bool)> {
+        e.children.iter().find_map(|c| match c.local_name() {
+            "section" if c.attr("name").is_some_and(|a| a.value == "webSocket") => {
+                let allows = c
+                    .attr("overrideModeDefault")
+                    .is_none_or(|a| !a.value.trim().eq_ignore_ascii_case("deny"));
+                Some((c.pos, allows))
+            }
+            "sectionGroup" => find(c),
+            _ => None,
+        })
+    }
+    root.child("configSections").and_then(find)
+}
+
+/// What `judge` needs: the parsed files in merge order (applicationHost.config
+/// first), the site that serves the Web Application (or why it is unknown).
+pub struct State<'a> {
+    pub files: Vec<&'a XmlFile>,
+    pub config: Vec<ConfigFile<'a>>,
+    pub site: Result<Hosted, String>,
+    /// The `webSocket` section's declaration, and whether it lets web.config
+    /// files set it (`overrideModeDefault`, which IIS defaults to Allow).
+    pub declared: Option<(crate::text::Pos, bool)>,
+}
+
+pub fn judge(p: &Params, s: &State<'_>) -> Outcome {
+    let host = s.files[0];
+    let subject = host.file.server.to_string();
+    let at = |d: &Decided<'_>| s.files[d.file].at(d.element.pos);
+    let shown = |d: &Decided<'_>| format!("{}:{}", s.files[d.file].file.server, d.element.pos.line);
+    let (target, application) = match &s.site {
+        Ok(h) => (h.levels().pop().unwrap_or_default(), h.application.clone()),
+        Err(_) => (Vec::new(), Vec::new()),
+    };
+    let config: &[ConfigFile<'_>] = match &s.site {
+        Ok(_) => &s.config,
+        Err(_) => &s.config[..1],
+    };
+    let layers = iis::layers(config, &target, &application);
+    let for_whom = match &s.site {
+        Ok(h) => format!("for {}", h.config_path()),
+        Err(_) => "at server level".to_string(),
+    };
+
+    let global = iis::collection_has(&layers, "globalModules", &p.module);
+    let Some((true, registered)) = global else {
+        let declared = s
+            .declared
+            .map(|(pos, _)| {
+                format!(
+                    "; the <section name=\"webSocket\"> declaration at line {} proves nothing: IIS 8 and later declare it whether or not the feature is installed",
+                    pos.line
+                )
+            })
+            .unwrap_or_default();
+        let mut o = Outcome::new(
+            Status::Fail,
+            subject,
+            format!(
+                "the WebSocket Protocol is not installed: system.webServer/globalModules registers no {}{}{declared}; install the IIS role service \"WebSocket Protocol\" (Install-WindowsFeature Web-WebSockets)",
+                p.module,
+                match &global {
+                    Some((false, d)) => format!(" (removed at {})", shown(d)),
+                    _ => String::new(),
+                }
+            ),
+        )
+        .observed(format!("no {} in globalModules", p.module))
+        .expected(format!("{} in globalModules", p.module));
+        // Point at the removal, else at the list the module is missing from.
+        let list = s.config[0]
+            .root
+            .child("system.webServer")
+            .and_then(|w| w.child("globalModules"));
+        o = match (&global, list) {
+            (Some((_, d)), _) => o.at(at(d)),
+            (None, Some(list)) => o.at(host.at(list.pos)),
+            (None, None) => o.at(host.file.location()),
+        };
+        return o;
+    };
+    match iis::collection_has(&layers, "modules", &p.module) {
+        Some((true, _)) => {}
+        other => {
+            let mut o = Outcome::new(
+                Status::Fail,
+                subject,
+                format!(
+                    "{} is installed but not enabled {for_whom}: {}; add <add name=\"{}\" /> to system.webServer/modules",
+                    p.module,
+                    match &other {
+                        Some((_, d)) => format!(
+                            "<{}> at {} takes it out of system.webServer/modules",
+                            d.element.name,
+                            shown(d)
+                        ),
+                        None => "system.webServer/modules does not list it".to_string(),
+                    },
+                    p.module
+                ),
+            )
+            .observed(format!("{} not in modules", p.module))
+            .expected(format!("{} in modules", p.module));
+            o = match &other {
+                Some((_, d)) => o.at(at(d)),
+                None => o.at(host.file.location()),
+            };
+            return o;
+        }
+    }
+    // A web.config may only set a section the server delegates; otherwise IIS
+    // refuses the whole folder (HTTP 500.19).
+    if let Some((declared, default_allows)) = s.declared {
+        let delegated = iis::override_mode(s.config[0].root, &target, "webSocket")
+            .map_or(default_allows, |(allow, _)| allow);
+        let in_web_config = layers.iter().filter(|l| l.file > 0).find_map(|l| {
+            l.section_group.child("webSocket").map(|element| Decided {
+                element,
+                file: l.file,
+            })
+        });
+        if let (false, Some(d)) = (delegated, in_web_config) {
+            return Outcome::new(
+                Status::Fail,
+                subject,
+                format!(
+                    "{} sets webSocket, but applicationHost.config locks that section (<section name=\"webSocket\"> at line {} denies overrides and no <location overrideMode=\"Allow\"> covers {}): IIS answers HTTP 500.19 there; remove the element or unlock the section for the site",
+                    shown(&d),
+                    declared.line,
+                    target.join("/")
+                ),
+            )
+            .at(at(&d))
+            .observed("webSocket set in a locked web.config")
+            .expected("webSocket set only where the section is delegated");
+        }
+    }
+    if let Some((value, d)) = iis::attribute(&layers, "webSocket", "enabled")
+        && value.trim().eq_ignore_ascii_case("false")
+    {
+        return Outcome::new(
+            Status::Fail,
+            subject,
+            format!(
+                "WebSocket is switched off {for_whom}: <webSocket enabled=\"false\"> at {}; remove it or set enabled=\"true\"",
+                shown(&d)
+            ),
+        )
+        .at(at(&d))
+        .observed("enabled=\"false\"")
+        .expected("enabled=\"true\" (the default)");
+    }
+    match &s.site {
+        Ok(h) => Outcome::new(
+            Status::Pass,
+            subject,
+            format!(
+                "the WebSocket Protocol is installed ({} in globalModules at line {}), enabled, and not switched off {for_whom} (site at line {})",
+                p.module, registered.element.pos.line, h.site_pos.line
+            ),
+        )
+        .at(at(&registered))
+        .observed("installed and enabled")
+        .expected("installed and enabled"),
+        Err(why) => Outcome::new(
+            Status::NotEvaluated,
+            subject,
+            format!(
+                "the WebSocket Protocol is installed and enabled at server level, but upgate cannot tell which site serves the Web Application ({why}), so a site or web.config that switches it off would go unseen; set password_secure.web_app_dir"
+            ),
+        )
+        .at(at(&registered)),
+    }
+}

@@ -1,0 +1,218 @@
+//! `maintenance_covers_target` (NPS001, seed 002 "Check the software
+//! maintenance package"): updates may be installed while the maintenance
+//! package is active; after it ends, only versions released during its term.
+//! So the target's release date (catalog, else `target_release_date`) must be
+//! on or before `maintenance_until`; without a release date, the package must
+//! still be active today.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use super::Context;
+use crate::facts::{Version, fact_help};
+use crate::model::{Outcome, Product, Status};
+
+/// Where the target's release date came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Released {
+    pub date: Date,
+    /// "the release catalog" or "password_secure.target_release_date".
+    pub source: &'static str,
+}
+
+pub fn run(ctx: &Context<'_>) -> Vec<Outcome> {
+    let target = ctx.targets.get(&Product::Nps);
+    let until = ctx
+        .facts
+        .moment("password_secure.maintenance_until")
+        .map(|m| day(m.0));
+    let released = target
+        .and_then(|t| ctx.catalog.find(t))
+        .and_then(|r| r.date)
+        .map(|date| Released {
+            date,
+            source: "the release catalog (rules/password-secure.toml)",
+        })
+        .or_else(|| {
+            ctx.facts
+                .moment("password_secure.target_release_date")
+                .map(|m| Released {
+                    date: day(m.0),
+                    source: "password_secure.target_release_date",
+                })
+        });
+    vec![judge(target, until, released, ctx.now)]
+}
+
+const SUBJECT: &str = "password_secure.maintenance_until";
+
+fn day(t: Timestamp) -> Date {
+    t.to_zoned(TimeZone::UTC).date()
+}
+
+pub fn judge(
+    target: Option<&Version>,
+    until: Option<Date>,
+    released: Option<Released>,
+    now: Timestamp,
+) -> Outcome {
+    let Some(target) = target else {
+        return Outcome::new(
+            Status::NotEvaluated,
+            SUBJECT,
+            "no target version: add password_secure.target_version to facts.json or pass --target nps=VERSION",
+        );
+    };
+    let Some(until) = until else {
+        return Outcome::new(
+            Status::NotEvaluated,
+            SUBJECT,
+            format!(
+                "facts.json has no password_secure.maintenance_until: add {}; updating to {target} is only allowed while it is active, or for versions released before it ended",
+                fact_help("password_secure.maintenance_until")
+            ),
+        );
+    };
+    let expected = format!("released on or before {until}");
+    match released {
+        Some(r) if r.date <= until => Outcome::new(
+            Status::Pass,
+            SUBJECT,
+            format!(
+                "{target} was released on {} ({}), within the maintenance package, which runs until {until}",
+                r.date, r.source
+            ),
+        )
+        .observed(format!("released {}", r.date))
+        .expected(expected),
+        Some(r) => Outcome::new(
+            Status::Fail,
+            SUBJECT,
+            format!(
+                "{target} was released on {} ({}), after the maintenance package ended on {until}: only versions released before {until} may be installed; renew the maintenance package or choose an earlier version",
+                r.date, r.source
+            ),
+        )
+        .observed(format!("released {}", r.date))
+        .expected(expected),
+        None => {
+            let today = day(now);
+            let unknown = format!(
+                "the release date of {target} is unknown to upgate (add password_secure.target_release_date: {})",
+                fact_help("password_secure.target_release_date")
+            );
+            if today <= until {
+                Outcome::new(
+                    Status::Pass,
+                    SUBJECT,
+                    format!(
+                        "the maintenance package is active until {until}, so {target} may be installed if it was released by then; {unknown}"
+                    ),
+                )
+                .observed(format!("maintenance until {until}"))
+                .expected(format!("maintenance active on {today}"))
+            } else {
+                Outcome::new(
+                    Status::Fail,
+                    SUBJECT,
+                    format!(
+                        "the maintenance package ended on {until}: only versions released before it may be installed, and {unknown}"
+                    ),
+                )
+                .observed(format!("maintenance until {until}"))
+                .expected(expected)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version(s.parse().unwrap())
+    }
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn now() -> Timestamp {
+        "2026-11-22T08:00:00Z".parse().unwrap()
+    }
+
+    fn released(s: &str) -> Option<Released> {
+        Some(Released {
+            date: d(s),
+            source: "password_secure.target_release_date",
+        })
+    }
+
+    #[test]
+    fn a_release_within_the_term_passes_even_after_it_ended() {
+        let target = v("9.3.1.33994");
+        let o = judge(
+            Some(&target),
+            Some(d("2026-06-30")),
+            released("2025-11-04"),
+            now(),
+        );
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        // The last day counts.
+        let o = judge(
+            Some(&target),
+            Some(d("2026-06-30")),
+            released("2026-06-30"),
+            now(),
+        );
+        assert_eq!(o.status, Status::Pass);
+    }
+
+    #[test]
+    fn a_release_after_the_term_fails() {
+        let target = v("26.9.100.34193");
+        let o = judge(
+            Some(&target),
+            Some(d("2026-06-30")),
+            released("2026-09-15"),
+            now(),
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message
+                .contains("only versions released before 2026-06-30")
+        );
+    }
+
+    #[test]
+    fn without_a_release_date_the_package_must_be_active_today() {
+        let target = v("26.9.100.34193");
+        let o = judge(Some(&target), Some(d("2027-01-31")), None, now());
+        assert_eq!(o.status, Status::Pass);
+        assert!(o.message.contains("if it was released by then"));
+        let o = judge(Some(&target), Some(d("2026-06-30")), None, now());
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message
+                .contains("only versions released before it may be installed"),
+            "{}",
+            o.message
+        );
+        assert!(
+            o.message
+                .contains("add password_secure.target_release_date")
+        );
+    }
+
+    #[test]
+    fn missing_facts_are_not_evaluated() {
+        let target = v("9.3.1.33994");
+        let o = judge(Some(&target), None, released("2025-11-04"), now());
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(o.message.contains("License settings"));
+        let o = judge(None, Some(d("2026-06-30")), None, now());
+        assert_eq!(o.status, Status::NotEvaluated);
+    }
+}
