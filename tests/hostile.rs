@@ -682,3 +682,64 @@ fn a_report_under_the_scanned_root_is_refused() {
     let written: Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(written["schema_version"], 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_among_apache_includes_does_not_hang_the_scan() {
+    let dir = copy_fixture("nps-apache-debian-ready");
+    let fifo = dir
+        .path()
+        .join("root/etc/apache2/mods-enabled/zz_fifo.load");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    fs::remove_file(
+        dir.path()
+            .join("root/etc/apache2/mods-enabled/proxy_wstunnel.load"),
+    )
+    .unwrap();
+    let out = upgate()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--phase", "post", "--now", NOW, "--format", "json"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("the scan must finish, not block on the FIFO");
+    let run = checked(Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    });
+    // The FIFO could hold the missing LoadModule: unknown, so an error, not a failure.
+    let r = run.only("NPS009");
+    assert_eq!(r["status"], "error", "{r}");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"),
+        "{r}"
+    );
+}
+
+#[test]
+fn an_oversized_application_host_config_is_refused_not_parsed() {
+    let dir = copy_fixture("nps-post-ready");
+    let host = dir
+        .path()
+        .join("root/Windows/System32/inetsrv/config/applicationHost.config");
+    let f = fs::File::create(&host).unwrap();
+    f.set_len(upgate::inputs::CONFIG_LIMIT + 1).unwrap();
+    let run = checked(scan(dir.path(), "post", &["--format", "json"]));
+    let r = run.only("NPS008");
+    assert_eq!(r["status"], "error", "{r}");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("refusing to read it"),
+        "{r}"
+    );
+}

@@ -139,7 +139,13 @@ impl Text {
                 self.paint("Checklist", Style::new().bold().underline())
             );
             for r in manual {
-                let _ = writeln!(s, "  - [ ] {} {}", r.rule_id, escape(&r.message));
+                // A checklist item raised above a note (NPS011 naming a breaking release) says so.
+                let level = if r.severity > crate::model::Severity::Note {
+                    format!(" [{}]", r.severity)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(s, "  - [ ] {}{level} {}", r.rule_id, escape(&r.message));
             }
         }
     }

@@ -525,6 +525,63 @@ check = { kind = "minimum_version", fact = "privilege_manager.installed_version"
     }
 
     #[test]
+    fn releases_form_a_catalog_and_bad_entries_are_refused_with_their_line() {
+        let set = RuleSet::builtin().unwrap();
+        let nps = set.catalog(Product::Nps);
+        assert_eq!(nps.releases().len(), 24);
+        let breaking: Vec<String> = nps
+            .releases()
+            .iter()
+            .filter(|r| r.breaking.is_some())
+            .map(|r| r.version.to_string())
+            .collect();
+        assert_eq!(breaking, ["26.3.100.34058", "26.6.100.34161"]);
+        // No release date is invented.
+        assert!(nps.releases().iter().all(|r| r.date.is_none()));
+        assert!(set.catalog(Product::Ss).releases().is_empty());
+
+        let pack = |releases: &str| format!("{GOOD}\n{releases}");
+        let cases = [
+            (
+                "[[release]]\nversion = \"9.3.1.33994\"\n[[release]]\nversion = \"9.3.1.33994\"\n",
+                "release 9.3.1.33994 is listed twice",
+                17,
+            ),
+            (
+                "[[release]]\nversion = \"9.3.1.33994\"\ndate = \"2025-13-01\"\n",
+                "invalid date '2025-13-01'",
+                15,
+            ),
+            (
+                "[[release]]\nversion = \"9.3.1.33994\"\nbreaking = \" \"\n",
+                "`breaking` is empty",
+                15,
+            ),
+        ];
+        for (text, message, line) in cases {
+            let e = load(&pack(text)).unwrap_err();
+            assert!(
+                e.message.contains(message),
+                "{message:?} not in {:?}",
+                e.message
+            );
+            assert_eq!(e.line, Some(line), "{message}");
+        }
+        // An extra pack's entry replaces the built-in one of the same version.
+        let set = load(&pack(
+            "[[release]]\nversion = \"11.0.1040\"\ndate = \"2025-01-15\"\n",
+        ))
+        .unwrap();
+        assert_eq!(
+            set.catalog(Product::Pm).releases()[0]
+                .date
+                .unwrap()
+                .to_string(),
+            "2025-01-15"
+        );
+    }
+
+    #[test]
     fn wrapped_text_is_reflowed_into_paragraphs() {
         assert_eq!(reflow("  one\ntwo  three\n\nnext\n"), "one two three\nnext");
     }
