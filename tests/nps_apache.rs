@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{assert_message_has, checked, copy_fixture, scan};
+use common::{assert_message_has, checked, copy_fixture, scan, set_nps_facts};
 use serde_json::Value;
 
 const MODS: &str = "root/etc/apache2/mods-enabled";
@@ -24,38 +24,30 @@ fn status(r: &Value) -> (&str, &str) {
     )
 }
 
-fn set_facts(dir: &Path, nps: &str) {
-    fs::write(
-        dir.join("facts.json"),
-        format!(r#"{{"password_secure": {nps}}}"#),
-    )
-    .unwrap();
-}
-
 #[test]
 fn a2dismod_proxy_wstunnel_fails_and_names_a2enmod() {
     let dir = copy_fixture("nps-apache-debian-ready");
     fs::remove_file(dir.path().join(MODS).join("proxy_wstunnel.load")).unwrap();
-    set_facts(dir.path(), r#"{"server_version": "9.3.1.33994"}"#);
+    set_nps_facts(dir.path(), r#"{"server_version": "9.3.1.33994"}"#);
     let r = nps009(dir.path());
     assert_eq!(status(&r), ("fail", "error"), "{r}");
     assert_message_has(&r, "run a2enmod proxy_wstunnel");
     // Apache's version unknown: the message says what would downgrade it.
     assert_message_has(&r, "password_secure.apache_version 2.4.47 or later");
     // 2.4.62 with proxy_http loaded: a warning.
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "9.3.1.33994", "apache_version": "2.4.62"}"#,
     );
     assert_eq!(status(&nps009(dir.path())), ("fail", "warning"));
     // ... but not on 2.4.46, and not without proxy_http.
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "9.3.1.33994", "apache_version": "2.4.46"}"#,
     );
     assert_eq!(status(&nps009(dir.path())), ("fail", "error"));
     fs::remove_file(dir.path().join(MODS).join("proxy_http.load")).unwrap();
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "9.3.1.33994", "apache_version": "2.4.62"}"#,
     );
@@ -115,7 +107,7 @@ fn an_include_that_cannot_be_followed_is_an_error_not_a_failure_or_a_pass() {
 #[test]
 fn the_main_file_from_facts_must_exist() {
     let dir = copy_fixture("nps-apache-rhel-no-wstunnel");
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "9.3.1.33994", "web_server": "apache", "apache_config": "/etc/httpd/conf/missing.conf"}"#,
     );
@@ -123,7 +115,7 @@ fn the_main_file_from_facts_must_exist() {
     assert_eq!(status(&r), ("not_evaluated", "error"), "{r}");
     assert_message_has(&r, "/etc/httpd/conf/missing.conf");
     // Without the fact, the default places are searched: RHEL's is found.
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "9.3.1.33994", "web_server": "apache"}"#,
     );
@@ -139,7 +131,7 @@ fn the_main_file_from_facts_must_exist() {
 #[test]
 fn below_the_websocket_version_it_does_not_apply() {
     let dir = copy_fixture("nps-apache-rhel-no-wstunnel");
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "8.4.0.14000", "web_server": "apache"}"#,
     );

@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{assert_message_has, checked, copy_fixture, scan};
+use common::{assert_message_has, checked, copy_fixture, scan, set_nps_facts};
 use serde_json::Value;
 
 const APPHOST: &str = "root/Windows/System32/inetsrv/config/applicationHost.config";
@@ -22,14 +22,6 @@ fn status(r: &Value) -> &str {
 
 fn line(r: &Value) -> u64 {
     r["location"]["line"].as_u64().unwrap_or(0)
-}
-
-fn set_facts(dir: &Path, nps: &str) {
-    fs::write(
-        dir.join("facts.json"),
-        format!(r#"{{"password_secure": {nps}}}"#),
-    )
-    .unwrap();
 }
 
 #[test]
@@ -70,7 +62,7 @@ fn nps008_the_real_world_apphost_with_the_feature_added_passes_for_a_folder_of_t
         );
     fs::write(dir.path().join(APPHOST), added).unwrap();
     // The Web Application as a plain folder under Default Web Site's root.
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "9.3.1.33994", "web_app_dir": "C:\\inetpub\\wwwroot\\Web Application"}"#,
     );
@@ -82,7 +74,7 @@ fn nps008_the_real_world_apphost_with_the_feature_added_passes_for_a_folder_of_t
 #[test]
 fn nps008_does_not_apply_below_the_websocket_version() {
     let dir = copy_fixture("nps-pre-blocked");
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "8.4.1.14000", "target_version": "8.4.2.14500"}"#,
     );
@@ -90,9 +82,9 @@ fn nps008_does_not_apply_below_the_websocket_version() {
     assert_eq!(status(&r), "not_applicable", "{r}");
     assert_message_has(&r, "below 8.5.0.14896");
     // At the version exactly, and with no version known, it applies (and says so).
-    set_facts(dir.path(), r#"{"target_version": "8.5.0.14896"}"#);
+    set_nps_facts(dir.path(), r#"{"target_version": "8.5.0.14896"}"#);
     assert_eq!(status(&result(dir.path(), "pre", "NPS008")), "fail");
-    set_facts(dir.path(), r#"{"web_server": "iis"}"#);
+    set_nps_facts(dir.path(), r#"{"web_server": "iis"}"#);
     let r = result(dir.path(), "pre", "NPS008");
     assert_eq!(status(&r), "fail");
     assert_message_has(&r, "the server version is unknown");
@@ -101,7 +93,7 @@ fn nps008_does_not_apply_below_the_websocket_version() {
 #[test]
 fn nps008_an_unknown_site_is_not_evaluated_but_a_server_level_failure_still_fails() {
     let dir = copy_fixture("nps-post-ready");
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "26.4.10.34111", "web_app_dir": "D:\\Elsewhere"}"#,
     );
@@ -179,7 +171,7 @@ fn nps008_broken_or_missing_configuration_is_never_a_pass() {
 #[test]
 fn nps007_and_nps008_wait_for_the_web_server_and_skip_apache() {
     let dir = copy_fixture("nps-post-ready");
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "26.4.10.34111", "web_server": "apache"}"#,
     );
@@ -191,7 +183,7 @@ fn nps007_and_nps008_wait_for_the_web_server_and_skip_apache() {
     // Nothing on disk and no fact: which web server is unknown.
     fs::remove_dir_all(dir.path().join("root/inetpub")).unwrap();
     fs::remove_dir_all(dir.path().join("root/Windows")).unwrap();
-    set_facts(dir.path(), r#"{"server_version": "26.4.10.34111"}"#);
+    set_nps_facts(dir.path(), r#"{"server_version": "26.4.10.34111"}"#);
     for rule in ["NPS007", "NPS008"] {
         let r = result(dir.path(), "post", rule);
         assert_eq!(status(&r), "not_evaluated", "{rule}: {r}");
@@ -209,7 +201,7 @@ fn nps007_searches_web_app_dir_else_wwwroot_three_levels_deep() {
     // Depth 4: out of reach.
     fs::create_dir_all(wwwroot.join("a/b/c")).unwrap();
     fs::write(wwwroot.join("a/b/c/config.bat"), "@echo off\r\n").unwrap();
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "26.4.10.34111", "web_server": "iis"}"#,
     );
@@ -225,13 +217,13 @@ fn nps007_searches_web_app_dir_else_wwwroot_three_levels_deep() {
         "inetpub/wwwroot/Intranet/PSR/CONFIG.BAT"
     );
     // With web_app_dir, only that folder counts.
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "26.4.10.34111", "web_server": "iis", "web_app_dir": "C:\\inetpub\\wwwroot\\Web Application"}"#,
     );
     assert_eq!(status(&result(dir.path(), "post", "NPS007")), "pass");
     // A web_app_dir that is not in the snapshot is not evaluated, not passed.
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "26.4.10.34111", "web_server": "iis", "web_app_dir": "C:\\inetpub\\wwwroot\\PSR"}"#,
     );
@@ -248,7 +240,7 @@ fn nps007_a_folder_it_cannot_search_is_an_error_not_a_pass() {
     std::os::unix::fs::symlink("loop", wwwroot.join("loop")).unwrap();
     // A dangling link is nothing to search: harmless.
     std::os::unix::fs::symlink("gone", wwwroot.join("old")).unwrap();
-    set_facts(
+    set_nps_facts(
         dir.path(),
         r#"{"server_version": "26.4.10.34111", "web_server": "iis"}"#,
     );

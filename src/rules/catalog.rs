@@ -119,21 +119,38 @@ impl Catalog {
     }
 }
 
+/// Versions and catalogs for the unit tests of the kinds that read the catalog.
 #[cfg(test)]
-mod tests {
+pub mod test_data {
     use super::*;
 
-    fn v(s: &str) -> Version {
+    pub fn v(s: &str) -> Version {
         Version(s.parse().unwrap())
     }
 
-    fn release(s: &str, breaking: Option<&str>) -> Release {
+    pub fn release(s: &str, breaking: Option<&str>) -> Release {
         Release {
             version: v(s),
             date: None,
             breaking: breaking.map(str::to_string),
         }
     }
+
+    /// 9.3.1.33994, and 26.3.100.34058 marked breaking.
+    pub fn catalog() -> Catalog {
+        let mut c = Catalog::default();
+        c.extend(vec![
+            release("26.3.100.34058", Some("older clients cannot connect")),
+            release("9.3.1.33994", None),
+        ]);
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_data::{release, v};
+    use super::*;
 
     #[test]
     fn builds_order_across_the_2026_scheme_change() {

@@ -132,6 +132,15 @@ pub fn assert_message_has(result: &serde_json::Value, part: &str) {
     );
 }
 
+/// Replaces a snapshot's facts.json with one holding only `password_secure` = `nps` (JSON).
+pub fn set_nps_facts(dir: &Path, nps: &str) {
+    std::fs::write(
+        dir.join("facts.json"),
+        format!(r#"{{"password_secure": {nps}}}"#),
+    )
+    .unwrap();
+}
+
 /// Copies a fixture into a temporary folder (to alter it, or set times).
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -65,21 +65,7 @@ pub fn judge(installed: Option<&Version>, target: Option<&Version>, catalog: &Ca
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Release;
-
-    fn v(s: &str) -> Version {
-        Version(s.parse().unwrap())
-    }
-
-    fn catalog() -> Catalog {
-        let mut c = Catalog::default();
-        c.extend(vec![Release {
-            version: v("26.3.100.34058"),
-            date: None,
-            breaking: Some("older clients cannot connect".into()),
-        }]);
-        c
-    }
+    use crate::rules::catalog::test_data::{catalog, v};
 
     #[test]
     fn a_breaking_release_in_between_makes_a_named_warning() {

@@ -108,28 +108,7 @@ fn one(client: &Version, server: &Version, which: &str, catalog: &Catalog) -> Ou
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Release;
-
-    fn v(s: &str) -> Version {
-        Version(s.parse().unwrap())
-    }
-
-    fn catalog() -> Catalog {
-        let mut c = Catalog::default();
-        c.extend(vec![
-            Release {
-                version: v("26.3.100.34058"),
-                date: None,
-                breaking: Some("older clients cannot connect".into()),
-            },
-            Release {
-                version: v("9.3.1.33994"),
-                date: None,
-                breaking: None,
-            },
-        ]);
-        c
-    }
+    use crate::rules::catalog::test_data::{catalog, v};
 
     fn statuses(server: &str, clients: &[&str]) -> Vec<(String, Status, Option<Severity>)> {
         let server = v(server);
