@@ -87,7 +87,7 @@ impl Hosting {
                 Status::NotEvaluated,
                 "password_secure.web_server",
                 format!(
-                    "cannot tell which web server hosts the Web Application: the snapshot has neither {APPLICATION_HOST} nor {WWWROOT} nor an Apache configuration ({}); set password_secure.web_server, or waive {rule} if the Web Application is not used",
+                    "cannot tell which web server hosts the Web Application: the snapshot has no IIS (no applicationHost.config, no {WWWROOT}) and no Apache configuration (looked for {}); set password_secure.web_server, or waive {rule} if the Web Application is not used",
                     APACHE_MAIN.join(", ")
                 ),
             ),
