@@ -134,6 +134,9 @@ enum ProductArg {
 enum Format {
     Text,
     Json,
+    Junit,
+    Markdown,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -355,7 +358,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         let (format, file) = split_pair(spec, "--report", "FORMAT=FILE")?;
         let format = Format::from_str(format, true).map_err(|_| {
             InputError::new(format!("--report {spec}: unknown format `{format}`"))
-                .help("use text or json")
+                .help("use text, json, junit, markdown or github")
         })?;
         write_report(
             &report,
@@ -397,6 +400,11 @@ fn emitter(format: Format, color: bool, show: Show, quiet: bool) -> Box<dyn Emit
     match format {
         Format::Text => Box::new(crate::report::text::Text { color, show, quiet }),
         Format::Json => Box::new(crate::report::json::Json),
+        Format::Junit => Box::new(crate::report::junit::Junit),
+        Format::Markdown => Box::new(crate::report::markdown::Markdown { show }),
+        Format::Github => Box::new(crate::report::github::Github {
+            workspace: std::env::current_dir().ok(),
+        }),
     }
 }
 

@@ -2,7 +2,10 @@
 //! and one emitter per output format behind one trait. Emitters only format:
 //! they never decide a status or read a file.
 
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -135,6 +138,42 @@ impl Gate {
 
     pub fn failed(&self, report: &Report) -> bool {
         report.results.iter().any(|r| self.trips(r))
+    }
+
+    /// The verdict in words: `NOT READY`/`READY` before the upgrade,
+    /// `PROBLEMS FOUND`/`COMPLIANT` after it.
+    pub fn verdict(&self, report: &Report) -> &'static str {
+        match (self.failed(report), report.scan.phase) {
+            (true, Phase::Pre) => "NOT READY",
+            (true, Phase::Post) => "PROBLEMS FOUND",
+            (false, Phase::Pre) => "READY",
+            (false, Phase::Post) => "COMPLIANT",
+        }
+    }
+
+    /// "24 results: 7 pass, 17 not applicable" and, when the gate fails,
+    /// how many results made it fail.
+    pub fn tally(&self, report: &Report) -> (String, Option<usize>) {
+        let counts: Vec<String> = Status::ALL
+            .iter()
+            .filter_map(|st| {
+                let n = report.summary.count(*st);
+                (n > 0).then(|| format!("{n} {}", st.code().replace('_', " ")))
+            })
+            .collect();
+        let failing = report.results.iter().filter(|r| self.trips(r)).count();
+        (
+            format!("{} results: {}", report.results.len(), counts.join(", ")),
+            (failing > 0).then_some(failing),
+        )
+    }
+}
+
+/// "pre-flight (before the upgrade)" / "audit (after the upgrade)".
+pub fn phase_words(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Pre => "pre-flight (before the upgrade)",
+        Phase::Post => "audit (after the upgrade)",
     }
 }
 

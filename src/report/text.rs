@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use owo_colors::{OwoColorize, Style};
 
 use super::{Emitter, Gate, Report, Show};
-use crate::model::{Finding, Phase, Product, Status};
+use crate::model::{Finding, Product, Status};
 
 pub struct Text {
     pub color: bool,
@@ -82,10 +82,7 @@ impl Emitter for Text {
 impl Text {
     fn header(&self, report: &Report, s: &mut String) {
         let scan = &report.scan;
-        let phase = match scan.phase {
-            Phase::Pre => "pre-flight (before the upgrade)",
-            Phase::Post => "audit (after the upgrade)",
-        };
+        let phase = super::phase_words(scan.phase);
         let procedure = if scan.procedure.is_empty() {
             "none"
         } else {
@@ -220,31 +217,19 @@ impl Text {
     }
 
     fn summary_line(&self, report: &Report, gate: &Gate, s: &mut String) {
-        let counts: Vec<String> = Status::ALL
-            .iter()
-            .filter_map(|st| {
-                let n = report.summary.count(*st);
-                (n > 0).then(|| format!("{n} {}", st.code().replace('_', " ")))
-            })
-            .collect();
-        let failing = report.results.iter().filter(|r| gate.trips(r)).count();
-        let (verdict, style) = match (gate.failed(report), report.scan.phase) {
-            (true, Phase::Pre) => ("NOT READY", Style::new().red().bold()),
-            (true, Phase::Post) => ("PROBLEMS FOUND", Style::new().red().bold()),
-            (false, Phase::Pre) => ("READY", Style::new().green().bold()),
-            (false, Phase::Post) => ("COMPLIANT", Style::new().green().bold()),
-        };
-        let why = if failing > 0 {
-            format!(" ({failing} result(s) fail the gate)")
+        let (tally, failing) = gate.tally(report);
+        let style = if gate.failed(report) {
+            Style::new().red().bold()
         } else {
-            String::new()
+            Style::new().green().bold()
         };
+        let why = failing
+            .map(|n| format!(" ({n} result(s) fail the gate)"))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "\n{} results: {} — {}{why}",
-            report.results.len(),
-            counts.join(", "),
-            self.paint(verdict, style)
+            "\n{tally} — {}{why}",
+            self.paint(gate.verdict(report), style)
         );
     }
 }

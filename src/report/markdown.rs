@@ -1,0 +1,181 @@
+//! `--format markdown`: a report for a change ticket or a CI job summary
+//! (`$GITHUB_STEP_SUMMARY`): a header with host, phase, procedure and verdict,
+//! a table of the results `--show` selects, and a `- [ ]` checklist of manual
+//! items.
+//!
+//! Text from the scanned server is untrusted and job summaries render HTML, so
+//! every cell is escaped: `<`, `>` and `&` as entities, `|` and backticks so a
+//! value cannot break out of its cell or code span, control characters and
+//! line breaks as visible escapes.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::{Emitter, Gate, Report, Show};
+use crate::model::{Finding, Status};
+
+pub struct Markdown {
+    pub show: Show,
+}
+
+/// Escapes text for a Markdown table cell or list item.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' => out.push_str("\\|"),
+            '`' => out.push_str("\\`"),
+            '*' | '_' | '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn mark(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "✅ pass",
+        Status::Fail => "❌ fail",
+        Status::Error => "⛔ error",
+        Status::NotEvaluated => "⚠️ not evaluated",
+        Status::Manual => "📝 manual",
+        Status::NotApplicable => "➖ n/a",
+        Status::Waived => "💤 waived",
+    }
+}
+
+/// Where a result points: `C:\…\web.config:14`.
+fn place(r: &Finding) -> String {
+    match &r.location {
+        Some(l) => match l.line {
+            Some(line) => format!("{}:{line}", escape(&l.server_path)),
+            None => escape(&l.server_path),
+        },
+        None => escape(&r.subject),
+    }
+}
+
+impl Emitter for Markdown {
+    fn emit(&self, report: &Report, gate: &Gate, out: &mut dyn Write) -> io::Result<()> {
+        let scan = &report.scan;
+        let mut s = String::new();
+        let verdict = gate.verdict(report);
+        let icon = if gate.failed(report) { "❌" } else { "✅" };
+        let _ = writeln!(s, "## {icon} upgate: {verdict} — {}\n", escape(&scan.host));
+        let procedure = if scan.procedure.is_empty() {
+            "none"
+        } else {
+            &scan.procedure
+        };
+        let products: Vec<&str> = scan.products.iter().map(|p| p.name()).collect();
+        let _ = writeln!(s, "| | |\n|---|---|");
+        let _ = writeln!(s, "| Host | {} |", escape(&scan.host));
+        let _ = writeln!(s, "| Phase | {} |", super::phase_words(scan.phase));
+        let _ = writeln!(s, "| Procedure | {procedure} |");
+        let _ = writeln!(
+            s,
+            "| Products | {} |",
+            if products.is_empty() {
+                "none".to_string()
+            } else {
+                products.join(", ")
+            }
+        );
+        for (product, version) in &scan.targets {
+            let _ = writeln!(s, "| Target ({}) | {} |", product.code(), escape(version));
+        }
+        let _ = writeln!(s, "| Judged at | {} |", escape(&scan.now));
+        let (tally, failing) = gate.tally(report);
+        let why = failing
+            .map(|n| format!(" ({n} result(s) fail the gate)"))
+            .unwrap_or_default();
+        let _ = writeln!(s, "\n{tally} — **{verdict}**{why}\n");
+
+        let shown: Vec<&Finding> = report
+            .results
+            .iter()
+            .filter(|r| self.show.includes(r) && r.status != Status::Manual)
+            .collect();
+        if !shown.is_empty() {
+            let heading = match self.show {
+                Show::Failing => "Results that need attention",
+                Show::All => "Results",
+            };
+            let _ = writeln!(s, "### {heading}\n");
+            let _ = writeln!(
+                s,
+                "| Status | Severity | Rule | Where | Finding | Fix |\n|---|---|---|---|---|---|"
+            );
+            for r in shown {
+                let gate_note = if r.status == Status::Fail && !gate.trips(r) {
+                    " (below --fail-on)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    s,
+                    "| {} | {}{gate_note} | **{}** {} | {} | {} | {} |",
+                    mark(r.status),
+                    r.severity,
+                    r.rule_id,
+                    escape(&r.title),
+                    place(r),
+                    finding_text(r),
+                    escape(&r.remediation)
+                );
+            }
+            s.push('\n');
+        }
+        let manual: Vec<&Finding> = report
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Manual)
+            .collect();
+        if !manual.is_empty() {
+            let _ = writeln!(s, "### Checklist\n");
+            for r in manual {
+                let level = if r.severity > crate::model::Severity::Note {
+                    format!(" ({})", r.severity)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(s, "- [ ] **{}**{level} {}", r.rule_id, escape(&r.message));
+            }
+            s.push('\n');
+        }
+        out.write_all(s.as_bytes())
+    }
+}
+
+/// The message, with observed and expected values where stated.
+fn finding_text(r: &Finding) -> String {
+    let mut t = escape(&r.message);
+    if let Some(v) = &r.observed {
+        let _ = write!(t, "<br>observed: {}", escape(v));
+    }
+    if let Some(v) = &r.expected {
+        let _ = write!(t, "<br>expected: {}", escape(v));
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_cannot_break_a_table_or_inject_html() {
+        assert_eq!(
+            escape("a|b <script>&`x`\r\n*y*"),
+            "a\\|b &lt;script&gt;&amp;\\`x\\`\\r\\n\\*y\\*"
+        );
+        assert_eq!(escape(r"C:\inetpub\wwwroot"), r"C:\\inetpub\\wwwroot");
+    }
+}
