@@ -109,6 +109,9 @@ struct ScanArgs {
     /// Change a rule's severity: --severity PM008=error
     #[arg(long, value_name = "ID=LEVEL")]
     severity: Vec<String>,
+    /// Accepted exceptions (TOML [[waiver]] entries with rule, reason, owner, expires).
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
     /// Colour in text output (auto: off when NO_COLOR is set or stdout is not a terminal).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -251,6 +254,15 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     )?;
     let facts = target.load_facts()?;
     let captures = target.load_captures(&facts)?;
+    let waivers = match &args.waivers {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                InputError::new(format!("cannot read the waivers: {e}")).in_file(file)
+            })?;
+            crate::waivers::parse(&text, file, &rules)?
+        }
+        None => Vec::new(),
+    };
     let max_age_hours = match &args.max_backup_age {
         Some(raw) => parse_age_hours(raw).ok_or_else(|| {
             InputError::new(format!(
@@ -331,6 +343,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
             verify_content: args.verify_content,
         },
         captures: &captures,
+        waivers: &waivers,
     };
     let report = scan(&input);
     if report.scan.products.is_empty() {

@@ -22,4 +22,5 @@ pub mod scan;
 pub mod server;
 pub mod target;
 pub mod text;
+pub mod waivers;
 pub mod xml;

@@ -280,6 +280,8 @@ pub struct Finding {
     pub remediation: String,
     pub source: String,
     pub fingerprint: String,
+    /// The waiver that turned this failing result into `waived`.
+    pub waiver: Option<crate::waivers::Waiver>,
 }
 
 impl Finding {

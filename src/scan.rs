@@ -39,6 +39,8 @@ pub struct ScanInput<'a> {
     pub now: Timestamp,
     pub backups: BackupOptions,
     pub captures: &'a Captures,
+    /// `--waivers`: accepted exceptions.
+    pub waivers: &'a [crate::waivers::Waiver],
 }
 
 /// Products in scope, the procedure each follows, and why.
@@ -145,6 +147,8 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         }
     }
     results.sort_by(|a, b| (&a.rule_id, &a.subject).cmp(&(&b.rule_id, &b.subject)));
+    let today = input.now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let waivers = crate::waivers::apply(input.waivers, &input.host, today, &mut results);
 
     let procedure_names: Vec<&str> = {
         let mut p: Vec<Procedure> = scope.procedures.values().copied().collect();
@@ -167,6 +171,7 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         },
         summary: Summary::of(&results),
         observed_state: observed_state(&inputs),
+        waivers,
         results,
     }
 }
@@ -256,6 +261,7 @@ fn finding(rule: &Rule, procedure: Option<Procedure>, host: &str, o: Outcome) ->
         expected: o.expected,
         remediation: rule.remediation.clone(),
         source: rule.source.clone(),
+        waiver: None,
     }
 }
 

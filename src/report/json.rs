@@ -23,13 +23,12 @@ struct GateView {
     failed: bool,
 }
 
-/// A result with the fields later issues fill (waivers, baselines), kept in the
-/// contract as `null` so consumers can rely on their presence.
+/// A result with the field a later issue fills (baselines), kept in the
+/// contract as `null` so consumers can rely on its presence.
 #[derive(Serialize)]
 struct ResultView<'a> {
     #[serde(flatten)]
     finding: &'a Finding,
-    waiver: Option<()>,
     baseline: Option<()>,
 }
 
@@ -42,6 +41,7 @@ struct View<'a> {
     summary: &'a super::Summary,
     gate: GateView,
     observed_state: &'a super::ObservedState,
+    waivers: &'a [crate::waivers::Use],
 }
 
 impl Emitter for Json {
@@ -58,7 +58,6 @@ impl Emitter for Json {
                 .iter()
                 .map(|finding| ResultView {
                     finding,
-                    waiver: None,
                     baseline: None,
                 })
                 .collect(),
@@ -69,6 +68,7 @@ impl Emitter for Json {
                 failed: gate.failed(report),
             },
             observed_state: &report.observed_state,
+            waivers: &report.waivers,
         };
         serde_json::to_writer_pretty(&mut *out, &view)?;
         writeln!(out)

@@ -26,6 +26,8 @@ pub struct Report {
     pub results: Vec<Finding>,
     pub summary: Summary,
     pub observed_state: ObservedState,
+    /// Each `--waivers` entry and what became of it.
+    pub waivers: Vec<crate::waivers::Use>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -167,6 +169,38 @@ impl Gate {
             (failing > 0).then_some(failing),
         )
     }
+}
+
+/// One line per waiver that needs a look: expired (it no longer applies) or
+/// unused (it matched no failing result).
+pub fn waiver_notes(report: &Report) -> Vec<String> {
+    use crate::waivers::State;
+    report
+        .waivers
+        .iter()
+        .filter_map(|u| {
+            let w = &u.waiver;
+            let what = match (&w.subject, &w.host) {
+                (Some(s), _) => format!("{} {s}", w.rule),
+                (None, Some(h)) => format!("{} on {h}", w.rule),
+                (None, None) => w.rule.clone(),
+            };
+            match u.state {
+                State::Applied => None,
+                State::Expired => Some(format!(
+                    "expired {}: {what} ({}) expired on {}; it no longer applies ({} result(s) fail again)",
+                    w.origin,
+                    w.owner,
+                    w.expires,
+                    u.matched.len()
+                )),
+                State::Unused => Some(format!(
+                    "unused {}: {what} ({}) matched no failing result; remove it",
+                    w.origin, w.owner
+                )),
+            }
+        })
+        .collect()
 }
 
 /// "pre-flight (before the upgrade)" / "audit (after the upgrade)".

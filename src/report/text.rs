@@ -145,6 +145,17 @@ impl Text {
                 let _ = writeln!(s, "  - [ ] {}{level} {}", r.rule_id, escape(&r.message));
             }
         }
+        let notes = super::waiver_notes(report);
+        if !notes.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{}",
+                self.paint("Waivers", Style::new().bold().underline())
+            );
+            for note in notes {
+                let _ = writeln!(s, "  {}", escape(&note));
+            }
+        }
     }
 
     fn result(&self, r: &Finding, gate: &Gate, s: &mut String) {
@@ -180,6 +191,17 @@ impl Text {
                 }
             }
             let _ = writeln!(s, "{pad}{} {at}", self.paint("at:", Style::new().dimmed()));
+        }
+        if let Some(w) = &r.waiver {
+            let _ = writeln!(
+                s,
+                "{pad}{} {} ({}, until {}; {})",
+                self.paint("waived:", Style::new().dimmed()),
+                escape(&w.reason),
+                escape(&w.owner),
+                w.expires,
+                escape(&w.origin)
+            );
         }
         if let Some(v) = &r.observed {
             let _ = writeln!(

@@ -1,0 +1,250 @@
+//! Waivers (`--waivers FILE`): accepted exceptions, reviewed like code. Each
+//! names a rule (id or slug), optionally a host and a subject (exact or a
+//! `*`/`?` glob, case-insensitive), and must say why, who owns it and when it
+//! expires. A matching, unexpired waiver turns a failing result into `waived`;
+//! an expired one no longer applies and is reported, as is one that matched
+//! nothing. A malformed file is an input error naming the file and line.
+//!
+//! Parsing takes text (the caller reads the file); applying is pure.
+
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{InputError, line_col};
+use crate::model::{Finding, Status};
+use crate::rules::RuleSet;
+
+/// A waiver as written in the file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaiverFile {
+    rule: Spanned<String>,
+    host: Option<String>,
+    subject: Option<String>,
+    reason: Option<Spanned<String>>,
+    owner: Option<Spanned<String>>,
+    expires: Option<Spanned<toml::value::Datetime>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    waiver: Vec<Spanned<WaiverFile>>,
+}
+
+/// A validated waiver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiver {
+    /// The rule's id (a slug in the file is resolved to it).
+    pub rule: String,
+    pub host: Option<String>,
+    pub subject: Option<String>,
+    pub reason: String,
+    pub owner: String,
+    pub expires: String,
+    /// `waivers.toml:12`.
+    pub origin: String,
+    #[serde(skip)]
+    expires_on: Date,
+}
+
+/// What became of a waiver in this scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// It waived these results (by fingerprint).
+    Applied,
+    /// Past its expiry date: it waived nothing; these results matched it.
+    Expired,
+    /// It matched no failing result.
+    Unused,
+}
+
+/// A waiver and its fate, for the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Use {
+    #[serde(flatten)]
+    pub waiver: Waiver,
+    pub state: State,
+    /// Fingerprints of the failing results it matched.
+    pub matched: Vec<String>,
+}
+
+/// Parses a waivers file; every waiver must name a known rule and give a
+/// reason, an owner and an expiry date.
+pub fn parse(text: &str, file: &Path, rules: &RuleSet) -> Result<Vec<Waiver>, InputError> {
+    let name = file.display().to_string();
+    let at = |span: std::ops::Range<usize>, message: String| {
+        let (line, col) = line_col(text, span.start);
+        InputError::new(message).in_file(file).at(line, col)
+    };
+    let parsed: File = toml::from_str(text).map_err(|e| {
+        let err = InputError::new(e.message().to_string()).in_file(file);
+        match e.span() {
+            Some(span) => {
+                let (line, col) = line_col(text, span.start);
+                err.at(line, col)
+            }
+            None => err,
+        }
+    })?;
+    let mut out = Vec::new();
+    for spanned in parsed.waiver {
+        let span = spanned.span();
+        let (line, _) = line_col(text, span.start);
+        let w = spanned.into_inner();
+        let rule = match rules.find(w.rule.get_ref()) {
+            Some(r) => r.id.clone(),
+            None => {
+                let mut e = at(
+                    w.rule.span(),
+                    format!("waiver names an unknown rule `{}`", w.rule.get_ref()),
+                );
+                if let Some(near) = rules.suggest(w.rule.get_ref()) {
+                    e = e.help(format!("did you mean `{near}`?"));
+                }
+                return Err(e);
+            }
+        };
+        let required = |field: &str, value: Option<Spanned<String>>| match value {
+            Some(v) if !v.get_ref().trim().is_empty() => Ok(v.into_inner()),
+            Some(v) => Err(at(
+                v.span(),
+                format!("waiver for {rule}: `{field}` is empty"),
+            )),
+            None => Err(
+                at(span.clone(), format!("waiver for {rule} has no `{field}`"))
+                    .help("every waiver needs reason, owner and expires (a date, e.g. 2026-12-31)"),
+            ),
+        };
+        let reason = required("reason", w.reason)?;
+        let owner = required("owner", w.owner)?;
+        let Some(expires) = w.expires else {
+            return Err(
+                at(span.clone(), format!("waiver for {rule} has no `expires`"))
+                    .help("every waiver needs reason, owner and expires (a date, e.g. 2026-12-31)"),
+            );
+        };
+        let expires_on = match expires.get_ref().date {
+            Some(d) if expires.get_ref().time.is_none() => {
+                Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
+            }
+            _ => None,
+        }
+        .ok_or_else(|| {
+            at(
+                expires.span(),
+                format!(
+                    "waiver for {rule}: `expires` must be a date such as 2026-12-31, not {}",
+                    expires.get_ref()
+                ),
+            )
+        })?;
+        out.push(Waiver {
+            rule,
+            host: w.host,
+            subject: w.subject,
+            reason,
+            owner,
+            expires: expires_on.to_string(),
+            origin: format!("{name}:{line}"),
+            expires_on,
+        });
+    }
+    Ok(out)
+}
+
+impl Waiver {
+    fn matches(&self, host: &str, r: &Finding) -> bool {
+        r.rule_id == self.rule
+            && self
+                .host
+                .as_ref()
+                .is_none_or(|h| h.eq_ignore_ascii_case(host))
+            && self
+                .subject
+                .as_ref()
+                .is_none_or(|pattern| glob(&pattern.to_lowercase(), &r.subject.to_lowercase()))
+    }
+}
+
+/// `*` any run of characters, `?` one character; everything else literal.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // Iterative matching with one backtrack point: linear in practice, no recursion.
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(c) if *c == '?' || *c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// Applies waivers to a scan's results: a failing result matched by an
+/// unexpired waiver becomes `waived` (the first such waiver is recorded on
+/// it). Returns each waiver's fate.
+pub fn apply(waivers: &[Waiver], host: &str, today: Date, results: &mut [Finding]) -> Vec<Use> {
+    let mut uses: Vec<Use> = waivers
+        .iter()
+        .map(|w| Use {
+            waiver: w.clone(),
+            state: if w.expires_on < today {
+                State::Expired
+            } else {
+                State::Unused
+            },
+            matched: Vec::new(),
+        })
+        .collect();
+    for r in results.iter_mut().filter(|r| r.is_failing()) {
+        let mut waived_by = None;
+        for u in uses.iter_mut().filter(|u| u.waiver.matches(host, r)) {
+            u.matched.push(r.fingerprint.clone());
+            if u.state != State::Expired {
+                u.state = State::Applied;
+                waived_by.get_or_insert_with(|| u.waiver.clone());
+            }
+        }
+        if let Some(w) = waived_by {
+            r.status = Status::Waived;
+            r.waiver = Some(w);
+        }
+    }
+    uses
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_whole_subjects() {
+        assert!(glob(r"c:\inetpub\wwwroot\*", r"c:\inetpub\wwwroot\tms"));
+        assert!(glob("client 9.?.*", "client 9.3.1.33994"));
+        assert!(!glob("client 9.?", "client 9.3.1"));
+        assert!(glob("*", ""));
+        assert!(glob("a*b*c", "aXbYbZc"));
+        assert!(!glob("a*b*c", "aXbYbZ"));
+    }
+}
