@@ -112,6 +112,9 @@ struct ScanArgs {
     /// Accepted exceptions (TOML [[waiver]] entries with rule, reason, owner, expires).
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
+    /// An earlier JSON report of this host: mark each result new, unchanged or updated, and list what is gone.
+    #[arg(long, value_name = "REPORT.json")]
+    baseline: Option<PathBuf>,
     /// Colour in text output (auto: off when NO_COLOR is set or stdout is not a terminal).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -325,6 +328,25 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         })
         .collect();
     let host = facts.host.clone().unwrap_or_else(|| target.default_host());
+    let baseline = match &args.baseline {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                InputError::new(format!("cannot read the baseline: {e}")).in_file(file)
+            })?;
+            let b = crate::baseline::Baseline::parse(&text, file)?;
+            if !b.host.eq_ignore_ascii_case(&host) {
+                return Err(InputError::new(format!(
+                    "the baseline is a report of host `{}`, and this scan is of `{host}`",
+                    b.host
+                ))
+                .in_file(file)
+                .help("compare reports of one server (set facts.json `host` if the folder names differ)")
+                .into());
+            }
+            Some(b)
+        }
+        None => None,
+    };
     let input = ScanInput {
         server: &server,
         rules: &rules,
@@ -344,6 +366,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         },
         captures: &captures,
         waivers: &waivers,
+        baseline: baseline.as_ref(),
     };
     let report = scan(&input);
     if report.scan.products.is_empty() {

@@ -8,6 +8,7 @@
 //! [`report`] (emitters only format).
 
 pub mod apache;
+pub mod baseline;
 pub mod cli;
 pub mod error;
 pub mod facts;

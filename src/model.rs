@@ -282,6 +282,8 @@ pub struct Finding {
     pub fingerprint: String,
     /// The waiver that turned this failing result into `waived`.
     pub waiver: Option<crate::waivers::Waiver>,
+    /// How it compares with `--baseline`.
+    pub baseline: Option<crate::baseline::Mark>,
 }
 
 impl Finding {

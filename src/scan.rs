@@ -41,6 +41,8 @@ pub struct ScanInput<'a> {
     pub captures: &'a Captures,
     /// `--waivers`: accepted exceptions.
     pub waivers: &'a [crate::waivers::Waiver],
+    /// `--baseline`: an earlier report of this host.
+    pub baseline: Option<&'a crate::baseline::Baseline>,
 }
 
 /// Products in scope, the procedure each follows, and why.
@@ -149,6 +151,7 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
     results.sort_by(|a, b| (&a.rule_id, &a.subject).cmp(&(&b.rule_id, &b.subject)));
     let today = input.now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let waivers = crate::waivers::apply(input.waivers, &input.host, today, &mut results);
+    let baseline = input.baseline.map(|b| b.apply(&mut results));
 
     let procedure_names: Vec<&str> = {
         let mut p: Vec<Procedure> = scope.procedures.values().copied().collect();
@@ -172,6 +175,7 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         summary: Summary::of(&results),
         observed_state: observed_state(&inputs),
         waivers,
+        baseline,
         results,
     }
 }
@@ -262,6 +266,7 @@ fn finding(rule: &Rule, procedure: Option<Procedure>, host: &str, o: Outcome) ->
         remediation: rule.remediation.clone(),
         source: rule.source.clone(),
         waiver: None,
+        baseline: None,
     }
 }
 

@@ -23,25 +23,17 @@ struct GateView {
     failed: bool,
 }
 
-/// A result with the field a later issue fills (baselines), kept in the
-/// contract as `null` so consumers can rely on its presence.
-#[derive(Serialize)]
-struct ResultView<'a> {
-    #[serde(flatten)]
-    finding: &'a Finding,
-    baseline: Option<()>,
-}
-
 #[derive(Serialize)]
 struct View<'a> {
     schema_version: u32,
     tool: Tool,
     scan: &'a super::ScanInfo,
-    results: Vec<ResultView<'a>>,
+    results: &'a [Finding],
     summary: &'a super::Summary,
     gate: GateView,
     observed_state: &'a super::ObservedState,
     waivers: &'a [crate::waivers::Use],
+    baseline: Option<&'a crate::baseline::Comparison>,
 }
 
 impl Emitter for Json {
@@ -53,14 +45,7 @@ impl Emitter for Json {
                 version: env!("CARGO_PKG_VERSION"),
             },
             scan: &report.scan,
-            results: report
-                .results
-                .iter()
-                .map(|finding| ResultView {
-                    finding,
-                    baseline: None,
-                })
-                .collect(),
+            results: &report.results,
             summary: &report.summary,
             gate: GateView {
                 fail_on: gate.fail_on.map(|s| s.code()),
@@ -69,6 +54,7 @@ impl Emitter for Json {
             },
             observed_state: &report.observed_state,
             waivers: &report.waivers,
+            baseline: report.baseline.as_ref(),
         };
         serde_json::to_writer_pretty(&mut *out, &view)?;
         writeln!(out)

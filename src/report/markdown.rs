@@ -150,6 +150,14 @@ impl Emitter for Markdown {
             }
             s.push('\n');
         }
+        let notes = super::baseline_notes(report);
+        if !notes.is_empty() {
+            let _ = writeln!(s, "### Baseline\n");
+            for note in notes {
+                let _ = writeln!(s, "- {}", escape(&note));
+            }
+            s.push('\n');
+        }
         let notes = super::waiver_notes(report);
         if !notes.is_empty() {
             let _ = writeln!(s, "### Waivers\n");

@@ -28,6 +28,8 @@ pub struct Report {
     pub observed_state: ObservedState,
     /// Each `--waivers` entry and what became of it.
     pub waivers: Vec<crate::waivers::Use>,
+    /// The comparison with `--baseline`, if one was given.
+    pub baseline: Option<crate::baseline::Comparison>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -201,6 +203,57 @@ pub fn waiver_notes(report: &Report) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// The comparison with `--baseline`, in lines: the counts, then each failing
+/// result that is new or changed, then each failing baseline result that is gone.
+pub fn baseline_notes(report: &Report) -> Vec<String> {
+    use crate::baseline::State;
+    let Some(cmp) = &report.baseline else {
+        return Vec::new();
+    };
+    let count = |state: State| {
+        report
+            .results
+            .iter()
+            .filter(|r| r.baseline.as_ref().is_some_and(|m| m.state == state))
+            .count()
+    };
+    let mut lines = vec![format!(
+        "compared with {}: {} new, {} unchanged, {} updated, {} absent",
+        cmp.file,
+        count(State::New),
+        count(State::Unchanged),
+        count(State::Updated),
+        cmp.absent.len()
+    )];
+    for r in report.results.iter().filter(|r| r.is_failing()) {
+        match &r.baseline {
+            Some(m) if m.state == State::New => {
+                lines.push(format!("new: {} {} ({})", r.rule_id, r.subject, r.status));
+            }
+            Some(m) if m.state == State::Updated => lines.push(format!(
+                "updated: {} {} ({}, was {})",
+                r.rule_id,
+                r.subject,
+                r.status,
+                m.previous_status.map_or("?", Status::code)
+            )),
+            _ => {}
+        }
+    }
+    // Gone failures are news (fixed, or no longer checked); gone passes are not.
+    for e in cmp
+        .absent
+        .iter()
+        .filter(|e| matches!(e.status, Status::Fail | Status::Error | Status::Waived))
+    {
+        lines.push(format!(
+            "absent: {} {} (was {})",
+            e.rule_id, e.subject, e.status
+        ));
+    }
+    lines
 }
 
 /// "pre-flight (before the upgrade)" / "audit (after the upgrade)".

@@ -145,6 +145,17 @@ impl Text {
                 let _ = writeln!(s, "  - [ ] {}{level} {}", r.rule_id, escape(&r.message));
             }
         }
+        let notes = super::baseline_notes(report);
+        if !notes.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{}",
+                self.paint("Baseline", Style::new().bold().underline())
+            );
+            for note in notes {
+                let _ = writeln!(s, "  {}", escape(&note));
+            }
+        }
         let notes = super::waiver_notes(report);
         if !notes.is_empty() {
             let _ = writeln!(
