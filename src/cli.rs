@@ -50,6 +50,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+    /// What changed on one server between two JSON reports (exit 1 when a failure is new).
+    Diff { before: PathBuf, after: PathBuf },
 }
 
 #[derive(Debug, clap::Args)]
@@ -236,6 +238,33 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 .write_all(explain(r).as_bytes())
                 .map_err(stdout_error)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff { before, after } => {
+            let read = |file: &Path| {
+                let text = std::fs::read_to_string(file).map_err(|e| {
+                    InputError::new(format!("cannot read the report: {e}")).in_file(file)
+                })?;
+                crate::diff::Snapshot::parse(&text, file)
+            };
+            let (b, a) = (read(&before)?, read(&after)?);
+            if !b.host().eq_ignore_ascii_case(a.host()) {
+                return Err(InputError::new(format!(
+                    "the reports are of two hosts, `{}` and `{}`",
+                    b.host(),
+                    a.host()
+                ))
+                .help("diff compares two scans of one server")
+                .into());
+            }
+            let (text, any_new) = crate::diff::render(&b, &a);
+            io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(stdout_error)?;
+            Ok(if any_new {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }

@@ -10,6 +10,7 @@
 pub mod apache;
 pub mod baseline;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod facts;
 pub mod icacls;

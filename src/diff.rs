@@ -1,0 +1,284 @@
+//! `upgate diff BEFORE.json AFTER.json`: what changed on one server between
+//! two scans, typically the pre-flight and the audit: settings read (the
+//! SolutionCentre source an upgrade reverted), package versions, target
+//! versions, web-folder backups, and results fixed, new or still failing
+//! (matched by fingerprint).
+//!
+//! Parsing takes text; comparing and rendering are pure.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::InputError;
+use crate::model::Status;
+
+/// The parts of a JSON report a comparison reads.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Snapshot {
+    schema_version: u32,
+    scan: Scan,
+    results: Vec<Result>,
+    #[serde(default)]
+    observed_state: Observed,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Scan {
+    host: String,
+    phase: String,
+    now: String,
+    #[serde(default)]
+    targets: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Result {
+    rule_id: String,
+    subject: String,
+    status: Status,
+    fingerprint: String,
+    message: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct Observed {
+    #[serde(default)]
+    settings: Vec<Setting>,
+    #[serde(default)]
+    packages: Vec<Package>,
+    #[serde(default)]
+    backups: Vec<Backup>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Setting {
+    file: String,
+    key: String,
+    value: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Package {
+    path: String,
+    id: Option<String>,
+    version: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Backup {
+    live: String,
+    path: String,
+    modified: Option<String>,
+}
+
+impl Snapshot {
+    pub fn parse(text: &str, file: &Path) -> std::result::Result<Snapshot, InputError> {
+        let s: Snapshot = serde_json::from_str(text).map_err(|e| {
+            InputError::new(format!("not an upgate JSON report: {e}"))
+                .in_file(file)
+                .help("pass reports written by `upgate scan --format json` (or --report json=FILE)")
+        })?;
+        if s.schema_version != crate::report::SCHEMA_VERSION {
+            return Err(InputError::new(format!(
+                "schema_version {} is not the {} this upgate reads",
+                s.schema_version,
+                crate::report::SCHEMA_VERSION
+            ))
+            .in_file(file));
+        }
+        Ok(s)
+    }
+
+    pub fn host(&self) -> &str {
+        &self.scan.host
+    }
+}
+
+fn failing(s: Status) -> bool {
+    matches!(s, Status::Fail | Status::Error)
+}
+
+fn shown(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("(not set)")
+}
+
+/// The comparison as text, and whether any failure is new.
+pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "upgate diff {}: {} at {} → {} at {}",
+        crate::report::text::escape(&after.scan.host),
+        before.scan.phase,
+        before.scan.now,
+        after.scan.phase,
+        after.scan.now
+    );
+    let mut section = |title: &str, lines: Vec<String>| {
+        if !lines.is_empty() {
+            let _ = writeln!(s, "\n{title}");
+            for l in lines {
+                let _ = writeln!(s, "  {}", crate::report::text::escape(&l));
+            }
+        }
+    };
+
+    let key = |x: &Setting| (crate::server::path::fold(&x.file), x.key.clone());
+    let old: BTreeMap<_, &Setting> = before
+        .observed_state
+        .settings
+        .iter()
+        .map(|x| (key(x), x))
+        .collect();
+    let mut settings = Vec::new();
+    for x in &after.observed_state.settings {
+        match old.get(&key(x)) {
+            Some(o) if o.value != x.value => settings.push(format!(
+                "{} {}: {} → {}",
+                x.file,
+                x.key,
+                shown(&o.value),
+                shown(&x.value)
+            )),
+            _ => {}
+        }
+    }
+    section("Settings changed", settings);
+
+    let mut versions = Vec::new();
+    for (product, v) in &after.scan.targets {
+        match before.scan.targets.get(product) {
+            Some(o) if o != v => versions.push(format!("{product} target: {o} → {v}")),
+            None => versions.push(format!("{product} target: {v} (new)")),
+            _ => {}
+        }
+    }
+    let ids = |snap: &Snapshot| {
+        let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for p in &snap.observed_state.packages {
+            let id =
+                p.id.clone()
+                    .unwrap_or_else(|| p.path.clone())
+                    .to_lowercase();
+            m.entry(id)
+                .or_default()
+                .push(p.version.clone().unwrap_or_else(|| "?".into()));
+        }
+        m
+    };
+    let (old_pkgs, new_pkgs) = (ids(before), ids(after));
+    for (id, vs) in &new_pkgs {
+        match old_pkgs.get(id) {
+            Some(o) if o != vs => versions.push(format!(
+                "package {id}: {} → {}",
+                o.join(", "),
+                vs.join(", ")
+            )),
+            None => versions.push(format!("package {id}: {} (new)", vs.join(", "))),
+            _ => {}
+        }
+    }
+    for (id, vs) in &old_pkgs {
+        if !new_pkgs.contains_key(id) {
+            versions.push(format!("package {id}: {} (gone)", vs.join(", ")));
+        }
+    }
+    section("Versions", versions);
+
+    let seen: std::collections::BTreeSet<(String, String)> = before
+        .observed_state
+        .backups
+        .iter()
+        .map(|b| {
+            (
+                b.path.to_lowercase(),
+                b.modified.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let backups = after
+        .observed_state
+        .backups
+        .iter()
+        .filter(|b| {
+            !seen.contains(&(
+                b.path.to_lowercase(),
+                b.modified.clone().unwrap_or_default(),
+            ))
+        })
+        .map(|b| {
+            format!(
+                "{} (copy of {}, modified {})",
+                b.path,
+                b.live,
+                b.modified.as_deref().unwrap_or("at an unknown time")
+            )
+        })
+        .collect();
+    section("Backups new or changed", backups);
+
+    let earlier: BTreeMap<&str, &Result> = before
+        .results
+        .iter()
+        .map(|r| (r.fingerprint.as_str(), r))
+        .collect();
+    let later: BTreeMap<&str, &Result> = after
+        .results
+        .iter()
+        .map(|r| (r.fingerprint.as_str(), r))
+        .collect();
+    let line = |r: &Result| format!("{} {} ({}): {}", r.rule_id, r.subject, r.status, r.message);
+    let fixed: Vec<String> = before
+        .results
+        .iter()
+        .filter(|r| failing(r.status))
+        .filter(|r| {
+            later
+                .get(r.fingerprint.as_str())
+                .is_none_or(|n| !failing(n.status))
+        })
+        .map(|r| {
+            let now = later
+                .get(r.fingerprint.as_str())
+                .map_or("gone".to_string(), |n| n.status.to_string());
+            format!("{} {} (was {}, now {now})", r.rule_id, r.subject, r.status)
+        })
+        .collect();
+    let new: Vec<String> = after
+        .results
+        .iter()
+        .filter(|r| failing(r.status))
+        .filter(|r| {
+            earlier
+                .get(r.fingerprint.as_str())
+                .is_none_or(|o| !failing(o.status))
+        })
+        .map(line)
+        .collect();
+    let still: Vec<String> = after
+        .results
+        .iter()
+        .filter(|r| failing(r.status))
+        .filter(|r| {
+            earlier
+                .get(r.fingerprint.as_str())
+                .is_some_and(|o| failing(o.status))
+        })
+        .map(line)
+        .collect();
+    let any_new = !new.is_empty();
+    let counts = format!(
+        "\n{} fixed, {} new, {} still failing",
+        fixed.len(),
+        new.len(),
+        still.len()
+    );
+    section("Fixed", fixed);
+    section("New failures", new);
+    section("Still failing", still);
+    let _ = writeln!(s, "{counts}");
+    (s, any_new)
+}

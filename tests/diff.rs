@@ -1,0 +1,94 @@
+//! `upgate diff BEFORE.json AFTER.json`: settings, versions and results that
+//! changed between two scans of one server.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{NOW, checked, fixture, run, upgate};
+
+fn report(name: &str, phase: &str, dir: &Path) -> PathBuf {
+    let r = checked(run(upgate()
+        .arg("scan")
+        .arg(fixture(name))
+        .args(["--phase", phase, "--now", NOW, "--format", "json"])));
+    let file = dir.join(format!("{name}-{phase}.json"));
+    fs::write(&file, r.stdout).unwrap();
+    file
+}
+
+fn diff(before: &Path, after: &Path) -> common::Run {
+    run(upgate().arg("diff").arg(before).arg(after))
+}
+
+#[test]
+fn the_upgrade_reverting_solution_centre_shows_as_a_changed_setting_and_new_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let pre = report("pm-offline-ready", "pre", dir.path());
+    let post = report("pm-post-reverted-to-online", "post", dir.path());
+    let r = diff(&pre, &post);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(r"C:\inetpub\wwwroot\TMS\web.config nuget:source:SolutionCentre: C:\ProgramData\NugetCache\ → http://tmsnuget.thycotic.com/nuget/"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("package thycotictms: 11.1.1156 → 11.0.1040, 11.1.1156")
+    );
+    assert!(
+        r.stdout.contains("0 fixed, 2 new, 0 still failing"),
+        "{}",
+        r.stdout
+    );
+    // The other way round the same failures are fixed.
+    let r = diff(&post, &pre);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("2 fixed, 0 new, 0 still failing"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("PM004 C:\\inetpub\\wwwroot\\TMS\\web.config (was fail, now pass)")
+    );
+    // A report against itself: nothing changed, everything failing is still failing.
+    let r = diff(&post, &post);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("0 fixed, 0 new, 2 still failing"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("Settings changed"));
+}
+
+#[test]
+fn reports_of_two_hosts_or_not_reports_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = report("pm-offline-ready", "pre", dir.path());
+    let b = report("nps-post-ready", "post", dir.path());
+    let r = diff(&a, &b);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("two hosts, `pam-web-01` and `psr-web-01`"),
+        "{}",
+        r.stderr
+    );
+    let junk = dir.path().join("junk.json");
+    fs::write(&junk, "[]").unwrap();
+    let r = diff(&a, &junk);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("not an upgate JSON report"),
+        "{}",
+        r.stderr
+    );
+    let r = diff(&a, &dir.path().join("missing.json"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot read the report"), "{}", r.stderr);
+}
