@@ -134,6 +134,7 @@ enum ProductArg {
 enum Format {
     Text,
     Json,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -355,12 +356,12 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         let (format, file) = split_pair(spec, "--report", "FORMAT=FILE")?;
         let format = Format::from_str(format, true).map_err(|_| {
             InputError::new(format!("--report {spec}: unknown format `{format}`"))
-                .help("use text or json")
+                .help("use text, json or sarif")
         })?;
         write_report(
             &report,
             &gate,
-            emitter(format, false, show, false).as_ref(),
+            emitter(format, false, show, false, &rules).as_ref(),
             Path::new(file),
             server.root(),
         )
@@ -377,7 +378,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         }
     };
     let mut stdout = io::stdout().lock();
-    let written = emitter(args.format, color, show, args.quiet)
+    let written = emitter(args.format, color, show, args.quiet, &rules)
         .emit(&report, &gate, &mut stdout)
         .and_then(|()| stdout.flush());
     // A reader that went away (`| head`) does not change the verdict: still exit 1
@@ -393,10 +394,18 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     })
 }
 
-fn emitter(format: Format, color: bool, show: Show, quiet: bool) -> Box<dyn Emitter> {
+/// `rules`: the rule set the scan used (SARIF describes each rule).
+fn emitter<'a>(
+    format: Format,
+    color: bool,
+    show: Show,
+    quiet: bool,
+    rules: &'a RuleSet,
+) -> Box<dyn Emitter + 'a> {
     match format {
         Format::Text => Box::new(crate::report::text::Text { color, show, quiet }),
         Format::Json => Box::new(crate::report::json::Json),
+        Format::Sarif => Box::new(crate::report::sarif::Sarif { rules }),
     }
 }
 

@@ -3,6 +3,7 @@
 //! they never decide a status or read a file.
 
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;
