@@ -142,6 +142,7 @@ enum ProductArg {
 enum Format {
     Text,
     Json,
+    Sarif,
     Junit,
     Markdown,
     Github,
@@ -423,12 +424,12 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         let (format, file) = split_pair(spec, "--report", "FORMAT=FILE")?;
         let format = Format::from_str(format, true).map_err(|_| {
             InputError::new(format!("--report {spec}: unknown format `{format}`"))
-                .help("use text, json, junit, markdown or github")
+                .help("use text, json, sarif, junit, markdown or github")
         })?;
         write_report(
             &report,
             &gate,
-            emitter(format, false, show, false).as_ref(),
+            emitter(format, false, show, false, &rules).as_ref(),
             Path::new(file),
             server.root(),
         )
@@ -445,7 +446,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         }
     };
     let mut stdout = io::stdout().lock();
-    let written = emitter(args.format, color, show, args.quiet)
+    let written = emitter(args.format, color, show, args.quiet, &rules)
         .emit(&report, &gate, &mut stdout)
         .and_then(|()| stdout.flush());
     // A reader that went away (`| head`) does not change the verdict: still exit 1
@@ -461,10 +462,18 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     })
 }
 
-fn emitter(format: Format, color: bool, show: Show, quiet: bool) -> Box<dyn Emitter> {
+/// `rules`: the rule set the scan used (SARIF describes each rule).
+fn emitter<'a>(
+    format: Format,
+    color: bool,
+    show: Show,
+    quiet: bool,
+    rules: &'a RuleSet,
+) -> Box<dyn Emitter + 'a> {
     match format {
         Format::Text => Box::new(crate::report::text::Text { color, show, quiet }),
         Format::Json => Box::new(crate::report::json::Json),
+        Format::Sarif => Box::new(crate::report::sarif::Sarif { rules }),
         Format::Junit => Box::new(crate::report::junit::Junit),
         Format::Markdown => Box::new(crate::report::markdown::Markdown { show }),
         Format::Github => Box::new(crate::report::github::Github {

@@ -118,3 +118,35 @@ fn a_baseline_of_another_host_or_not_a_report_is_refused() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("schema_version 2"), "{}", r.stderr);
 }
+
+#[test]
+fn sarif_carries_the_baseline_state_and_waiver_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = json_report("pm-offline-ready", "pre", dir.path());
+    let waivers = dir.path().join("w.toml");
+    fs::write(
+        &waivers,
+        "[[waiver]]\nrule = \"PM008\"\nreason = \"image backup\"\nowner = \"infra\"\nexpires = 2026-12-31\n",
+    )
+    .unwrap();
+    let r = run(upgate()
+        .arg("scan")
+        .arg(fixture("pm-post-reverted-to-online"))
+        .args(["--phase", "post", "--now", NOW, "--format", "sarif"])
+        .arg("--baseline")
+        .arg(&before)
+        .arg("--waivers")
+        .arg(&waivers));
+    let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let by_rule = |id: &str| results.iter().find(|x| x["ruleId"] == id).unwrap();
+    assert_eq!(by_rule("PM004")["baselineState"], "updated");
+    assert_eq!(by_rule("PM008")["baselineState"], "new");
+    let justification = by_rule("PM008")["suppressions"][0]["justification"]
+        .as_str()
+        .unwrap();
+    assert!(
+        justification.starts_with("image backup (infra, until 2026-12-31;"),
+        "{justification}"
+    );
+}

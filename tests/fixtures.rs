@@ -6,59 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{repo, scan};
-use serde::Deserialize;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    phase: String,
-    now: String,
-    exit: i32,
-    /// Modification times to set on the staged copy (path relative to the
-    /// fixture → RFC 3339); everything else gets `common::FIXTURE_MTIME`.
-    #[serde(default)]
-    mtimes: BTreeMap<String, String>,
-    /// Extra command-line arguments (`--verify-content`).
-    #[serde(default)]
-    args: Vec<String>,
-    results: BTreeMap<String, Vec<String>>,
-}
-
-/// Scans a staged copy of the fixture; output paths are redacted back to the fixture's.
-fn scan_fixture(name: &str, expect: &Expect, extra: &[&str]) -> common::Run {
-    let (_tmp, staged) = common::stage_fixture(name, &expect.mtimes);
-    let args: Vec<&str> = expect
-        .args
-        .iter()
-        .map(String::as_str)
-        .chain(extra.iter().copied())
-        .collect();
-    let mut run = scan(&staged, &expect.phase, &args);
-    run.stdout = common::redact_staged(&run.stdout, &staged, name);
-    run.stderr = common::redact_staged(&run.stderr, &staged, name);
-    run
-}
-
-fn fixtures() -> Vec<(String, Expect)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(repo().join("fixtures")).unwrap() {
-        let path = entry.unwrap().path();
-        let expect = path.join("expect.toml");
-        if expect.is_file() {
-            let text = std::fs::read_to_string(&expect).unwrap();
-            let parsed: Expect =
-                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", expect.display()));
-            out.push((
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                parsed,
-            ));
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    assert!(out.len() >= 10, "fixtures missing: found {}", out.len());
-    out
-}
+use common::{fixtures, repo, scan_fixture};
 
 /// Every fixture folder has a README and an expect.toml.
 #[test]

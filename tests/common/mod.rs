@@ -236,3 +236,57 @@ pub fn redact(text: &str) -> String {
     let escaped = repo.display().to_string().replace('\\', "\\\\");
     text.replace(&escaped, "[REPO]")
 }
+
+/// A fixture's `expect.toml`: how to scan it and what it must report.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub phase: String,
+    pub now: String,
+    pub exit: i32,
+    /// Modification times to set on the staged copy (path relative to the
+    /// fixture → RFC 3339); everything else gets [`FIXTURE_MTIME`].
+    #[serde(default)]
+    pub mtimes: std::collections::BTreeMap<String, String>,
+    /// Extra command-line arguments (`--verify-content`).
+    #[serde(default)]
+    pub args: Vec<String>,
+    pub results: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// Every fixture with an `expect.toml`, by name.
+pub fn fixtures() -> Vec<(String, Expect)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(repo().join("fixtures")).unwrap() {
+        let path = entry.unwrap().path();
+        let expect = path.join("expect.toml");
+        if expect.is_file() {
+            let text = std::fs::read_to_string(&expect).unwrap();
+            let parsed: Expect =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", expect.display()));
+            out.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                parsed,
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(out.len() >= 10, "fixtures missing: found {}", out.len());
+    out
+}
+
+/// Scans a staged copy of the fixture as its `expect.toml` says, plus `extra`
+/// arguments; output paths are redacted back to the fixture's.
+pub fn scan_fixture(name: &str, expect: &Expect, extra: &[&str]) -> Run {
+    let (_tmp, staged) = stage_fixture(name, &expect.mtimes);
+    let args: Vec<&str> = expect
+        .args
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+        .collect();
+    let mut run = scan(&staged, &expect.phase, &args);
+    run.stdout = redact_staged(&run.stdout, &staged, name);
+    run.stderr = redact_staged(&run.stderr, &staged, name);
+    run
+}
