@@ -51,6 +51,15 @@ struct Observed {
     packages: Vec<Package>,
     #[serde(default)]
     backups: Vec<Backup>,
+    #[serde(default)]
+    modules: Vec<Module>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Module {
+    server: String,
+    name: String,
+    file: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -187,6 +196,40 @@ pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
         }
     }
     section("Versions", versions);
+
+    // Only web servers both scans looked at: a module is gone, not unexamined.
+    let looked = |snap: &Snapshot| -> std::collections::BTreeSet<String> {
+        snap.observed_state
+            .modules
+            .iter()
+            .map(|m| m.server.clone())
+            .collect()
+    };
+    let both: Vec<String> = looked(before)
+        .intersection(&looked(after))
+        .cloned()
+        .collect();
+    let names = |snap: &Snapshot| -> BTreeMap<(String, String), String> {
+        snap.observed_state
+            .modules
+            .iter()
+            .filter(|m| both.contains(&m.server))
+            .map(|m| ((m.server.clone(), m.name.to_lowercase()), m.file.clone()))
+            .collect()
+    };
+    let (old_mods, new_mods) = (names(before), names(after));
+    let mut modules = Vec::new();
+    for ((server, name), file) in &new_mods {
+        if !old_mods.contains_key(&(server.clone(), name.clone())) {
+            modules.push(format!("{server} {name}: added ({file})"));
+        }
+    }
+    for ((server, name), file) in &old_mods {
+        if !new_mods.contains_key(&(server.clone(), name.clone())) {
+            modules.push(format!("{server} {name}: removed (was in {file})"));
+        }
+    }
+    section("Modules", modules);
 
     let seen: std::collections::BTreeSet<(String, String)> = before
         .observed_state

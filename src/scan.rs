@@ -288,6 +288,7 @@ pub fn fingerprint(rule_id: &str, host: &str, subject: &str) -> String {
 fn observed_state(inputs: &Inputs<'_>) -> crate::report::ObservedState {
     let mut state = crate::report::ObservedState {
         settings: inputs.settings().to_vec(),
+        modules: inputs.modules().to_vec(),
         backups: inputs.observed_backups().to_vec(),
         ..Default::default()
     };

@@ -92,3 +92,31 @@ fn reports_of_two_hosts_or_not_reports_are_refused() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot read the report"), "{}", r.stderr);
 }
+
+#[test]
+fn a_module_disabled_between_two_scans_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = report("nps-apache-debian-ready", "post", dir.path());
+    let copy = common::copy_fixture("nps-apache-debian-ready");
+    fs::remove_file(
+        copy.path()
+            .join("root/etc/apache2/mods-enabled/proxy_wstunnel.load"),
+    )
+    .unwrap();
+    let r = checked(run(upgate()
+        .arg("scan")
+        .arg(copy.path())
+        .args(["--phase", "post", "--now", NOW, "--format", "json"])));
+    let after = dir.path().join("after.json");
+    // facts.json names the host, so both reports are of psr-web-deb.
+    let json = r.stdout;
+    fs::write(&after, json).unwrap();
+    let r = diff(&before, &after);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("apache proxy_wstunnel_module: removed (was in /etc/apache2/mods-enabled/proxy_wstunnel.load)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("New failures\n  NPS009"), "{}", r.stdout);
+}

@@ -135,7 +135,20 @@ pub struct Inputs<'s> {
     xml: HashMap<String, Rc<Loaded<XmlFile>>>,
     feeds: HashMap<String, Rc<Loaded<Feed>>>,
     settings: Vec<ObservedSetting>,
+    modules: Vec<ObservedModule>,
     backups: Vec<backup::ObservedBackup>,
+}
+
+/// A web server module a rule saw loaded or registered, for `observed_state`
+/// (so `diff` can tell that an upgrade or a change removed one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObservedModule {
+    /// `iis` (applicationHost.config's globalModules) or `apache` (a LoadModule).
+    pub server: &'static str,
+    pub name: String,
+    /// Where it is registered: the file as the server names it, and the line.
+    pub file: String,
+    pub line: Option<u32>,
 }
 
 /// A configuration value a rule read, kept for the report's `observed_state`
@@ -156,6 +169,7 @@ impl<'s> Inputs<'s> {
             xml: HashMap::new(),
             feeds: HashMap::new(),
             settings: Vec::new(),
+            modules: Vec::new(),
             backups: Vec::new(),
         }
     }
@@ -170,6 +184,16 @@ impl<'s> Inputs<'s> {
         &self.settings
     }
 
+    pub fn record_module(&mut self, module: ObservedModule) {
+        if !self.modules.contains(&module) {
+            self.modules.push(module);
+        }
+    }
+
+    pub fn modules(&self) -> &[ObservedModule] {
+        &self.modules
+    }
+
     /// Backups found so far, per live folder, newest first.
     pub fn observed_backups(&self) -> &[backup::ObservedBackup] {
         &self.backups
@@ -182,7 +206,7 @@ impl<'s> Inputs<'s> {
         keys.into_iter().map(|k| &*self.feeds[k]).collect()
     }
 
-    pub fn server(&self) -> &Server {
+    pub fn server(&self) -> &'s Server {
         self.server
     }
 

@@ -99,6 +99,8 @@ impl Summary {
 pub struct ObservedState {
     pub settings: Vec<ObservedSetting>,
     pub packages: Vec<ObservedPackage>,
+    /// Web server modules seen: IIS's globalModules, Apache's loaded modules.
+    pub modules: Vec<crate::inputs::ObservedModule>,
     /// Copies of web folders found, with their times and whether they were complete.
     pub backups: Vec<crate::inputs::backup::ObservedBackup>,
 }

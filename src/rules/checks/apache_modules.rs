@@ -102,6 +102,14 @@ impl Params {
         };
         let files = ServerFiles(inputs.server());
         let eff = apache::effective(&main.server.to_string(), &files);
+        for m in &eff.modules {
+            inputs.record_module(crate::inputs::ObservedModule {
+                server: "apache",
+                name: m.name.clone(),
+                file: m.file.clone(),
+                line: u32::try_from(m.line).ok(),
+            });
+        }
         let version = ctx
             .facts
             .password_secure

@@ -64,6 +64,25 @@ impl Params {
             Ok(doc) => &doc.root,
             Err(e) => return vec![not_parsed(host_file, e)],
         };
+        let registered = host_root
+            .child("system.webServer")
+            .and_then(|w| w.child("globalModules"))
+            .map(|list| list.children_named("add").collect::<Vec<_>>())
+            .unwrap_or_default();
+        let modules: Vec<crate::inputs::ObservedModule> = registered
+            .iter()
+            .filter_map(|add| {
+                Some(crate::inputs::ObservedModule {
+                    server: "iis",
+                    name: add.attr("name")?.value.clone(),
+                    file: host_file.file.server.to_string(),
+                    line: Some(add.pos.line),
+                })
+            })
+            .collect();
+        for m in modules {
+            inputs.record_module(m);
+        }
         let server = inputs.server().clone();
         let physical = |raw: &str| server.parse(raw).ok();
         let sites = iis::sites(host_root);
