@@ -35,7 +35,7 @@ use std::path::Path;
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
     Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    Sarif as Log, Suppression, Tool, ToolComponent,
+    RunAutomationDetails, Sarif as Log, Suppression, Tool, ToolComponent,
 };
 
 use super::{Emitter, Gate, Report};
@@ -117,8 +117,16 @@ impl Sarif<'_> {
             .information_uri(env!("CARGO_PKG_REPOSITORY"))
             .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
             .build();
+        // GitHub keeps one analysis per category: pre-flight and audit of a
+        // host must not replace each other (`upgate/<host>/<phase>/`).
+        let category = format!(
+            "upgate/{}/{}/",
+            report.scan.host.replace('/', "_"),
+            report.scan.phase
+        );
         let run = Run::builder()
             .tool(Tool::builder().driver(driver).build())
+            .automation_details(RunAutomationDetails::builder().id(category).build())
             .original_uri_base_ids(bases)
             .column_kind(serde_json::json!("unicodeCodePoints"))
             .results(results)
