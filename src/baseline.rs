@@ -33,7 +33,6 @@ pub struct Earlier {
 
 #[derive(Deserialize)]
 struct ReportFile {
-    schema_version: u32,
     scan: ScanFile,
     results: Vec<Earlier>,
 }
@@ -68,24 +67,9 @@ pub struct Comparison {
 }
 
 impl Baseline {
-    /// Parses an upgate JSON report (schema version 1).
+    /// Parses an upgate JSON report.
     pub fn parse(text: &str, file: &Path) -> Result<Baseline, InputError> {
-        let at = |e: serde_json::Error| {
-            InputError::new(format!("not an upgate JSON report: {e}"))
-                .in_file(file)
-                .help(
-                    "pass a report written by `upgate scan --format json` (or --report json=FILE)",
-                )
-        };
-        let r: ReportFile = serde_json::from_str(text).map_err(at)?;
-        if r.schema_version != crate::report::SCHEMA_VERSION {
-            return Err(InputError::new(format!(
-                "the baseline has schema_version {}; this upgate reads {}",
-                r.schema_version,
-                crate::report::SCHEMA_VERSION
-            ))
-            .in_file(file));
-        }
+        let r: ReportFile = crate::report::read_earlier(text, file)?;
         Ok(Baseline {
             file: file.display().to_string(),
             host: r.scan.host,

@@ -18,7 +18,6 @@ use crate::model::Status;
 /// The parts of a JSON report a comparison reads.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Snapshot {
-    schema_version: u32,
     scan: Scan,
     results: Vec<Result>,
     #[serde(default)]
@@ -85,20 +84,7 @@ struct Backup {
 
 impl Snapshot {
     pub fn parse(text: &str, file: &Path) -> std::result::Result<Snapshot, InputError> {
-        let s: Snapshot = serde_json::from_str(text).map_err(|e| {
-            InputError::new(format!("not an upgate JSON report: {e}"))
-                .in_file(file)
-                .help("pass reports written by `upgate scan --format json` (or --report json=FILE)")
-        })?;
-        if s.schema_version != crate::report::SCHEMA_VERSION {
-            return Err(InputError::new(format!(
-                "schema_version {} is not the {} this upgate reads",
-                s.schema_version,
-                crate::report::SCHEMA_VERSION
-            ))
-            .in_file(file));
-        }
-        Ok(s)
+        crate::report::read_earlier(text, file)
     }
 
     pub fn host(&self) -> &str {
@@ -290,28 +276,19 @@ pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
             format!("{} {} (was {}, now {now})", r.rule_id, r.subject, r.status)
         })
         .collect();
-    let new: Vec<String> = after
+    let (still, new): (Vec<&Result>, Vec<&Result>) = after
         .results
         .iter()
         .filter(|r| failing(r.status))
-        .filter(|r| {
-            earlier
-                .get(r.fingerprint.as_str())
-                .is_none_or(|o| !failing(o.status))
-        })
-        .map(line)
-        .collect();
-    let still: Vec<String> = after
-        .results
-        .iter()
-        .filter(|r| failing(r.status))
-        .filter(|r| {
+        .partition(|r| {
             earlier
                 .get(r.fingerprint.as_str())
                 .is_some_and(|o| failing(o.status))
-        })
-        .map(line)
-        .collect();
+        });
+    let (new, still): (Vec<String>, Vec<String>) = (
+        new.into_iter().map(line).collect(),
+        still.into_iter().map(line).collect(),
+    );
     let any_new = !new.is_empty();
     let counts = format!(
         "\n{} fixed, {} new, {} still failing",

@@ -5,17 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{NOW, checked, fixture, run, upgate};
-
-fn json_report(name: &str, phase: &str, dir: &std::path::Path) -> std::path::PathBuf {
-    let r = checked(run(upgate()
-        .arg("scan")
-        .arg(fixture(name))
-        .args(["--phase", phase, "--now", NOW, "--format", "json"])));
-    let file = dir.join(format!("{name}-{phase}.json"));
-    fs::write(&file, r.stdout).unwrap();
-    file
-}
+use common::{NOW, checked, fixture, run, upgate, write_json_report};
 
 fn scan_against(name: &str, phase: &str, baseline: &std::path::Path, format: &str) -> common::Run {
     run(upgate()
@@ -31,7 +21,7 @@ fn scan_against(name: &str, phase: &str, baseline: &std::path::Path, format: &st
 #[test]
 fn the_same_scan_again_is_unchanged_throughout() {
     let dir = tempfile::tempdir().unwrap();
-    let before = json_report("pm-post-reverted-to-online", "post", dir.path());
+    let before = write_json_report("pm-post-reverted-to-online", "post", dir.path());
     let r = checked(scan_against(
         "pm-post-reverted-to-online",
         "post",
@@ -51,7 +41,7 @@ fn the_audit_against_the_pre_flight_shows_what_the_upgrade_changed() {
     // Both fixtures are host pam-web-01: the pre-flight passed PM004; the
     // upgrade put the online feed back, and no copy was made afterwards.
     let dir = tempfile::tempdir().unwrap();
-    let before = json_report("pm-offline-ready", "pre", dir.path());
+    let before = write_json_report("pm-offline-ready", "pre", dir.path());
     let r = checked(scan_against(
         "pm-post-reverted-to-online",
         "post",
@@ -91,7 +81,7 @@ fn the_audit_against_the_pre_flight_shows_what_the_upgrade_changed() {
 #[test]
 fn a_baseline_of_another_host_or_not_a_report_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let other = json_report("nps-post-ready", "post", dir.path());
+    let other = write_json_report("nps-post-ready", "post", dir.path());
     let r = scan_against("pm-post-reverted-to-online", "post", &other, "json");
     assert_eq!(r.code, 2);
     assert!(
@@ -109,7 +99,7 @@ fn a_baseline_of_another_host_or_not_a_report_is_refused() {
         "{}",
         r.stderr
     );
-    let before = json_report("pm-offline-ready", "pre", dir.path());
+    let before = write_json_report("pm-offline-ready", "pre", dir.path());
     let text = fs::read_to_string(&before)
         .unwrap()
         .replace("\"schema_version\": 1", "\"schema_version\": 2");
@@ -122,7 +112,7 @@ fn a_baseline_of_another_host_or_not_a_report_is_refused() {
 #[test]
 fn sarif_carries_the_baseline_state_and_waiver_reasons() {
     let dir = tempfile::tempdir().unwrap();
-    let before = json_report("pm-offline-ready", "pre", dir.path());
+    let before = write_json_report("pm-offline-ready", "pre", dir.path());
     let waivers = dir.path().join("w.toml");
     fs::write(
         &waivers,

@@ -4,19 +4,9 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{NOW, checked, fixture, run, upgate};
-
-fn report(name: &str, phase: &str, dir: &Path) -> PathBuf {
-    let r = checked(run(upgate()
-        .arg("scan")
-        .arg(fixture(name))
-        .args(["--phase", phase, "--now", NOW, "--format", "json"])));
-    let file = dir.join(format!("{name}-{phase}.json"));
-    fs::write(&file, r.stdout).unwrap();
-    file
-}
+use common::{NOW, checked, run, upgate, write_json_report};
 
 fn diff(before: &Path, after: &Path) -> common::Run {
     run(upgate().arg("diff").arg(before).arg(after))
@@ -25,8 +15,8 @@ fn diff(before: &Path, after: &Path) -> common::Run {
 #[test]
 fn the_upgrade_reverting_solution_centre_shows_as_a_changed_setting_and_new_failures() {
     let dir = tempfile::tempdir().unwrap();
-    let pre = report("pm-offline-ready", "pre", dir.path());
-    let post = report("pm-post-reverted-to-online", "post", dir.path());
+    let pre = write_json_report("pm-offline-ready", "pre", dir.path());
+    let post = write_json_report("pm-post-reverted-to-online", "post", dir.path());
     let r = diff(&pre, &post);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
@@ -69,8 +59,8 @@ fn the_upgrade_reverting_solution_centre_shows_as_a_changed_setting_and_new_fail
 #[test]
 fn reports_of_two_hosts_or_not_reports_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let a = report("pm-offline-ready", "pre", dir.path());
-    let b = report("nps-post-ready", "post", dir.path());
+    let a = write_json_report("pm-offline-ready", "pre", dir.path());
+    let b = write_json_report("nps-post-ready", "post", dir.path());
     let r = diff(&a, &b);
     assert_eq!(r.code, 2);
     assert!(
@@ -96,7 +86,7 @@ fn reports_of_two_hosts_or_not_reports_are_refused() {
 #[test]
 fn a_module_disabled_between_two_scans_is_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let before = report("nps-apache-debian-ready", "post", dir.path());
+    let before = write_json_report("nps-apache-debian-ready", "post", dir.path());
     let copy = common::copy_fixture("nps-apache-debian-ready");
     fs::remove_file(
         copy.path()

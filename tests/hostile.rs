@@ -252,31 +252,40 @@ fn control_characters_in_a_file_name_print_inert() {
     assert!(!text.stderr.contains('\x1b'), "{:?}", text.stderr);
 }
 
+/// Makes a FIFO at `path` (a reader of it would block forever).
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+/// A JSON scan that must finish within a minute (a FIFO opened by mistake would block it).
+fn scan_within_a_minute(target: &Path, phase: &str) -> Run {
+    let started = Instant::now();
+    let out = upgate()
+        .arg("scan")
+        .arg(target)
+        .args(["--phase", phase, "--now", NOW, "--format", "json"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("the scan must finish, not block on the FIFO");
+    assert!(started.elapsed() < Duration::from_secs(60));
+    checked(Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
 #[test]
 fn a_fifo_named_like_a_package_does_not_hang_the_scan() {
     let dir = copy_fixture("pm-offline-ready");
     let fifo = dir.path().join(CACHE).join("ThycoticTms.11.1.1156.nupkg");
     fs::remove_file(&fifo).unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
-
-    let started = Instant::now();
-    let out = upgate()
-        .arg("scan")
-        .arg(dir.path())
-        .args(["--phase", "pre", "--now", NOW, "--format", "json"])
-        .timeout(Duration::from_secs(60))
-        .output()
-        .expect("the scan must finish, not block on the FIFO");
-    assert!(started.elapsed() < Duration::from_secs(60));
-    let run = checked(Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    });
+    mkfifo(&fifo);
+    let run = scan_within_a_minute(dir.path(), "pre");
     let r = pm005_for(&run, "ThycoticTms.11.1.1156.nupkg");
     assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(
@@ -683,35 +692,19 @@ fn a_report_under_the_scanned_root_is_refused() {
     assert_eq!(written["schema_version"], 1);
 }
 
-#[cfg(unix)]
 #[test]
 fn a_fifo_among_apache_includes_does_not_hang_the_scan() {
     let dir = copy_fixture("nps-apache-debian-ready");
     let fifo = dir
         .path()
         .join("root/etc/apache2/mods-enabled/zz_fifo.load");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    mkfifo(&fifo);
     fs::remove_file(
         dir.path()
             .join("root/etc/apache2/mods-enabled/proxy_wstunnel.load"),
     )
     .unwrap();
-    let out = upgate()
-        .arg("scan")
-        .arg(dir.path())
-        .args(["--phase", "post", "--now", NOW, "--format", "json"])
-        .timeout(Duration::from_secs(60))
-        .output()
-        .expect("the scan must finish, not block on the FIFO");
-    let run = checked(Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    });
+    let run = scan_within_a_minute(dir.path(), "post");
     // The FIFO could hold the missing LoadModule: unknown, so an error, not a failure.
     let r = run.only("NPS009");
     assert_eq!(r["status"], "error", "{r}");

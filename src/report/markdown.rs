@@ -141,26 +141,16 @@ impl Emitter for Markdown {
         if !manual.is_empty() {
             let _ = writeln!(s, "### Checklist\n");
             for r in manual {
-                let level = if r.severity > crate::model::Severity::Note {
-                    format!(" ({})", r.severity)
-                } else {
-                    String::new()
-                };
+                let level = super::raised(r, '(', ')');
                 let _ = writeln!(s, "- [ ] **{}**{level} {}", r.rule_id, escape(&r.message));
             }
             s.push('\n');
         }
-        let notes = super::baseline_notes(report);
-        if !notes.is_empty() {
-            let _ = writeln!(s, "### Baseline\n");
-            for note in notes {
-                let _ = writeln!(s, "- {}", escape(&note));
+        for (title, notes) in super::notes(report) {
+            if notes.is_empty() {
+                continue;
             }
-            s.push('\n');
-        }
-        let notes = super::waiver_notes(report);
-        if !notes.is_empty() {
-            let _ = writeln!(s, "### Waivers\n");
+            let _ = writeln!(s, "### {title}\n");
             for note in notes {
                 let _ = writeln!(s, "- {}", escape(&note));
             }

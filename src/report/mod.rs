@@ -259,6 +259,52 @@ pub fn baseline_notes(report: &Report) -> Vec<String> {
     lines
 }
 
+/// Reads an earlier JSON report (for `--baseline` and `diff`) into the parts
+/// `T` needs, refusing what is not an upgate report of this schema version.
+pub fn read_earlier<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &std::path::Path,
+) -> Result<T, crate::error::InputError> {
+    let refuse = |e: serde_json::Error| {
+        crate::error::InputError::new(format!("not an upgate JSON report: {e}"))
+            .in_file(file)
+            .help("pass a report written by `upgate scan --format json` (or --report json=FILE)")
+    };
+    let value: serde_json::Value = serde_json::from_str(text).map_err(refuse)?;
+    match value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => T::deserialize(value).map_err(refuse),
+        Some(v) => Err(crate::error::InputError::new(format!(
+            "the report has schema_version {v}, and this upgate reads {SCHEMA_VERSION}"
+        ))
+        .in_file(file)),
+        None => Err(
+            crate::error::InputError::new("not an upgate JSON report: no schema_version")
+                .in_file(file),
+        ),
+    }
+}
+
+/// A titled list of lines (baseline, waivers) for the text and Markdown reports.
+pub fn notes(report: &Report) -> [(&'static str, Vec<String>); 2] {
+    [
+        ("Baseline", baseline_notes(report)),
+        ("Waivers", waiver_notes(report)),
+    ]
+}
+
+/// " [warning]" after a checklist item raised above a note (NPS011 naming a
+/// breaking release), in the given brackets; empty for a note.
+pub fn raised(r: &Finding, open: char, close: char) -> String {
+    if r.severity > Severity::Note {
+        format!(" {open}{}{close}", r.severity)
+    } else {
+        String::new()
+    }
+}
+
 /// "pre-flight (before the upgrade)" / "audit (after the upgrade)".
 pub fn phase_words(phase: Phase) -> &'static str {
     match phase {

@@ -136,32 +136,18 @@ impl Text {
                 self.paint("Checklist", Style::new().bold().underline())
             );
             for r in manual {
-                // A checklist item raised above a note (NPS011 naming a breaking release) says so.
-                let level = if r.severity > crate::model::Severity::Note {
-                    format!(" [{}]", r.severity)
-                } else {
-                    String::new()
-                };
+                let level = super::raised(r, '[', ']');
                 let _ = writeln!(s, "  - [ ] {}{level} {}", r.rule_id, escape(&r.message));
             }
         }
-        let notes = super::baseline_notes(report);
-        if !notes.is_empty() {
-            let _ = writeln!(
-                s,
-                "\n{}",
-                self.paint("Baseline", Style::new().bold().underline())
-            );
-            for note in notes {
-                let _ = writeln!(s, "  {}", escape(&note));
+        for (title, notes) in super::notes(report) {
+            if notes.is_empty() {
+                continue;
             }
-        }
-        let notes = super::waiver_notes(report);
-        if !notes.is_empty() {
             let _ = writeln!(
                 s,
                 "\n{}",
-                self.paint("Waivers", Style::new().bold().underline())
+                self.paint(title, Style::new().bold().underline())
             );
             for note in notes {
                 let _ = writeln!(s, "  {}", escape(&note));

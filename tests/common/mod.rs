@@ -132,6 +132,18 @@ pub fn assert_message_has(result: &serde_json::Value, part: &str) {
     );
 }
 
+/// Scans a fixture as it is and writes its JSON report into `dir` (for
+/// `--baseline` and `diff`).
+pub fn write_json_report(name: &str, phase: &str, dir: &Path) -> PathBuf {
+    let r = checked(run(upgate()
+        .arg("scan")
+        .arg(fixture(name))
+        .args(["--phase", phase, "--now", NOW, "--format", "json"])));
+    let file = dir.join(format!("{name}-{phase}.json"));
+    std::fs::write(&file, r.stdout).unwrap();
+    file
+}
+
 /// Replaces a snapshot's facts.json with one holding only `password_secure` = `nps` (JSON).
 pub fn set_nps_facts(dir: &Path, nps: &str) {
     std::fs::write(

@@ -83,7 +83,7 @@ impl Params {
         for m in modules {
             inputs.record_module(m);
         }
-        let server = inputs.server().clone();
+        let server = inputs.server();
         let physical = |raw: &str| server.parse(raw).ok();
         let sites = iis::sites(host_root);
         let web_app_dir = ctx.facts.path("password_secure.web_app_dir");
