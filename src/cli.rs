@@ -245,7 +245,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 let text = std::fs::read_to_string(file).map_err(|e| {
                     InputError::new(format!("cannot read the report: {e}")).in_file(file)
                 })?;
-                crate::diff::Snapshot::parse(&text, file)
+                crate::baseline::EarlierReport::parse(&text, file)
             };
             let (b, a) = (read(&before)?, read(&after)?);
             if !b.host().eq_ignore_ascii_case(a.host()) {
@@ -395,10 +395,8 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
             verify_content: args.verify_content,
         },
         captures: &captures,
-        waivers: &waivers,
-        baseline: baseline.as_ref(),
     };
-    let report = scan(&input);
+    let report = Report::new(scan(&input), &waivers, baseline.as_ref(), now);
     if report.scan.products.is_empty() {
         return Err(InputError::new(format!(
             "no product found under {}: none of C:\\inetpub\\wwwroot\\SecretServer, TMS or Web Application exists, and facts.json names none",

@@ -4,93 +4,13 @@
 //! versions, web-folder backups, and results fixed, new or still failing
 //! (matched by fingerprint).
 //!
-//! Parsing takes text; comparing and rendering are pure.
+//! Reading is [`crate::baseline::EarlierReport`]'s; comparing and rendering are pure.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
-use serde::Deserialize;
-
-use crate::error::InputError;
+use crate::baseline::{EarlierReport, EarlierResult, EarlierSetting};
 use crate::model::Status;
-
-/// The parts of a JSON report a comparison reads.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Snapshot {
-    scan: Scan,
-    results: Vec<Result>,
-    #[serde(default)]
-    observed_state: Observed,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Scan {
-    host: String,
-    phase: String,
-    now: String,
-    #[serde(default)]
-    targets: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Result {
-    rule_id: String,
-    subject: String,
-    status: Status,
-    fingerprint: String,
-    message: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-struct Observed {
-    #[serde(default)]
-    settings: Vec<Setting>,
-    #[serde(default)]
-    packages: Vec<Package>,
-    #[serde(default)]
-    backups: Vec<Backup>,
-    #[serde(default)]
-    modules: Vec<Module>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Module {
-    server: String,
-    name: String,
-    file: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Setting {
-    file: String,
-    key: String,
-    value: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Package {
-    path: String,
-    id: Option<String>,
-    version: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Backup {
-    live: String,
-    path: String,
-    modified: Option<String>,
-}
-
-impl Snapshot {
-    pub fn parse(text: &str, file: &Path) -> std::result::Result<Snapshot, InputError> {
-        crate::report::read_earlier(text, file)
-    }
-
-    pub fn host(&self) -> &str {
-        &self.scan.host
-    }
-}
 
 fn failing(s: Status) -> bool {
     matches!(s, Status::Fail | Status::Error)
@@ -101,7 +21,7 @@ fn shown(v: &Option<String>) -> &str {
 }
 
 /// The comparison as text, and whether any failure is new.
-pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
+pub fn render(before: &EarlierReport, after: &EarlierReport) -> (String, bool) {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -121,8 +41,8 @@ pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
         }
     };
 
-    let key = |x: &Setting| (crate::server::path::fold(&x.file), x.key.clone());
-    let old: BTreeMap<_, &Setting> = before
+    let key = |x: &EarlierSetting| (crate::path::fold(&x.file), x.key.clone());
+    let old: BTreeMap<_, &EarlierSetting> = before
         .observed_state
         .settings
         .iter()
@@ -151,7 +71,7 @@ pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
             _ => {}
         }
     }
-    let ids = |snap: &Snapshot| {
+    let ids = |snap: &EarlierReport| {
         let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for p in &snap.observed_state.packages {
             let id =
@@ -184,7 +104,7 @@ pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
     section("Versions", versions);
 
     // Only web servers both scans looked at: a module is gone, not unexamined.
-    let looked = |snap: &Snapshot| -> std::collections::BTreeSet<String> {
+    let looked = |snap: &EarlierReport| -> std::collections::BTreeSet<String> {
         snap.observed_state
             .modules
             .iter()
@@ -195,7 +115,7 @@ pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
         .intersection(&looked(after))
         .cloned()
         .collect();
-    let names = |snap: &Snapshot| -> BTreeMap<(String, String), String> {
+    let names = |snap: &EarlierReport| -> BTreeMap<(String, String), String> {
         snap.observed_state
             .modules
             .iter()
@@ -249,17 +169,18 @@ pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
         .collect();
     section("Backups new or changed", backups);
 
-    let earlier: BTreeMap<&str, &Result> = before
+    let earlier: BTreeMap<&str, &EarlierResult> = before
         .results
         .iter()
         .map(|r| (r.fingerprint.as_str(), r))
         .collect();
-    let later: BTreeMap<&str, &Result> = after
+    let later: BTreeMap<&str, &EarlierResult> = after
         .results
         .iter()
         .map(|r| (r.fingerprint.as_str(), r))
         .collect();
-    let line = |r: &Result| format!("{} {} ({}): {}", r.rule_id, r.subject, r.status, r.message);
+    let line =
+        |r: &EarlierResult| format!("{} {} ({}): {}", r.rule_id, r.subject, r.status, r.message);
     let fixed: Vec<String> = before
         .results
         .iter()
@@ -276,7 +197,7 @@ pub fn render(before: &Snapshot, after: &Snapshot) -> (String, bool) {
             format!("{} {} (was {}, now {now})", r.rule_id, r.subject, r.status)
         })
         .collect();
-    let (still, new): (Vec<&Result>, Vec<&Result>) = after
+    let (still, new): (Vec<&EarlierResult>, Vec<&EarlierResult>) = after
         .results
         .iter()
         .filter(|r| failing(r.status))

@@ -11,7 +11,7 @@
 //! override attributes; collections apply `<add>`, `<remove>` and `<clear/>` in
 //! order.
 
-use crate::server::ServerPath;
+use crate::path::ServerPath;
 use crate::text::Pos;
 use crate::xml::Element;
 
@@ -48,7 +48,7 @@ fn url_segments(path: &str) -> Vec<String> {
 }
 
 fn same(a: &str, b: &str) -> bool {
-    crate::server::path::fold(a) == crate::server::path::fold(b)
+    crate::path::fold(a) == crate::path::fold(b)
 }
 
 fn starts_with(long: &[String], prefix: &[String]) -> bool {
@@ -364,7 +364,7 @@ pub fn collection_has<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::Env;
+    use crate::path::Env;
 
     fn parse(text: &str) -> Element {
         crate::xml::parse_str(text).unwrap()

@@ -2,10 +2,20 @@
 //! for an upgrade, and afterwards whether the upgrade left it the way the
 //! vendor requires.
 //!
-//! Data flows one way: [`target`] and [`server`] (the confined file system) →
-//! [`inputs`] (read and parse, through [`xml`], [`text`], [`nuget`] and [`icacls`]) →
-//! [`rules`] (checks judge parsed state and [`facts`]) → [`scan`] (results) →
-//! [`report`] (emitters only format).
+//! Data flows one way, and modules import only downward (`tests/layers.rs`
+//! keeps it so):
+//!
+//! 1. vocabulary: [`model`], [`error`], [`text`], [`path`];
+//! 2. parsers, on bytes and text: [`xml`], [`nuget`], [`icacls`], [`iis`],
+//!    [`apache`], [`facts`];
+//! 3. [`server`] (the only code that opens server files) and [`target`] (what
+//!    the user pointed at);
+//! 4. [`inputs`]: read and parse, once per scan;
+//! 5. [`rules`]: checks judge parsed state and facts;
+//! 6. [`scan`]: results and what was observed;
+//! 7. [`waivers`] and [`baseline`];
+//! 8. [`report`]: results, summary, gate, and the emitters, which only format;
+//! 9. [`diff`], then [`cli`].
 
 pub mod apache;
 pub mod baseline;
@@ -18,6 +28,7 @@ pub mod iis;
 pub mod inputs;
 pub mod model;
 pub mod nuget;
+pub mod path;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -8,6 +8,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// Bumped on any incompatible change to the JSON report (docs/report.md).
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// A product family upgate knows the upgrade procedure of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -281,9 +284,9 @@ pub struct Finding {
     pub source: String,
     pub fingerprint: String,
     /// The waiver that turned this failing result into `waived`.
-    pub waiver: Option<crate::waivers::Waiver>,
+    pub waiver: Option<Waiver>,
     /// How it compares with `--baseline`.
-    pub baseline: Option<crate::baseline::Mark>,
+    pub baseline: Option<BaselineMark>,
 }
 
 impl Finding {
@@ -291,4 +294,37 @@ impl Finding {
     pub fn is_failing(&self) -> bool {
         matches!(self.status, Status::Fail | Status::Error)
     }
+}
+
+/// A validated waiver (`--waivers`): parsed and applied by the `waivers` module,
+/// recorded on the results it waived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiver {
+    /// The rule's id (a slug in the file is resolved to it).
+    pub rule: String,
+    pub host: Option<String>,
+    pub subject: Option<String>,
+    pub reason: String,
+    pub owner: String,
+    pub expires: String,
+    /// `waivers.toml:12`.
+    pub origin: String,
+    #[serde(skip)]
+    pub expires_on: jiff::civil::Date,
+}
+
+/// How a result compares with `--baseline` (set by the `baseline` module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineState {
+    New,
+    Unchanged,
+    Updated,
+}
+
+/// A result's baseline mark: its state and, when it was in the baseline, its status there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaselineMark {
+    pub state: BaselineState,
+    pub previous_status: Option<Status>,
 }

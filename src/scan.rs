@@ -1,6 +1,7 @@
 //! One scan, in the order data flows: decide which products and procedures
 //! are in scope, run every rule that applies (the rest are `not_applicable`
-//! with the reason), and assemble the report. Emitting is someone else's job.
+//! with the reason), and collect the results with what the scan observed.
+//! Waivers, baselines and the report are the layers above.
 
 use std::collections::BTreeMap;
 
@@ -9,8 +10,8 @@ use sha2::{Digest, Sha256};
 
 use crate::facts::{Facts, Version};
 use crate::inputs::{Inputs, Loaded};
+use crate::inputs::{Integrity, ObservedSetting};
 use crate::model::{Finding, Outcome, Phase, Procedure, Product, Status};
-use crate::report::{Report, ScanInfo, Summary};
 use crate::rules::checks::{BackupOptions, Context};
 use crate::rules::{Rule, RuleSet};
 use crate::server::{Kind, Server};
@@ -39,10 +40,48 @@ pub struct ScanInput<'a> {
     pub now: Timestamp,
     pub backups: BackupOptions,
     pub captures: &'a Captures,
-    /// `--waivers`: accepted exceptions.
-    pub waivers: &'a [crate::waivers::Waiver],
-    /// `--baseline`: an earlier report of this host.
-    pub baseline: Option<&'a crate::baseline::Baseline>,
+}
+
+/// What a scan found: its results, sorted by rule id then subject, and what it saw.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    pub info: ScanInfo,
+    pub results: Vec<Finding>,
+    pub observed_state: ObservedState,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScanInfo {
+    pub host: String,
+    pub phase: Phase,
+    /// `combined`, `offline`, `update`, or several joined by `+`; empty when no product is in scope.
+    pub procedure: String,
+    pub products: Vec<Product>,
+    /// Why each product and procedure was chosen.
+    pub detection: Vec<String>,
+    pub root: String,
+    pub facts: Option<String>,
+    pub now: String,
+    pub targets: BTreeMap<Product, String>,
+}
+
+/// What the scan saw that a later comparison needs.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ObservedState {
+    pub settings: Vec<ObservedSetting>,
+    pub packages: Vec<ObservedPackage>,
+    /// Web server modules seen: IIS's globalModules, Apache's loaded modules.
+    pub modules: Vec<crate::inputs::ObservedModule>,
+    /// Copies of web folders found, with their times and whether they were complete.
+    pub backups: Vec<crate::inputs::backup::ObservedBackup>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ObservedPackage {
+    pub path: String,
+    pub id: Option<String>,
+    pub version: Option<String>,
+    pub integrity: Integrity,
 }
 
 /// Products in scope, the procedure each follows, and why.
@@ -117,7 +156,7 @@ pub fn detect(server: &Server, facts: &Facts, requested: &[Product]) -> Scope {
     }
 }
 
-pub fn scan(input: &ScanInput<'_>) -> Report {
+pub fn scan(input: &ScanInput<'_>) -> Scan {
     let scope = detect(input.server, input.facts, &input.products);
     let targets = effective_targets(input);
     let mut inputs = Inputs::new(input.server);
@@ -149,9 +188,6 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         }
     }
     results.sort_by(|a, b| (&a.rule_id, &a.subject).cmp(&(&b.rule_id, &b.subject)));
-    let today = input.now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let waivers = crate::waivers::apply(input.waivers, &input.host, today, &mut results);
-    let baseline = input.baseline.map(|b| b.apply(&mut results));
 
     let procedure_names: Vec<&str> = {
         let mut p: Vec<Procedure> = scope.procedures.values().copied().collect();
@@ -159,9 +195,8 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         p.dedup();
         p.into_iter().map(Procedure::code).collect()
     };
-    Report {
-        schema_version: crate::report::SCHEMA_VERSION,
-        scan: ScanInfo {
+    Scan {
+        info: ScanInfo {
             host: input.host.clone(),
             phase: input.phase,
             procedure: procedure_names.join("+"),
@@ -172,10 +207,7 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
             now: input.now.to_string(),
             targets: targets.iter().map(|(p, v)| (*p, v.to_string())).collect(),
         },
-        summary: Summary::of(&results),
         observed_state: observed_state(&inputs),
-        waivers,
-        baseline,
         results,
     }
 }
@@ -285,8 +317,8 @@ pub fn fingerprint(rule_id: &str, host: &str, subject: &str) -> String {
         .collect()
 }
 
-fn observed_state(inputs: &Inputs<'_>) -> crate::report::ObservedState {
-    let mut state = crate::report::ObservedState {
+fn observed_state(inputs: &Inputs<'_>) -> ObservedState {
+    let mut state = ObservedState {
         settings: inputs.settings().to_vec(),
         modules: inputs.modules().to_vec(),
         backups: inputs.observed_backups().to_vec(),
@@ -296,7 +328,7 @@ fn observed_state(inputs: &Inputs<'_>) -> crate::report::ObservedState {
         let Loaded::Found(feed) = feed else { continue };
         for p in &feed.packages {
             let identity = p.identity();
-            state.packages.push(crate::report::ObservedPackage {
+            state.packages.push(ObservedPackage {
                 path: p.server_path.to_string(),
                 id: identity.as_ref().map(|(id, _)| id.clone()),
                 version: identity.map(|(_, v)| v.to_string()),

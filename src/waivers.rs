@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{InputError, line_col};
-use crate::model::{Finding, Status};
+use crate::model::{Finding, Status, Waiver};
 use crate::rules::RuleSet;
 
 /// A waiver as written in the file.
@@ -34,22 +34,6 @@ struct WaiverFile {
 struct File {
     #[serde(default)]
     waiver: Vec<Spanned<WaiverFile>>,
-}
-
-/// A validated waiver.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Waiver {
-    /// The rule's id (a slug in the file is resolved to it).
-    pub rule: String,
-    pub host: Option<String>,
-    pub subject: Option<String>,
-    pub reason: String,
-    pub owner: String,
-    pub expires: String,
-    /// `waivers.toml:12`.
-    pub origin: String,
-    #[serde(skip)]
-    expires_on: Date,
 }
 
 /// What became of a waiver in this scan.

@@ -18,7 +18,7 @@ use serde::Serialize;
 use zip::ZipArchive;
 
 use super::{Inputs, Loaded};
-use crate::server::path::fold;
+use crate::path::fold;
 use crate::server::{Buffers, FsError, Kind, Resolved, Server, Tree, TreeFile};
 
 /// Files compared for identity (encryption.config) are small; more is not one.

@@ -395,7 +395,7 @@ impl<'s> Inputs<'s> {
 /// Windows paths are one file whatever their case; POSIX paths are not.
 fn cache_key(server: &Server, raw: &str) -> String {
     match server.parse(raw) {
-        Ok(p) if p.is_windows() => crate::server::path::fold(&p.to_string()),
+        Ok(p) if p.is_windows() => crate::path::fold(&p.to_string()),
         Ok(p) => p.to_string(),
         Err(_) => raw.to_string(),
     }

@@ -9,16 +9,14 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::inputs::{Integrity, ObservedSetting};
-use crate::model::{Finding, Phase, Product, Severity, Status};
-
-/// Bumped on any incompatible change to the JSON report (docs/report.md).
-pub const SCHEMA_VERSION: u32 = 1;
+use crate::baseline::Baseline;
+use crate::model::{Finding, Phase, SCHEMA_VERSION, Severity, Status, Waiver};
+use crate::scan::Scan;
+pub use crate::scan::{ObservedPackage, ObservedState, ScanInfo};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -33,19 +31,33 @@ pub struct Report {
     pub baseline: Option<crate::baseline::Comparison>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ScanInfo {
-    pub host: String,
-    pub phase: Phase,
-    /// `combined`, `offline`, `update`, or several joined by `+`; empty when no product is in scope.
-    pub procedure: String,
-    pub products: Vec<Product>,
-    /// Why each product and procedure was chosen.
-    pub detection: Vec<String>,
-    pub root: String,
-    pub facts: Option<String>,
-    pub now: String,
-    pub targets: BTreeMap<Product, String>,
+impl Report {
+    /// A scan's results with `--waivers` and `--baseline` applied, counted.
+    /// `now` dates the waivers' expiry.
+    pub fn new(
+        scan: Scan,
+        waivers: &[Waiver],
+        baseline: Option<&Baseline>,
+        now: jiff::Timestamp,
+    ) -> Report {
+        let Scan {
+            info,
+            mut results,
+            observed_state,
+        } = scan;
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let waivers = crate::waivers::apply(waivers, &info.host, today, &mut results);
+        let baseline = baseline.map(|b| b.apply(&mut results));
+        Report {
+            schema_version: SCHEMA_VERSION,
+            scan: info,
+            summary: Summary::of(&results),
+            observed_state,
+            waivers,
+            baseline,
+            results,
+        }
+    }
 }
 
 /// Results per status; every status is present, zero or not.
@@ -92,25 +104,6 @@ impl Summary {
             Status::Waived => self.waived,
         }
     }
-}
-
-/// What the scan saw that a later comparison needs.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ObservedState {
-    pub settings: Vec<ObservedSetting>,
-    pub packages: Vec<ObservedPackage>,
-    /// Web server modules seen: IIS's globalModules, Apache's loaded modules.
-    pub modules: Vec<crate::inputs::ObservedModule>,
-    /// Copies of web folders found, with their times and whether they were complete.
-    pub backups: Vec<crate::inputs::backup::ObservedBackup>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ObservedPackage {
-    pub path: String,
-    pub id: Option<String>,
-    pub version: Option<String>,
-    pub integrity: Integrity,
 }
 
 /// When the exit status is 1.
@@ -211,7 +204,7 @@ pub fn waiver_notes(report: &Report) -> Vec<String> {
 /// The comparison with `--baseline`, in lines: the counts, then each failing
 /// result that is new or changed, then each failing baseline result that is gone.
 pub fn baseline_notes(report: &Report) -> Vec<String> {
-    use crate::baseline::State;
+    use crate::model::BaselineState as State;
     let Some(cmp) = &report.baseline else {
         return Vec::new();
     };
@@ -257,34 +250,6 @@ pub fn baseline_notes(report: &Report) -> Vec<String> {
         ));
     }
     lines
-}
-
-/// Reads an earlier JSON report (for `--baseline` and `diff`) into the parts
-/// `T` needs, refusing what is not an upgate report of this schema version.
-pub fn read_earlier<T: serde::de::DeserializeOwned>(
-    text: &str,
-    file: &std::path::Path,
-) -> Result<T, crate::error::InputError> {
-    let refuse = |e: serde_json::Error| {
-        crate::error::InputError::new(format!("not an upgate JSON report: {e}"))
-            .in_file(file)
-            .help("pass a report written by `upgate scan --format json` (or --report json=FILE)")
-    };
-    let value: serde_json::Value = serde_json::from_str(text).map_err(refuse)?;
-    match value
-        .get("schema_version")
-        .and_then(serde_json::Value::as_u64)
-    {
-        Some(v) if v == u64::from(SCHEMA_VERSION) => T::deserialize(value).map_err(refuse),
-        Some(v) => Err(crate::error::InputError::new(format!(
-            "the report has schema_version {v}, and this upgate reads {SCHEMA_VERSION}"
-        ))
-        .in_file(file)),
-        None => Err(
-            crate::error::InputError::new("not an upgate JSON report: no schema_version")
-                .in_file(file),
-        ),
-    }
 }
 
 /// A titled list of lines (baseline, waivers) for the text and Markdown reports.

@@ -362,9 +362,9 @@ fn result(f: &Finding, rule_index: usize, facts: Option<&FactsFile>) -> SarifRes
     }
     if let Some(mark) = &f.baseline {
         r.baseline_state = Some(serde_json::json!(match mark.state {
-            crate::baseline::State::New => "new",
-            crate::baseline::State::Unchanged => "unchanged",
-            crate::baseline::State::Updated => "updated",
+            crate::model::BaselineState::New => "new",
+            crate::model::BaselineState::Unchanged => "unchanged",
+            crate::model::BaselineState::Updated => "updated",
         }));
     }
     r
@@ -472,7 +472,7 @@ mod tests {
     /// The SARIF of a report holding `results`, as JSON.
     fn sarif(results: Vec<Finding>, facts: Option<&str>) -> serde_json::Value {
         let report = Report {
-            schema_version: super::super::SCHEMA_VERSION,
+            schema_version: crate::model::SCHEMA_VERSION,
             scan: ScanInfo {
                 host: "pam-web-01".into(),
                 phase: Phase::Post,

@@ -8,7 +8,6 @@
 //! Windows segment matches case-insensitively, as Windows would. upgate never
 //! writes under the root and never follows anything out of it.
 
-pub mod path;
 mod tree;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -21,7 +20,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::model::Location;
-pub use path::{Env, PathError, ServerPath};
+pub use crate::path::{Env, PathError, ServerPath};
 pub use tree::{Buffers, Tree, TreeFile};
 
 /// How many symbolic links one resolution may pass through (as Linux's `ELOOP`).
@@ -319,7 +318,7 @@ impl Server {
                 Err(e) => Err(io_error(path, &e)),
             };
         }
-        let wanted = path::fold(segment);
+        let wanted = crate::path::fold(segment);
         let mut matches: Vec<OsString> = Vec::new();
         let entries = match fs::read_dir(dir) {
             Ok(e) => e,
@@ -329,7 +328,7 @@ impl Server {
         for entry in entries {
             let entry = entry.map_err(|e| io_error(path, &e))?;
             let name = entry.file_name();
-            if path::fold(&name.to_string_lossy()) == wanted {
+            if crate::path::fold(&name.to_string_lossy()) == wanted {
                 matches.push(name);
             }
         }
@@ -363,7 +362,7 @@ impl Server {
         let mut folded: HashMap<String, usize> = HashMap::new();
         if dir.server.is_windows() {
             for name in &names {
-                *folded.entry(path::fold(name)).or_default() += 1;
+                *folded.entry(crate::path::fold(name)).or_default() += 1;
             }
         }
         Ok(names
@@ -385,7 +384,7 @@ impl Server {
         folded: &HashMap<String, usize>,
     ) -> Result<Resolved, FsError> {
         let server = dir.server.join(name);
-        let twins = folded.get(&path::fold(name)).copied().unwrap_or(0) > 1;
+        let twins = folded.get(&crate::path::fold(name)).copied().unwrap_or(0) > 1;
         let host = dir.host.join(name);
         let meta = match fs::symlink_metadata(&host) {
             Ok(m) if !twins && !m.file_type().is_symlink() => m,
