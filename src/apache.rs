@@ -720,74 +720,10 @@ fn has_wildcard(segment: &str) -> bool {
 /// Matches one path component like `apr_fnmatch(.., APR_FNM_PERIOD)`: a leading `.`
 /// must be matched literally; `fold` ignores case (Windows).
 fn fnmatch(pattern: &str, name: &str, fold: bool) -> bool {
-    let fold = |s: &str| if fold { s.to_lowercase() } else { s.to_owned() };
-    let p: Vec<char> = fold(pattern).chars().collect();
-    let n: Vec<char> = fold(name).chars().collect();
-    if n.first() == Some(&'.') && !(p.first() == Some(&'.') || p.starts_with(&['\\', '.'])) {
+    if name.starts_with('.') && !(pattern.starts_with('.') || pattern.starts_with("\\.")) {
         return false;
     }
-    glob(&p, &n)
-}
-
-/// `*`, `?`, `[...]` and `\` matching with backtracking to the last `*`.
-fn glob(p: &[char], n: &[char]) -> bool {
-    let (mut pi, mut ni) = (0, 0);
-    let mut star = None;
-    while let Some(&c) = n.get(ni) {
-        let step = match p.get(pi) {
-            Some('*') => {
-                star = Some((pi + 1, ni));
-                pi += 1;
-                continue;
-            }
-            Some('?') => Some(1),
-            Some('[') => match class(p.get(pi + 1..).unwrap_or_default(), c) {
-                Some((hit, len)) => hit.then_some(len + 1),
-                None => (c == '[').then_some(1),
-            },
-            Some('\\') if pi + 1 < p.len() => (p.get(pi + 1) == Some(&c)).then_some(2),
-            Some(&l) => (l == c).then_some(1),
-            None => None,
-        };
-        match (step, star) {
-            (Some(len), _) => {
-                pi += len;
-                ni += 1;
-            }
-            (None, Some((sp, sn))) => {
-                pi = sp;
-                ni = sn + 1;
-                star = Some((sp, sn + 1));
-            }
-            (None, None) => return false,
-        }
-    }
-    p.get(pi..).unwrap_or_default().iter().all(|&c| c == '*')
-}
-
-/// Matches `c` against a bracket class whose text (after `[`) starts `p`: whether it
-/// matched and how many chars the class took, or None when `]` is missing.
-fn class(p: &[char], c: char) -> Option<(bool, usize)> {
-    let negated = matches!(p.first(), Some('!' | '^'));
-    let mut i = usize::from(negated);
-    let mut hit = false;
-    loop {
-        let &lo = p.get(i)?;
-        // A `]` right after `[` or `[!` is a literal member.
-        if lo == ']' && i > usize::from(negated) {
-            return Some((hit != negated, i + 1));
-        }
-        match (p.get(i + 1), p.get(i + 2)) {
-            (Some('-'), Some(&hi)) if hi != ']' => {
-                hit |= (lo..=hi).contains(&c);
-                i += 3;
-            }
-            _ => {
-                hit |= lo == c;
-                i += 1;
-            }
-        }
-    }
+    crate::glob::matches(pattern, name, crate::glob::Syntax::Fnmatch, fold)
 }
 
 #[cfg(test)]

@@ -605,7 +605,7 @@ fn rules_markdown(set: &RuleSet) -> String {
             r.slug,
             r.applies_text(),
             r.severity,
-            r.title.replace('|', "\\|")
+            crate::report::markdown::escape(&r.title, crate::report::markdown::Block::Inline)
         ));
     }
     s

@@ -68,21 +68,6 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// 1-based line and column of a byte offset, for parsers that report offsets.
-pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[..end];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(col).unwrap_or(u32::MAX),
-    )
-}
-
 /// The candidate closest to `word`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,
@@ -104,13 +89,6 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_counts_characters_and_clamps() {
-        assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
-        assert_eq!(line_col("abc", 99), (1, 4));
-        assert_eq!(line_col("é", 1), (1, 1));
-    }
 
     #[test]
     fn suggestions_only_for_near_misses() {

@@ -5,7 +5,7 @@
 //! Data flows one way, and modules import only downward (`tests/layers.rs`
 //! keeps it so):
 //!
-//! 1. vocabulary: [`model`], [`error`], [`text`], [`path`];
+//! 1. vocabulary: [`model`], [`error`], [`text`], [`path`], [`glob`];
 //! 2. parsers, on bytes and text: [`xml`], [`nuget`], [`icacls`], [`iis`],
 //!    [`apache`], [`facts`];
 //! 3. [`server`] (the only code that opens server files) and [`target`] (what
@@ -23,6 +23,7 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod facts;
+pub mod glob;
 pub mod icacls;
 pub mod iis;
 pub mod inputs;

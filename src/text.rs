@@ -374,6 +374,12 @@ impl LineIndex {
     }
 }
 
+/// Line and column of `byte_offset` in `text`, for a single look-up (an error's
+/// position); build a [`LineIndex`] for many.
+pub fn pos(text: &str, byte_offset: usize) -> Pos {
+    LineIndex::new(text).pos(text, byte_offset)
+}
+
 /// `offset` clamped to the text and moved back to the start of the character it is in.
 pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
@@ -530,6 +536,17 @@ mod tests {
             message: String::new(),
         };
         assert_eq!(e.pos(b"a\nb"), Pos { line: 2, column: 2 });
+    }
+
+    #[test]
+    fn pos_counts_characters_and_clamps() {
+        let at = |text, offset| {
+            let p = pos(text, offset);
+            (p.line, p.column)
+        };
+        assert_eq!(at("ab\ncdé f", 8), (2, 5));
+        assert_eq!(at("abc", 99), (1, 4));
+        assert_eq!(at("é", 1), (1, 1));
     }
 
     #[test]

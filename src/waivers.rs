@@ -13,7 +13,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::error::{InputError, line_col};
+use crate::error::InputError;
+use crate::glob;
 use crate::model::{Finding, Status, Waiver};
 use crate::rules::RuleSet;
 
@@ -63,14 +64,14 @@ pub struct Use {
 pub fn parse(text: &str, file: &Path, rules: &RuleSet) -> Result<Vec<Waiver>, InputError> {
     let name = file.display().to_string();
     let at = |span: std::ops::Range<usize>, message: String| {
-        let (line, col) = line_col(text, span.start);
+        let crate::text::Pos { line, column: col } = crate::text::pos(text, span.start);
         InputError::new(message).in_file(file).at(line, col)
     };
     let parsed: File = toml::from_str(text).map_err(|e| {
         let err = InputError::new(e.message().to_string()).in_file(file);
         match e.span() {
             Some(span) => {
-                let (line, col) = line_col(text, span.start);
+                let crate::text::Pos { line, column: col } = crate::text::pos(text, span.start);
                 err.at(line, col)
             }
             None => err,
@@ -79,7 +80,7 @@ pub fn parse(text: &str, file: &Path, rules: &RuleSet) -> Result<Vec<Waiver>, In
     let mut out = Vec::new();
     for spanned in parsed.waiver {
         let span = spanned.span();
-        let (line, _) = line_col(text, span.start);
+        let line = crate::text::pos(text, span.start).line;
         let w = spanned.into_inner();
         let rule = match rules.find(w.rule.get_ref()) {
             Some(r) => r.id.clone(),
@@ -152,37 +153,8 @@ impl Waiver {
             && self
                 .subject
                 .as_ref()
-                .is_none_or(|pattern| glob(&pattern.to_lowercase(), &r.subject.to_lowercase()))
+                .is_none_or(|pattern| glob::matches(pattern, &r.subject, glob::Syntax::Plain, true))
     }
-}
-
-/// `*` any run of characters, `?` one character; everything else literal.
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    // Iterative matching with one backtrack point: linear in practice, no recursion.
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(c) if *c == '?' || *c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
 }
 
 /// Applies waivers to a scan's results: a failing result matched by an
@@ -222,8 +194,13 @@ pub fn apply(waivers: &[Waiver], host: &str, today: Date, results: &mut [Finding
 mod tests {
     use super::*;
 
+    fn glob(pattern: &str, subject: &str) -> bool {
+        glob::matches(pattern, subject, glob::Syntax::Plain, true)
+    }
+
     #[test]
     fn globs_match_whole_subjects() {
+        assert!(glob(r"C:\inetpub\wwwroot\*", r"c:\inetpub\wwwroot\TMS"));
         assert!(glob(r"c:\inetpub\wwwroot\*", r"c:\inetpub\wwwroot\tms"));
         assert!(glob("client 9.?.*", "client 9.3.1.33994"));
         assert!(!glob("client 9.?", "client 9.3.1"));

@@ -4,9 +4,8 @@
 //! items.
 //!
 //! Text from the scanned server is untrusted and job summaries render HTML, so
-//! every cell is escaped: `<`, `>` and `&` as entities, `|` and backticks so a
-//! value cannot break out of its cell or code span, control characters and
-//! line breaks as visible escapes.
+//! every cell is escaped by [`escape`], the one Markdown escaper (SARIF's rule
+//! help and `upgate rules --format markdown` use it too).
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -18,25 +17,47 @@ pub struct Markdown {
     pub show: Show,
 }
 
-/// Escapes text for a Markdown table cell or list item.
-pub fn escape(s: &str) -> String {
+/// What escaped text becomes part of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    /// A table cell or list item: one line, so a line break shows as `\n`.
+    Inline,
+    /// Paragraphs: each line of the text (a paragraph in rule text) stays one.
+    Paragraphs,
+}
+
+/// Escapes text for Markdown: `<`, `>` and `&` as entities (job summaries
+/// render HTML), the characters Markdown acts on (`|` and backticks included,
+/// so a value cannot break out of its cell or code span) with a backslash, and
+/// control characters as visible escapes. An `_` inside a word
+/// (`password_secure`) cannot emphasize and stays as it is.
+pub fn escape(s: &str, block: Block) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut prev = ' ';
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
         match c {
+            '\n' if block == Block::Paragraphs => out.push_str("\n\n"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '|' => out.push_str("\\|"),
-            '`' => out.push_str("\\`"),
-            '*' | '_' | '[' | ']' | '\\' => {
+            '_' if prev.is_alphanumeric() && next.is_alphanumeric() => out.push(c),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
             c if c.is_control() => out.extend(c.escape_default()),
             c => out.push(c),
         }
+        prev = c;
     }
     out
+}
+
+/// [`escape`] for a cell or list item.
+fn cell(s: &str) -> String {
+    escape(s, Block::Inline)
 }
 
 fn mark(status: Status) -> &'static str {
@@ -55,10 +76,10 @@ fn mark(status: Status) -> &'static str {
 fn place(r: &Finding) -> String {
     match &r.location {
         Some(l) => match l.line {
-            Some(line) => format!("{}:{line}", escape(&l.server_path)),
-            None => escape(&l.server_path),
+            Some(line) => format!("{}:{line}", cell(&l.server_path)),
+            None => cell(&l.server_path),
         },
-        None => escape(&r.subject),
+        None => cell(&r.subject),
     }
 }
 
@@ -68,7 +89,7 @@ impl Emitter for Markdown {
         let mut s = String::new();
         let verdict = gate.verdict(report);
         let icon = if gate.failed(report) { "❌" } else { "✅" };
-        let _ = writeln!(s, "## {icon} upgate: {verdict} — {}\n", escape(&scan.host));
+        let _ = writeln!(s, "## {icon} upgate: {verdict} — {}\n", cell(&scan.host));
         let procedure = if scan.procedure.is_empty() {
             "none"
         } else {
@@ -76,7 +97,7 @@ impl Emitter for Markdown {
         };
         let products: Vec<&str> = scan.products.iter().map(|p| p.name()).collect();
         let _ = writeln!(s, "| | |\n|---|---|");
-        let _ = writeln!(s, "| Host | {} |", escape(&scan.host));
+        let _ = writeln!(s, "| Host | {} |", cell(&scan.host));
         let _ = writeln!(s, "| Phase | {} |", super::phase_words(scan.phase));
         let _ = writeln!(s, "| Procedure | {procedure} |");
         let _ = writeln!(
@@ -89,9 +110,9 @@ impl Emitter for Markdown {
             }
         );
         for (product, version) in &scan.targets {
-            let _ = writeln!(s, "| Target ({}) | {} |", product.code(), escape(version));
+            let _ = writeln!(s, "| Target ({}) | {} |", product.code(), cell(version));
         }
-        let _ = writeln!(s, "| Judged at | {} |", escape(&scan.now));
+        let _ = writeln!(s, "| Judged at | {} |", cell(&scan.now));
         let (tally, failing) = gate.tally(report);
         let why = failing
             .map(|n| format!(" ({n} result(s) fail the gate)"))
@@ -125,10 +146,10 @@ impl Emitter for Markdown {
                     mark(r.status),
                     r.severity,
                     r.rule_id,
-                    escape(&r.title),
+                    cell(&r.title),
                     place(r),
                     finding_text(r),
-                    escape(&r.remediation)
+                    cell(&r.remediation)
                 );
             }
             s.push('\n');
@@ -142,7 +163,7 @@ impl Emitter for Markdown {
             let _ = writeln!(s, "### Checklist\n");
             for r in manual {
                 let level = super::raised(r, '(', ')');
-                let _ = writeln!(s, "- [ ] **{}**{level} {}", r.rule_id, escape(&r.message));
+                let _ = writeln!(s, "- [ ] **{}**{level} {}", r.rule_id, cell(&r.message));
             }
             s.push('\n');
         }
@@ -152,7 +173,7 @@ impl Emitter for Markdown {
             }
             let _ = writeln!(s, "### {title}\n");
             for note in notes {
-                let _ = writeln!(s, "- {}", escape(&note));
+                let _ = writeln!(s, "- {}", cell(&note));
             }
             s.push('\n');
         }
@@ -162,12 +183,12 @@ impl Emitter for Markdown {
 
 /// The message, with observed and expected values where stated.
 fn finding_text(r: &Finding) -> String {
-    let mut t = escape(&r.message);
+    let mut t = cell(&r.message);
     if let Some(v) = &r.observed {
-        let _ = write!(t, "<br>observed: {}", escape(v));
+        let _ = write!(t, "<br>observed: {}", cell(v));
     }
     if let Some(v) = &r.expected {
-        let _ = write!(t, "<br>expected: {}", escape(v));
+        let _ = write!(t, "<br>expected: {}", cell(v));
     }
     t
 }
@@ -179,9 +200,21 @@ mod tests {
     #[test]
     fn server_text_cannot_break_a_table_or_inject_html() {
         assert_eq!(
-            escape("a|b <script>&`x`\r\n*y*"),
+            cell("a|b <script>&`x`\r\n*y*"),
             "a\\|b &lt;script&gt;&amp;\\`x\\`\\r\\n\\*y\\*"
         );
-        assert_eq!(escape(r"C:\inetpub\wwwroot"), r"C:\\inetpub\\wwwroot");
+        assert_eq!(cell(r"C:\inetpub\wwwroot"), r"C:\\inetpub\\wwwroot");
+        assert_eq!(
+            cell("password_secure _x_ # ~"),
+            "password_secure \\_x\\_ \\# \\~"
+        );
+    }
+
+    #[test]
+    fn paragraphs_keep_their_lines() {
+        assert_eq!(
+            escape("one\ntwo <id>", Block::Paragraphs),
+            "one\n\ntwo &lt;id&gt;"
+        );
     }
 }

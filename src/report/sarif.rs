@@ -263,27 +263,8 @@ fn help_markdown(rule: &Rule) -> String {
     s
 }
 
-/// Plain text as Markdown: characters Markdown would act on are
-/// backslash-escaped, and each line (a paragraph in rule text) stays one. An
-/// `_` inside a word (`password_secure`) cannot emphasize and stays readable.
 fn markdown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut prev = ' ';
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied().unwrap_or(' ');
-        match c {
-            '\n' => out.push_str("\n\n"),
-            '_' if prev.is_alphanumeric() && next.is_alphanumeric() => out.push(c),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-        prev = c;
-    }
-    out
+    super::markdown::escape(s, super::markdown::Block::Paragraphs)
 }
 
 fn result(f: &Finding, rule_index: usize, facts: Option<&FactsFile>) -> SarifResult {
@@ -692,7 +673,7 @@ mod tests {
     fn markdown_escapes_what_markdown_would_act_on() {
         assert_eq!(
             markdown("C:\\ProgramData\\NugetCache\\ (<id>.<version>.nupkg)\n*.bak"),
-            "C:\\\\ProgramData\\\\NugetCache\\\\ (\\<id\\>.\\<version\\>.nupkg)\n\n\\*.bak"
+            "C:\\\\ProgramData\\\\NugetCache\\\\ (&lt;id&gt;.&lt;version&gt;.nupkg)\n\n\\*.bak"
         );
         assert_eq!(
             markdown("password_secure.web_app_dir, _x_ and a_"),

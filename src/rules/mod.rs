@@ -15,7 +15,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::error::{InputError, did_you_mean, line_col};
+use crate::error::{InputError, did_you_mean};
 use crate::model::{Phase, Procedure, Product, Severity};
 pub use catalog::{Catalog, Release};
 pub use checks::Check;
@@ -255,7 +255,8 @@ fn parse_pack(source: &Source<'_>) -> Result<Pack, InputError> {
         let e = InputError::new(message).in_file(std::path::Path::new(&source.name));
         match span {
             Some(span) => {
-                let (line, col) = line_col(source.text, span.start);
+                let crate::text::Pos { line, column: col } =
+                    crate::text::pos(source.text, span.start);
                 e.at(line, col)
             }
             None => e,
@@ -266,7 +267,7 @@ fn parse_pack(source: &Source<'_>) -> Result<Pack, InputError> {
     let mut rules = Vec::new();
     for spanned in pack.rule {
         let span = spanned.span();
-        let (line, _) = line_col(source.text, span.start);
+        let line = crate::text::pos(source.text, span.start).line;
         let origin = format!("{}:{line}", source.name);
         let r = spanned.into_inner();
         let id = r.id.get_ref().clone();
