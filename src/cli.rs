@@ -596,17 +596,34 @@ fn rules_text(set: &RuleSet) -> String {
     s
 }
 
-fn rules_markdown(set: &RuleSet) -> String {
-    let mut s = String::from("| id | slug | applies | severity | title |\n|---|---|---|---|---|\n");
+/// `upgate rules --format markdown`, also the README's rules table (`tests/docs.rs`).
+pub fn rules_markdown(set: &RuleSet) -> String {
+    let mut s = String::from(
+        "| id | slug | applies | severity | check | title |\n|---|---|---|---|---|---|\n",
+    );
     for r in set.iter() {
         s.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | `{}` | {} |\n",
             r.id,
             r.slug,
             r.applies_text(),
             r.severity,
+            r.check.kind(),
             crate::report::markdown::escape(&r.title, crate::report::markdown::Block::Inline)
         ));
+    }
+    s
+}
+
+/// The README's table of check kinds and the rules using each (`tests/docs.rs`).
+pub fn kinds_markdown(set: &RuleSet) -> String {
+    let mut kinds: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for r in set.iter() {
+        kinds.entry(r.check.kind()).or_default().push(&r.id);
+    }
+    let mut s = String::from("| check | rules |\n|---|---|\n");
+    for (kind, ids) in kinds {
+        s.push_str(&format!("| `{kind}` | {} |\n", ids.join(", ")));
     }
     s
 }
