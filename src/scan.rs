@@ -133,7 +133,6 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
             None => {
                 let ctx = Context {
                     phase: input.phase,
-                    procedure: procedure.unwrap_or(Procedure::Offline),
                     facts: input.facts,
                     now: input.now,
                     targets: &targets,

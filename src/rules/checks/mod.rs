@@ -55,7 +55,7 @@ use super::Catalog;
 use crate::error::did_you_mean;
 use crate::facts::{Facts, Version, fact_help};
 use crate::inputs::Inputs;
-use crate::model::{Location, Outcome, Phase, Procedure, Product, Status};
+use crate::model::{Location, Outcome, Phase, Product, Status};
 use crate::server::FsError;
 use crate::target::Captures;
 
@@ -63,7 +63,6 @@ use crate::target::Captures;
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub phase: Phase,
-    pub procedure: Procedure,
     pub facts: &'a Facts,
     pub now: Timestamp,
     /// Target versions: `--target` over the facts' `target_version`.
