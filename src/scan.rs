@@ -132,6 +132,7 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
             )],
             None => {
                 let ctx = Context {
+                    rule: &rule.id,
                     phase: input.phase,
                     facts: input.facts,
                     now: input.now,

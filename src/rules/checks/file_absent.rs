@@ -40,7 +40,7 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Iis, "NPS007") {
+        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Iis, ctx.rule) {
             return vec![o];
         }
         let (raw, depth, from_fact) = match ctx.facts.path(&self.dir) {
@@ -150,7 +150,7 @@ pub fn judge(p: &Params, dir: &Resolved, depth: usize, s: &Search) -> Vec<Outcom
                 format!("no {} in {scope}", p.name),
             )
             .at(dir.location())
-            .expected("no config.bat"),
+            .expected(format!("no {}", p.name)),
         );
     }
     outcomes

@@ -39,7 +39,7 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Iis, "NPS008") {
+        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Iis, ctx.rule) {
             return vec![o];
         }
         let assumed = match websocket_gate(ctx, &self.since) {

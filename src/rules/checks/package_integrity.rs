@@ -3,27 +3,48 @@
 //! (where there is one) matches its SHA-512 (PM005; TMS rejects zero-byte
 //! packages and validates sidecars, domain.md).
 
-use super::{FolderParams, folder_display, unreadable};
+use serde::Deserialize;
+
+use super::{folder_display, unreadable, valid_path};
 use crate::inputs::{Feed, Inputs, Integrity, Loaded, PackageFile, PackageState};
 use crate::model::{Outcome, Severity, Status};
 use crate::nuget::NuGetVersion;
 use crate::nuget::package::name_agrees;
 
-pub fn run(p: &FolderParams, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-    judge(&inputs.feed(&p.folder))
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// The NugetCache folder.
+    pub folder: String,
+    /// The rule that says whether the folder exists and holds packages (PM003),
+    /// pointed to when there is nothing to check here.
+    pub presence_rule: String,
+}
+
+impl Params {
+    pub fn validate(&self) -> Result<(), String> {
+        valid_path("folder", &self.folder)
+    }
+
+    pub fn run(&self, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        judge(self, &inputs.feed(&self.folder))
+    }
 }
 
 /// How many package names a summary lists before "and N more".
 const LISTED: usize = 5;
 
-pub fn judge(feed: &Loaded<Feed>) -> Vec<Outcome> {
+pub fn judge(p: &Params, feed: &Loaded<Feed>) -> Vec<Outcome> {
     let feed = match feed {
         Loaded::Found(feed) => feed,
         Loaded::Missing { path, .. } => {
             return vec![Outcome::new(
                 Status::NotEvaluated,
                 folder_display(path),
-                "the NugetCache folder does not exist, so there are no packages to check (see PM003)",
+                format!(
+                    "the NugetCache folder does not exist, so there are no packages to check (see {})",
+                    p.presence_rule
+                ),
             )];
         }
         Loaded::Failed { location, error } => return vec![unreadable(location, error)],
@@ -34,7 +55,10 @@ pub fn judge(feed: &Loaded<Feed>) -> Vec<Outcome> {
             Outcome::new(
                 Status::NotEvaluated,
                 folder,
-                "the NugetCache holds no packages to check (see PM003)",
+                format!(
+                    "the NugetCache holds no packages to check (see {})",
+                    p.presence_rule
+                ),
             )
             .at(feed.folder.location()),
         ];
