@@ -41,7 +41,7 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let folder = match inputs.server().parse(&self.folder) {
+        let folder = match inputs.parse(&self.folder) {
             Ok(p) => p,
             Err(e) => {
                 return vec![super::unreadable(&Location::unresolved(&self.folder), &e)];
@@ -89,7 +89,7 @@ impl Params {
                 ];
             }
         };
-        vec![judge(&folder, &parsed, &shown, inputs.server().env()).at(location)]
+        vec![judge(&folder, &parsed, &shown, inputs.env()).at(location)]
     }
 }
 

@@ -10,12 +10,14 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 
-use super::web_app::{APPLICATION_HOST, Gate, Hosting, websocket_gate};
+use super::web_app::{Gate, elsewhere, hosting, websocket_gate};
 use super::{Context, unreadable};
 use crate::facts::{Version, WebServer};
 use crate::iis::{self, ConfigFile, Decided, Hosted};
+use crate::inputs::web_server::APPLICATION_HOST;
 use crate::inputs::{Inputs, Loaded, XmlFile};
 use crate::model::{Outcome, Status};
+use crate::server::ServerPath;
 use crate::xml::Element;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,7 +41,7 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Iis, ctx.rule) {
+        if let Some(o) = elsewhere(&hosting(ctx, inputs), WebServer::Iis, ctx.rule) {
             return vec![o];
         }
         let assumed = match websocket_gate(ctx, &self.since) {
@@ -83,8 +85,8 @@ impl Params {
         for m in modules {
             inputs.record_module(m);
         }
-        let server = inputs.server();
-        let physical = |raw: &str| server.parse(raw).ok();
+        let env = inputs.env();
+        let physical = |raw: &str| ServerPath::parse(raw, env).ok();
         let sites = iis::sites(host_root);
         let web_app_dir = ctx.facts.path("password_secure.web_app_dir");
         let site = match web_app_dir {

@@ -78,30 +78,27 @@ impl Params {
             });
         }
         if let Some(dir) = ctx.facts.path(&self.dir) {
-            let state = match inputs.folder(dir) {
+            let state = match inputs.entries(dir) {
                 Loaded::Missing { .. } => DirState::Missing,
                 Loaded::Failed { error, .. } => DirState::Failed(error),
-                Loaded::Found(d) => match inputs.server().list(&d) {
-                    Err(e) => DirState::Failed(e),
-                    Ok(entries) => {
-                        let files: Vec<_> = entries
-                            .into_iter()
-                            .filter_map(|e| e.target.ok().map(|t| (e.name, t)))
-                            .filter(|(name, t)| t.kind == Kind::File && self.matches(name))
-                            .collect();
-                        let n = files.len();
-                        for (_, f) in files {
-                            if let Some(at) = f.modified {
-                                ev.sightings.push(Sighting {
-                                    what: f.server.to_string(),
-                                    at,
-                                    location: Some(f.location()),
-                                });
-                            }
+                Loaded::Found((_, entries)) => {
+                    let files: Vec<_> = entries
+                        .into_iter()
+                        .filter_map(|e| e.target.ok().map(|t| (e.name, t)))
+                        .filter(|(name, t)| t.kind == Kind::File && self.matches(name))
+                        .collect();
+                    let n = files.len();
+                    for (_, f) in files {
+                        if let Some(at) = f.modified {
+                            ev.sightings.push(Sighting {
+                                what: f.server.to_string(),
+                                at,
+                                location: Some(f.location()),
+                            });
                         }
-                        DirState::Listed(n)
                     }
-                },
+                    DirState::Listed(n)
+                }
             };
             ev.dir = Some((dir.to_string(), state));
         }
