@@ -42,6 +42,8 @@ pub mod minimum_version;
 pub mod package_integrity;
 pub mod recent_backup_file;
 pub mod services_stopped;
+#[cfg(test)]
+mod testing;
 pub mod upgrade_path;
 pub mod web_app;
 pub mod web_folder_backup;
