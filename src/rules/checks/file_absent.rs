@@ -142,3 +142,117 @@ pub fn judge(p: &Params, s: &Search) -> Vec<Outcome> {
     }
     outcomes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Location;
+    use crate::rules::checks::testing::{dir, file, path};
+    use crate::server::FsError;
+
+    const WWWROOT: &str = r"C:\inetpub\wwwroot";
+
+    fn params() -> Params {
+        Params {
+            name: "config.bat".into(),
+            dir: "password_secure.web_app_dir".into(),
+            fallback: WWWROOT.into(),
+            depth: 3,
+        }
+    }
+
+    fn search(found: &[&str], unreadable: Vec<(Location, FsError)>, depth: usize) -> Search {
+        Search {
+            dir: Loaded::Found(dir(WWWROOT)),
+            from_fact: depth == 1,
+            depth,
+            named: Named {
+                found: found.iter().map(|f| file(f, 10)).collect(),
+                unreadable,
+            },
+        }
+    }
+
+    #[test]
+    fn every_config_bat_found_is_a_failure_with_its_path() {
+        let a = r"C:\inetpub\wwwroot\Web Application\config.bat";
+        let b = r"C:\inetpub\wwwroot\old\x\CONFIG.BAT";
+        let out = judge(&params(), &search(&[a, b], Vec::new(), 3));
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|o| o.status == Status::Fail));
+        assert_eq!(out[0].subject, a);
+        assert_eq!(out[1].subject, b);
+        assert!(out[0].message.contains("it must not be run for an update"));
+        assert_eq!(
+            (out[0].observed.as_deref(), out[0].expected.as_deref()),
+            (Some("present"), Some("deleted"))
+        );
+    }
+
+    #[test]
+    fn none_found_passes_naming_the_file_and_how_deep_it_looked() {
+        let out = judge(&params(), &search(&[], Vec::new(), 3));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Pass);
+        assert_eq!(
+            out[0].message,
+            r"no config.bat in C:\inetpub\wwwroot and 2 level(s) of folders below it"
+        );
+        let p = Params {
+            name: "setup.cmd".into(),
+            ..params()
+        };
+        let out = judge(&p, &search(&[], Vec::new(), 1));
+        assert_eq!(out[0].message, r"no setup.cmd in C:\inetpub\wwwroot");
+        assert_eq!(out[0].expected.as_deref(), Some("no setup.cmd"));
+    }
+
+    #[test]
+    fn a_folder_that_could_not_be_read_is_no_pass() {
+        let at = Location::unresolved(r"C:\inetpub\wwwroot\locked");
+        let io = FsError::Io {
+            path: r"C:\inetpub\wwwroot\locked".into(),
+            message: "denied".into(),
+        };
+        let out = judge(&params(), &search(&[], vec![(at, io)], 3));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Error);
+        assert_eq!(out[0].subject, r"C:\inetpub\wwwroot\locked");
+    }
+
+    #[test]
+    fn a_missing_folder_is_not_evaluated_and_says_which_fact_to_fix() {
+        let missing = |from_fact| Search {
+            dir: Loaded::Missing {
+                path: path(r"C:\inetpub\wwwroot\WebApp"),
+                missing: "WebApp".into(),
+            },
+            from_fact,
+            depth: 1,
+            named: Named::default(),
+        };
+        let out = judge(&params(), &missing(true));
+        assert_eq!(out[0].status, Status::NotEvaluated);
+        assert!(
+            out[0]
+                .message
+                .ends_with("(WebApp does not exist); correct it")
+        );
+        assert!(
+            out[0]
+                .message
+                .starts_with("password_secure.web_app_dir names")
+        );
+        let out = judge(&params(), &missing(false));
+        assert!(
+            out[0]
+                .message
+                .starts_with("facts.json has no password_secure.web_app_dir")
+        );
+        assert!(
+            out[0]
+                .message
+                .ends_with("; add password_secure.web_app_dir")
+        );
+    }
+}

@@ -83,3 +83,43 @@ pub fn websocket_gate(ctx: &Context<'_>, since: &Version) -> Gate {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_about_the_other_web_server_does_not_apply() {
+        let apache = Hosting {
+            iis: None,
+            apache: Some("/etc/apache2/apache2.conf exists".into()),
+        };
+        let o = elsewhere(&apache, WebServer::Iis, "NPS007").unwrap();
+        assert_eq!(o.status, Status::NotApplicable);
+        assert_eq!(
+            o.message,
+            "the Web Application runs on Apache, not IIS (/etc/apache2/apache2.conf exists)"
+        );
+        assert!(elsewhere(&apache, WebServer::Apache, "NPS009").is_none());
+        // Both present: each rule runs.
+        let both = Hosting {
+            iis: Some("x".into()),
+            ..apache
+        };
+        assert!(elsewhere(&both, WebServer::Iis, "NPS008").is_none());
+    }
+
+    #[test]
+    fn an_unknown_web_server_is_not_evaluated_and_names_the_rule_to_waive() {
+        let o = elsewhere(&Hosting::default(), WebServer::Iis, "NPS008").unwrap();
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(
+            o.message
+                .contains("no applicationHost.config, no C:\\inetpub\\wwwroot")
+        );
+        assert!(
+            o.message
+                .ends_with("or waive NPS008 if the Web Application is not used")
+        );
+    }
+}
