@@ -344,10 +344,17 @@ mod tests {
             o.message,
             "loaded: proxy_wstunnel_module at /etc/apache2/mods-enabled/proxy.load:2, proxy_module at /etc/apache2/mods-enabled/proxy.load:1 (2 file(s) read from /etc/apache2/apache2.conf)"
         );
-        assert_eq!(line, Some(("/etc/apache2/mods-enabled/proxy.load".into(), 2)));
+        assert_eq!(
+            line,
+            Some(("/etc/apache2/mods-enabled/proxy.load".into(), 2))
+        );
         // Loaded, but httpd may not start: said, still a pass.
         let mut c = config(&["proxy_module", "proxy_wstunnel_module"]);
-        c.effective.problems = vec![problem(ProblemKind::IncludeMatchedNothing, Some(7), "Include sites/*.conf matches nothing")];
+        c.effective.problems = vec![problem(
+            ProblemKind::IncludeMatchedNothing,
+            Some(7),
+            "Include sites/*.conf matches nothing",
+        )];
         let (o, _) = check(&c, None);
         assert_eq!(o.status, Status::Pass);
         assert!(o.message.ends_with("; but httpd may refuse this configuration: /etc/apache2/apache2.conf:7: Include sites/*.conf matches nothing"));
@@ -358,18 +365,30 @@ mod tests {
         let (o, line) = check(&config(&[]), None);
         assert_eq!(o.status, Status::Fail);
         assert!(o.message.starts_with("proxy_wstunnel_module and proxy_module not loaded by the effective configuration (2 file(s) read from /etc/apache2/apache2.conf)"));
-        assert_eq!(o.observed.as_deref(), Some("proxy_wstunnel_module and proxy_module missing"));
-        assert_eq!(o.expected.as_deref(), Some("LoadModule proxy_wstunnel_module, LoadModule proxy_module"));
+        assert_eq!(
+            o.observed.as_deref(),
+            Some("proxy_wstunnel_module and proxy_module missing")
+        );
+        assert_eq!(
+            o.expected.as_deref(),
+            Some("LoadModule proxy_wstunnel_module, LoadModule proxy_module")
+        );
         assert_eq!(line, None);
 
         let mut c = config(&["proxy_module"]);
         c.effective.commented_modules = vec![module("proxy_wstunnel_module", 9)];
         let (o, line) = check(&c, None);
         assert!(o.message.contains("proxy_wstunnel_module is commented out at /etc/apache2/mods-enabled/proxy.load:9: remove the #"));
-        assert_eq!(line, Some(("/etc/apache2/mods-enabled/proxy.load".into(), 9)));
+        assert_eq!(
+            line,
+            Some(("/etc/apache2/mods-enabled/proxy.load".into(), 9))
+        );
 
         let mut c = config(&["proxy_module"]);
-        c.offered = vec![("proxy_wstunnel_module".into(), "/etc/apache2/mods-available/proxy_wstunnel.load".into())];
+        c.offered = vec![(
+            "proxy_wstunnel_module".into(),
+            "/etc/apache2/mods-available/proxy_wstunnel.load".into(),
+        )];
         let (o, _) = check(&c, None);
         assert!(o.message.ends_with("; /etc/apache2/mods-available/proxy_wstunnel.load exists but is not enabled: run a2enmod proxy_wstunnel (it links mods-enabled/proxy_wstunnel.load)"));
     }
@@ -380,10 +399,19 @@ mod tests {
         let (o, _) = check(&c, Some("2.4.47"));
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.severity, Some(Severity::Warning));
-        assert!(o.message.contains("; downgraded to warning: Apache 2.4.47 with proxy_http_module loaded at"));
+        assert!(
+            o.message.contains(
+                "; downgraded to warning: Apache 2.4.47 with proxy_http_module loaded at"
+            )
+        );
         // Older Apache, or proxy_module missing too: no downgrade.
         assert_eq!(check(&c, Some("2.4.46")).0.severity, None);
-        assert_eq!(check(&config(&["proxy_http_module"]), Some("2.4.58")).0.severity, None);
+        assert_eq!(
+            check(&config(&["proxy_http_module"]), Some("2.4.58"))
+                .0
+                .severity,
+            None
+        );
         // Version unknown: the message says what would change.
         let (o, _) = check(&c, None);
         assert_eq!(o.severity, None);
@@ -393,13 +421,23 @@ mod tests {
     #[test]
     fn what_could_not_be_read_makes_a_missing_module_an_error() {
         let mut c = config(&["proxy_module"]);
-        c.effective.problems = vec![problem(ProblemKind::UndefinedVariable, Some(3), "${APACHE_LOG_DIR} is not defined")];
+        c.effective.problems = vec![problem(
+            ProblemKind::UndefinedVariable,
+            Some(3),
+            "${APACHE_LOG_DIR} is not defined",
+        )];
         let (o, _) = check(&c, None);
         assert_eq!(o.status, Status::Error);
-        assert!(o.message.starts_with("proxy_wstunnel_module not found, but the configuration could not be read in full"));
+        assert!(o.message.starts_with(
+            "proxy_wstunnel_module not found, but the configuration could not be read in full"
+        ));
         // An unreadable main file is an error whatever is loaded.
         let mut c = config(&[]);
-        c.effective.problems = vec![problem(ProblemKind::Unreadable, None, "cannot read /etc/apache2/apache2.conf")];
+        c.effective.problems = vec![problem(
+            ProblemKind::Unreadable,
+            None,
+            "cannot read /etc/apache2/apache2.conf",
+        )];
         let (o, _) = check(&c, None);
         assert_eq!(o.status, Status::Error);
         assert_eq!(o.message, "cannot read /etc/apache2/apache2.conf");
