@@ -171,8 +171,8 @@ pub fn scan(input: &ScanInput<'_>) -> Scan {
             )],
             None => {
                 let ctx = Context {
+                    rule: &rule.id,
                     phase: input.phase,
-                    procedure: procedure.unwrap_or(Procedure::Offline),
                     facts: input.facts,
                     now: input.now,
                     targets: &targets,

@@ -1,10 +1,13 @@
 //! Reads and parses what the rules ask for, once per scan: XML configuration
-//! files and NugetCache feeds. This is the I/O half of every check; the other
-//! half (in `rules::checks`) judges the parsed values and touches nothing.
+//! files, NugetCache feeds, folder listings, backups, the Apache
+//! configuration. This is the I/O half of every check; the other half (in
+//! `rules::checks`) judges the parsed values and touches nothing.
 //!
 //! Everything goes through [`Server`], so reads stay confined to the root.
 
+pub mod apache;
 pub mod backup;
+pub mod web_server;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -13,7 +16,7 @@ use serde::Serialize;
 
 use crate::model::Location;
 use crate::nuget::package::{self, Defect, Nuspec};
-use crate::server::{FsError, Kind, Resolved, Server, ServerPath};
+use crate::server::{Entry, Env, FsError, Kind, Resolved, Server, ServerPath};
 use crate::xml;
 
 /// Configuration files larger than this are refused rather than parsed
@@ -128,6 +131,14 @@ impl PackageFile {
     }
 }
 
+/// What [`Inputs::find_named`] found.
+#[derive(Debug, Default)]
+pub struct Named {
+    pub found: Vec<Resolved>,
+    /// Folders or entries that could not be read, where and why.
+    pub unreadable: Vec<(Location, FsError)>,
+}
+
 /// The scan's reader: memoizes by server path so two rules reading one file
 /// parse it once.
 pub struct Inputs<'s> {
@@ -206,8 +217,14 @@ impl<'s> Inputs<'s> {
         keys.into_iter().map(|k| &*self.feeds[k]).collect()
     }
 
-    pub fn server(&self) -> &'s Server {
-        self.server
+    /// The `%VAR%`s server paths are expanded with.
+    pub fn env(&self) -> &'s Env {
+        self.server.env()
+    }
+
+    /// A server path, `%VAR%`s expanded (no I/O).
+    pub fn parse(&self, raw: &str) -> Result<ServerPath, FsError> {
+        self.server.parse(raw)
     }
 
     /// Resolves a server path, sorting the outcome into found / missing / failed.
@@ -240,6 +257,51 @@ impl<'s> Inputs<'s> {
                 Err(FsError::NotADirectory(r.server.to_string()))
             }
         })
+    }
+
+    /// A folder's entries, sorted by name, links followed inside the root.
+    pub fn entries(&self, raw: &str) -> Loaded<(Resolved, Vec<Entry>)> {
+        self.folder(raw).then(|dir| {
+            let entries = self.server.list(&dir)?;
+            Ok((dir, entries))
+        })
+    }
+
+    /// Files named `name` (any case) in `top` and the folders below it, to
+    /// `depth` levels (1 is `top`'s own files).
+    pub fn find_named(&self, top: &Resolved, name: &str, depth: usize) -> Named {
+        let mut out = Named::default();
+        let mut level = vec![top.clone()];
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for dir in &level {
+                let entries = match self.server.list(dir) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        out.unreadable.push((dir.location(), e));
+                        continue;
+                    }
+                };
+                for entry in entries {
+                    match entry.target {
+                        Ok(r) if r.kind == Kind::Dir => next.push(r),
+                        Ok(r) if entry.name.eq_ignore_ascii_case(name) => out.found.push(r),
+                        Ok(_) => {}
+                        Err(e) => {
+                            // A broken entry named like the file may be the file, and
+                            // one that is not simply dangling may be a folder holding it.
+                            if entry.name.eq_ignore_ascii_case(name) || !e.is_not_found() {
+                                let at =
+                                    Location::unresolved(&dir.server.join(&entry.name).to_string());
+                                out.unreadable.push((at, e));
+                            }
+                        }
+                    }
+                }
+            }
+            level = next;
+        }
+        out
     }
 
     /// Every file under a folder (walked, not memoized: one rule asks).

@@ -173,6 +173,16 @@ impl RuleSet {
                 }
             }
         }
+        for rule in by_id.values() {
+            if let Some(other) = rule.check.referenced_rule()
+                && !by_id.contains_key(other)
+            {
+                return Err(at_origin(
+                    &rule.origin,
+                    format!("rule {}: its check names an unknown rule {other}", rule.id),
+                ));
+            }
+        }
         let mut slugs: BTreeMap<&str, &Rule> = BTreeMap::new();
         for rule in by_id.values() {
             if let Some(other) = slugs.insert(&rule.slug, rule) {
@@ -523,6 +533,25 @@ check = { kind = "minimum_version", fact = "privilege_manager.installed_version"
             assert_eq!(e.line, Some(line), "{message}");
             assert_eq!(e.file.as_deref(), Some(std::path::Path::new("extra.toml")));
         }
+    }
+
+    #[test]
+    fn a_check_may_only_name_a_rule_that_exists() {
+        let integrity = |see: &str| {
+            GOOD.replace(
+                r#"check = { kind = "minimum_version", fact = "privilege_manager.installed_version", minimum = "10.2" }"#,
+                &format!(
+                    r#"check = {{ kind = "package_integrity", folder = 'C:\NugetCache', presence_rule = "{see}" }}"#
+                ),
+            )
+        };
+        assert!(load(&integrity("PM001")).is_ok());
+        let e = load(&integrity("PM003")).unwrap_err();
+        assert_eq!(
+            e.message,
+            "rule PM001: its check names an unknown rule PM003"
+        );
+        assert_eq!(e.line, Some(4));
     }
 
     #[test]

@@ -41,7 +41,7 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let folder = match inputs.server().parse(&self.folder) {
+        let folder = match inputs.parse(&self.folder) {
             Ok(p) => p,
             Err(e) => {
                 return vec![super::unreadable(&Location::unresolved(&self.folder), &e)];
@@ -89,7 +89,7 @@ impl Params {
                 ];
             }
         };
-        vec![judge(&folder, &parsed, &shown, inputs.server().env()).at(location)]
+        vec![judge(&folder, &parsed, &shown, inputs.env()).at(location)]
     }
 }
 
@@ -228,4 +228,80 @@ fn ace(a: &Ace) -> String {
 fn is_below(path: &ServerPath, folder: &ServerPath) -> bool {
     let (p, f) = (path.segments(), folder.segments());
     p.len() > f.len() && path.starts_with(folder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::checks::testing::path;
+
+    const CACHE: &str = r"C:\ProgramData\NugetCache";
+
+    fn check(capture: &str) -> Outcome {
+        let parsed = icacls::parse(capture.replace('\n', "\r\n").as_bytes()).unwrap();
+        let env = Env::new('C', &Default::default());
+        judge(&path(CACHE), &parsed, "nugetcache.icacls.txt", &env)
+    }
+
+    const ROOT: &str = "C:\\ProgramData\\NugetCache NT AUTHORITY\\SYSTEM:(I)(OI)(CI)(F)\n                          BUILTIN\\Users:(I)(OI)(CI)(RX)\n";
+    const DONE: &str = "Successfully processed 3 files; Failed processing 0 files\n";
+
+    #[test]
+    fn entries_that_inherit_everything_pass() {
+        let o = check(&format!(
+            "{ROOT}C:\\ProgramData\\NugetCache\\a.nupkg NT AUTHORITY\\SYSTEM:(I)(F)\nC:\\ProgramData\\NugetCache\\b.nupkg BUILTIN\\Users:(I)(RX)\n\n{DONE}"
+        ));
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        assert_eq!(o.observed.as_deref(), Some("2 entries, all inherited"));
+    }
+
+    #[test]
+    fn explicit_aces_and_empty_dacls_fail_naming_the_entries() {
+        let o = check(&format!(
+            "{ROOT}C:\\ProgramData\\NugetCache\\a.nupkg BUILTIN\\Administrators:(F)\n                                          PAM\\svc-tms:(M)\nC:\\ProgramData\\NugetCache\\b.nupkg\nC:\\ProgramData\\NugetCache\\c.nupkg BUILTIN\\Users:(I)(RX)\n\n{DONE}"
+        ));
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.starts_with(
+                r"2 of 3 entries below C:\ProgramData\NugetCache\ in nugetcache.icacls.txt do not inherit all their permissions: C:\ProgramData\NugetCache\a.nupkg (line 3: explicit BUILTIN\Administrators (F), PAM\svc-tms (M)); C:\ProgramData\NugetCache\b.nupkg (line 5: no ACE at all)"
+            ),
+            "{}",
+            o.message
+        );
+        assert!(
+            o.message
+                .ends_with(r"reset them with icacls C:\ProgramData\NugetCache /reset /T")
+        );
+        assert_eq!(
+            o.observed.as_deref(),
+            Some("2 entries with explicit or no ACEs")
+        );
+    }
+
+    #[test]
+    fn a_capture_of_another_folder_or_without_t_is_not_evaluated() {
+        let other = check(&format!("C:\\Temp NT AUTHORITY\\SYSTEM:(I)(F)\n\n{DONE}"));
+        assert_eq!(other.status, Status::NotEvaluated);
+        assert!(
+            other
+                .message
+                .contains(r"its first entry is C:\Temp (line 1)")
+        );
+        let flat = check(&format!("{ROOT}\n{DONE}"));
+        assert_eq!(flat.status, Status::NotEvaluated);
+        assert!(flat.message.contains("capture it with /T"));
+    }
+
+    #[test]
+    fn entries_icacls_could_not_read_are_an_error() {
+        let o = check(&format!(
+            "{ROOT}C:\\ProgramData\\NugetCache\\locked: Access is denied.\n\n{DONE}"
+        ));
+        assert_eq!(o.status, Status::Error, "{}", o.message);
+        assert!(
+            o.message.contains("run the capture as Administrator"),
+            "{}",
+            o.message
+        );
+    }
 }

@@ -7,13 +7,15 @@
 
 use serde::Deserialize;
 
-use super::web_app::{APACHE_MAIN, Gate, Hosting, websocket_gate};
+use super::web_app::{Gate, elsewhere, hosting, websocket_gate};
 use super::{Context, known_fact};
-use crate::apache::{self, ConfigFiles, EntryKind, Module, ProblemKind};
+use crate::apache::{Module, ProblemKind};
 use crate::facts::{PATH_FACTS, Version, WebServer};
-use crate::inputs::{CONFIG_LIMIT, Inputs, Loaded};
+use crate::inputs::apache::ApacheConfig;
+use crate::inputs::web_server::APACHE_MAIN;
+use crate::inputs::{Inputs, Loaded};
 use crate::model::{Location, Outcome, Severity, Status};
-use crate::server::{FsError, Kind, Server, ServerPath};
+use crate::server::{FsError, Kind};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,7 +54,7 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Apache, "NPS009") {
+        if let Some(o) = elsewhere(&hosting(ctx, inputs), WebServer::Apache, ctx.rule) {
             return vec![o];
         }
         let assumed = match websocket_gate(ctx, &self.since) {
@@ -82,10 +84,7 @@ impl Params {
                     return vec![super::unreadable(&location, &error)];
                 }
             },
-            None => match APACHE_MAIN.iter().find_map(|p| match inputs.locate(p) {
-                Loaded::Found(f) if f.kind == Kind::File => Some(f),
-                _ => None,
-            }) {
+            None => match inputs.apache_main() {
                 Some(f) => f,
                 None => {
                     return vec![Outcome::new(
@@ -100,35 +99,19 @@ impl Params {
                 }
             },
         };
-        let files = ServerFiles(inputs.server());
-        let eff = apache::effective(&main.server.to_string(), &files);
-        for m in &eff.modules {
-            inputs.record_module(crate::inputs::ObservedModule {
-                server: "apache",
-                name: m.name.clone(),
-                file: m.file.clone(),
-                line: u32::try_from(m.line).ok(),
-            });
-        }
-        let version = ctx
-            .facts
-            .password_secure
-            .as_ref()
-            .and_then(|f| f.apache_version.as_ref());
-        let not_enabled: Vec<(String, String)> = self
-            .modules
-            .iter()
-            .filter_map(|m| Some((m.clone(), files.mods_available(&main.server, m)?)))
-            .collect();
+        let config = inputs.apache(&main, &self.modules);
         let state = State {
             main: main.location(),
-            eff: &eff,
-            apache_version: version,
-            not_enabled,
+            config: &config,
+            apache_version: ctx
+                .facts
+                .password_secure
+                .as_ref()
+                .and_then(|f| f.apache_version.as_ref()),
         };
         let (mut o, line) = judge(self, &state);
         if let Some((file, line)) = line {
-            o = o.at(files.location(&file, line));
+            o = o.at(inputs.apache_location(&file, line));
         }
         if let Some(note) = assumed {
             o.message.push_str(&format!(" ({note})"));
@@ -137,88 +120,22 @@ impl Params {
     }
 }
 
-/// [`ConfigFiles`] over the confined server: Apache's paths are server paths.
-struct ServerFiles<'s>(&'s Server);
-
-impl ServerFiles<'_> {
-    fn resolve(&self, path: &str) -> Result<Option<crate::server::Resolved>, FsError> {
-        match self.0.resolve_str(path) {
-            Ok(r) => Ok(Some(r)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Debian's `mods-available/<short>.load` beside the main file, when it
-    /// exists: the module is offered but perhaps not enabled.
-    fn mods_available(&self, main: &ServerPath, module: &str) -> Option<String> {
-        let short = module.strip_suffix("_module")?;
-        let file = main
-            .parent()
-            .join("mods-available")
-            .join(&format!("{short}.load"));
-        matches!(self.0.resolve(&file), Ok(r) if r.kind == Kind::File).then(|| file.to_string())
-    }
-
-    /// Where an Apache path and line are, for a result.
-    fn location(&self, file: &str, line: usize) -> Location {
-        let mut at = match self.resolve(file) {
-            Ok(Some(r)) => r.location(),
-            _ => Location::unresolved(file),
-        };
-        at.line = u32::try_from(line).ok();
-        at
-    }
-}
-
-impl ConfigFiles for ServerFiles<'_> {
-    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
-        match self.resolve(path).map_err(|e| e.to_string())? {
-            None => Ok(None),
-            Some(r) => match r.kind {
-                Kind::File => Ok(Some(EntryKind::File)),
-                Kind::Dir => Ok(Some(EntryKind::Dir)),
-                Kind::Other => Err(FsError::NotARegularFile(r.server.to_string()).to_string()),
-            },
-        }
-    }
-
-    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
-        let r = self
-            .resolve(path)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("{path} does not exist"))?;
-        self.0.read(&r, CONFIG_LIMIT).map_err(|e| e.to_string())
-    }
-
-    fn list(&self, dir: &str) -> Result<Vec<String>, String> {
-        let r = self
-            .resolve(dir)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("{dir} does not exist"))?;
-        let entries = self.0.list(&r).map_err(|e| e.to_string())?;
-        Ok(entries.into_iter().map(|e| e.name).collect())
-    }
-}
-
 fn shown(m: &Module) -> String {
     format!("{}:{}", m.file, m.line)
 }
 
-/// What `judge` needs: the main file, the effective configuration, the
-/// Apache version, and the listed modules Debian offers but has not enabled
-/// (module → its `mods-available` file).
+/// What `judge` needs: the main file, the effective configuration with the
+/// listed modules Debian offers, and the Apache version.
 pub struct State<'a> {
     pub main: Location,
-    pub eff: &'a apache::Effective,
+    pub config: &'a ApacheConfig,
     pub apache_version: Option<&'a Version>,
-    pub not_enabled: Vec<(String, String)>,
 }
 
 /// The outcome, and the Apache file and line it points at (the caller
 /// resolves it to a location; without one the outcome points at the main file).
 pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
-    let eff = s.eff;
+    let eff = &s.config.effective;
     let subject = s.main.server_path.clone();
     let expected = format!("LoadModule {}", p.modules.join(", LoadModule "));
     if let Some(problem) = eff
@@ -304,7 +221,7 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
                 shown(c)
             ));
             line = line.or_else(|| Some((c.file.clone(), c.line)));
-        } else if let Some((_, file)) = s.not_enabled.iter().find(|(n, _)| n == *m) {
+        } else if let Some((_, file)) = s.config.offered.iter().find(|(n, _)| n == *m) {
             let short = m.strip_suffix("_module").unwrap_or(m);
             hints.push(format!(
                 "{file} exists but is not enabled: run a2enmod {short} (it links mods-enabled/{short}.load)"
@@ -353,4 +270,176 @@ fn names(modules: &[&String]) -> String {
         .map(|m| m.as_str())
         .collect::<Vec<_>>()
         .join(" and ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apache::{Effective, Problem};
+
+    const MAIN: &str = "/etc/apache2/apache2.conf";
+
+    fn params() -> Params {
+        Params {
+            since: Version("8.5.0.14896".parse().unwrap()),
+            modules: vec!["proxy_wstunnel_module".into(), "proxy_module".into()],
+            config: "password_secure.apache_config".into(),
+            downgrade: Some(Downgrade {
+                apache_version: Version("2.4.47".parse().unwrap()),
+                module: "proxy_http_module".into(),
+                severity: Severity::Warning,
+                reason: "mod_proxy_http upgrades WebSocket itself".into(),
+            }),
+        }
+    }
+
+    fn module(name: &str, line: usize) -> Module {
+        Module {
+            name: name.into(),
+            path: format!("modules/mod_{name}.so"),
+            file: "/etc/apache2/mods-enabled/proxy.load".into(),
+            line,
+        }
+    }
+
+    fn config(loaded: &[&str]) -> ApacheConfig {
+        ApacheConfig {
+            effective: Effective {
+                files: vec![MAIN.into(), "/etc/apache2/mods-enabled/proxy.load".into()],
+                modules: loaded
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| module(m, i + 1))
+                    .collect(),
+                ..Effective::default()
+            },
+            offered: Vec::new(),
+        }
+    }
+
+    fn check(config: &ApacheConfig, version: Option<&str>) -> (Outcome, Option<(String, usize)>) {
+        let version = version.map(|v| Version(v.parse().unwrap()));
+        let state = State {
+            main: Location::unresolved(MAIN),
+            config,
+            apache_version: version.as_ref(),
+        };
+        judge(&params(), &state)
+    }
+
+    fn problem(kind: ProblemKind, line: Option<usize>, message: &str) -> Problem {
+        Problem {
+            kind,
+            file: MAIN.into(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn both_modules_loaded_pass_and_point_at_the_first() {
+        let (o, line) = check(&config(&["proxy_module", "proxy_wstunnel_module"]), None);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(
+            o.message,
+            "loaded: proxy_wstunnel_module at /etc/apache2/mods-enabled/proxy.load:2, proxy_module at /etc/apache2/mods-enabled/proxy.load:1 (2 file(s) read from /etc/apache2/apache2.conf)"
+        );
+        assert_eq!(
+            line,
+            Some(("/etc/apache2/mods-enabled/proxy.load".into(), 2))
+        );
+        // Loaded, but httpd may not start: said, still a pass.
+        let mut c = config(&["proxy_module", "proxy_wstunnel_module"]);
+        c.effective.problems = vec![problem(
+            ProblemKind::IncludeMatchedNothing,
+            Some(7),
+            "Include sites/*.conf matches nothing",
+        )];
+        let (o, _) = check(&c, None);
+        assert_eq!(o.status, Status::Pass);
+        assert!(o.message.ends_with("; but httpd may refuse this configuration: /etc/apache2/apache2.conf:7: Include sites/*.conf matches nothing"));
+    }
+
+    #[test]
+    fn a_missing_module_fails_with_hints_for_comments_and_a2enmod() {
+        let (o, line) = check(&config(&[]), None);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with("proxy_wstunnel_module and proxy_module not loaded by the effective configuration (2 file(s) read from /etc/apache2/apache2.conf)"));
+        assert_eq!(
+            o.observed.as_deref(),
+            Some("proxy_wstunnel_module and proxy_module missing")
+        );
+        assert_eq!(
+            o.expected.as_deref(),
+            Some("LoadModule proxy_wstunnel_module, LoadModule proxy_module")
+        );
+        assert_eq!(line, None);
+
+        let mut c = config(&["proxy_module"]);
+        c.effective.commented_modules = vec![module("proxy_wstunnel_module", 9)];
+        let (o, line) = check(&c, None);
+        assert!(o.message.contains("proxy_wstunnel_module is commented out at /etc/apache2/mods-enabled/proxy.load:9: remove the #"));
+        assert_eq!(
+            line,
+            Some(("/etc/apache2/mods-enabled/proxy.load".into(), 9))
+        );
+
+        let mut c = config(&["proxy_module"]);
+        c.offered = vec![(
+            "proxy_wstunnel_module".into(),
+            "/etc/apache2/mods-available/proxy_wstunnel.load".into(),
+        )];
+        let (o, _) = check(&c, None);
+        assert!(o.message.ends_with("; /etc/apache2/mods-available/proxy_wstunnel.load exists but is not enabled: run a2enmod proxy_wstunnel (it links mods-enabled/proxy_wstunnel.load)"));
+    }
+
+    #[test]
+    fn proxy_http_on_a_recent_apache_downgrades_a_missing_wstunnel() {
+        let c = config(&["proxy_module", "proxy_http_module"]);
+        let (o, _) = check(&c, Some("2.4.47"));
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.severity, Some(Severity::Warning));
+        assert!(
+            o.message.contains(
+                "; downgraded to warning: Apache 2.4.47 with proxy_http_module loaded at"
+            )
+        );
+        // Older Apache, or proxy_module missing too: no downgrade.
+        assert_eq!(check(&c, Some("2.4.46")).0.severity, None);
+        assert_eq!(
+            check(&config(&["proxy_http_module"]), Some("2.4.58"))
+                .0
+                .severity,
+            None
+        );
+        // Version unknown: the message says what would change.
+        let (o, _) = check(&c, None);
+        assert_eq!(o.severity, None);
+        assert!(o.message.ends_with("; with password_secure.apache_version 2.4.47 or later this would only be a warning (proxy_http_module is loaded)"));
+    }
+
+    #[test]
+    fn what_could_not_be_read_makes_a_missing_module_an_error() {
+        let mut c = config(&["proxy_module"]);
+        c.effective.problems = vec![problem(
+            ProblemKind::UndefinedVariable,
+            Some(3),
+            "${APACHE_LOG_DIR} is not defined",
+        )];
+        let (o, _) = check(&c, None);
+        assert_eq!(o.status, Status::Error);
+        assert!(o.message.starts_with(
+            "proxy_wstunnel_module not found, but the configuration could not be read in full"
+        ));
+        // An unreadable main file is an error whatever is loaded.
+        let mut c = config(&[]);
+        c.effective.problems = vec![problem(
+            ProblemKind::Unreadable,
+            None,
+            "cannot read /etc/apache2/apache2.conf",
+        )];
+        let (o, _) = check(&c, None);
+        assert_eq!(o.status, Status::Error);
+        assert_eq!(o.message, "cannot read /etc/apache2/apache2.conf");
+    }
 }

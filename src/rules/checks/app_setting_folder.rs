@@ -39,7 +39,7 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let expected = match inputs.server().parse(&self.folder) {
+        let expected = match inputs.parse(&self.folder) {
             Ok(p) => p,
             Err(e) => {
                 return vec![Outcome::new(
@@ -70,7 +70,7 @@ impl Params {
         });
         // The one extra read: does the folder the value names exist?
         let target = value.filter(|v| !is_url(v)).map(|v| inputs.locate(&v));
-        let env = inputs.server().env();
+        let env = inputs.env();
         vec![judge(
             self,
             ctx.phase,

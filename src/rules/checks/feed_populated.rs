@@ -51,3 +51,71 @@ pub fn judge(feed: &Loaded<Feed>) -> Outcome {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::{Integrity, PackageState};
+    use crate::nuget::package::Defect;
+    use crate::rules::checks::testing;
+    use crate::rules::checks::testing::path;
+
+    const CACHE: &str = r"C:\ProgramData\NugetCache";
+
+    fn feed(packages: &[(&str, Option<(&str, &str)>)]) -> Loaded<Feed> {
+        let packages = packages
+            .iter()
+            .map(|(name, folders)| {
+                let content = PackageState::Defective(Defect::Empty);
+                testing::package(CACHE, name, *folders, content, Integrity::NoSidecar)
+            })
+            .collect();
+        testing::feed(CACHE, packages)
+    }
+
+    #[test]
+    fn a_missing_folder_fails() {
+        let o = judge(&Loaded::Missing {
+            path: path(CACHE),
+            missing: "NugetCache".into(),
+        });
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.subject, r"C:\ProgramData\NugetCache\");
+        assert_eq!(
+            o.message,
+            "the NugetCache folder does not exist (NugetCache does not exist)"
+        );
+        assert_eq!(o.observed.as_deref(), Some("missing"));
+    }
+
+    #[test]
+    fn a_folder_without_packages_fails() {
+        let o = judge(&feed(&[]));
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message
+                .starts_with(r"C:\ProgramData\NugetCache\ holds no .nupkg")
+        );
+        assert_eq!(o.observed.as_deref(), Some("0 .nupkg file(s)"));
+    }
+
+    #[test]
+    fn flat_and_hierarchical_packages_pass_and_are_counted_apart() {
+        let o = judge(&feed(&[
+            ("a.1.0.0.nupkg", None),
+            ("b.2.0.0.nupkg", Some(("b", "2.0.0"))),
+            ("c.3.0.0.nupkg", Some(("c", "3.0.0"))),
+        ]));
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(o.message, "3 package file(s) (1 flat, 2 hierarchical)");
+    }
+
+    #[test]
+    fn an_unmapped_drive_is_not_evaluated() {
+        let o = judge(&Loaded::Failed {
+            location: crate::model::Location::unresolved(r"D:\NugetCache"),
+            error: crate::server::FsError::DriveNotMapped('D'),
+        });
+        assert_eq!(o.status, Status::NotEvaluated);
+    }
+}

@@ -6,12 +6,12 @@
 
 use serde::Deserialize;
 
-use super::web_app::Hosting;
+use super::web_app::{elsewhere, hosting};
 use super::{Context, known_fact, unreadable, valid_path};
 use crate::facts::{PATH_FACTS, WebServer};
-use crate::inputs::{Inputs, Loaded};
+use crate::inputs::{Inputs, Loaded, Named};
 use crate::model::{Outcome, Status};
-use crate::server::{Kind, Resolved};
+use crate::server::Resolved;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,82 +40,64 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Iis, "NPS007") {
+        if let Some(o) = elsewhere(&hosting(ctx, inputs), WebServer::Iis, ctx.rule) {
             return vec![o];
         }
         let (raw, depth, from_fact) = match ctx.facts.path(&self.dir) {
             Some(d) => (d, 1, true),
             None => (self.fallback.as_str(), self.depth, false),
         };
-        let dir = match inputs.folder(raw) {
-            Loaded::Found(d) => d,
-            Loaded::Missing { path, missing } => {
-                let why = if from_fact {
-                    format!(
-                        "{} names {path}, which is not in the snapshot ({missing} does not exist); correct it",
-                        self.dir
-                    )
-                } else {
-                    format!(
-                        "facts.json has no {} and {path} is not in the snapshot ({missing} does not exist); add {}",
-                        self.dir, self.dir
-                    )
-                };
-                return vec![Outcome::new(Status::NotEvaluated, path.to_string(), why)];
-            }
-            Loaded::Failed { location, error } => return vec![unreadable(&location, &error)],
+        let dir = inputs.folder(raw);
+        let named = match &dir {
+            Loaded::Found(d) => inputs.find_named(d, &self.name, depth),
+            _ => Named::default(),
         };
-        let search = search(inputs, &dir, &self.name, depth);
-        judge(self, &dir, depth, &search)
+        judge(
+            self,
+            &Search {
+                dir,
+                from_fact,
+                depth,
+                named,
+            },
+        )
     }
 }
 
-/// What a bounded search found.
-#[derive(Debug, Default)]
+/// Where the rule looked and what it found.
+#[derive(Debug)]
 pub struct Search {
-    pub found: Vec<Resolved>,
-    /// Folders (or entries) that could not be read, with the outcome to report.
-    pub unreadable: Vec<Outcome>,
+    /// The fact's folder, else the fallback.
+    pub dir: Loaded<Resolved>,
+    /// Whether `dir` came from the fact.
+    pub from_fact: bool,
+    /// How deep below `dir` it looked.
+    pub depth: usize,
+    pub named: Named,
 }
 
-fn search(inputs: &Inputs<'_>, top: &Resolved, name: &str, depth: usize) -> Search {
-    let mut out = Search::default();
-    let mut level = vec![top.clone()];
-    for _ in 0..depth {
-        let mut next = Vec::new();
-        for dir in &level {
-            let entries = match inputs.server().list(dir) {
-                Ok(e) => e,
-                Err(e) => {
-                    out.unreadable.push(unreadable(&dir.location(), &e));
-                    continue;
-                }
+pub fn judge(p: &Params, s: &Search) -> Vec<Outcome> {
+    let dir = match &s.dir {
+        Loaded::Found(d) => d,
+        Loaded::Missing { path, missing } => {
+            let why = if s.from_fact {
+                format!(
+                    "{} names {path}, which is not in the snapshot ({missing} does not exist); correct it",
+                    p.dir
+                )
+            } else {
+                format!(
+                    "facts.json has no {} and {path} is not in the snapshot ({missing} does not exist); add {}",
+                    p.dir, p.dir
+                )
             };
-            for entry in entries {
-                match entry.target {
-                    Ok(r) if r.kind == Kind::Dir => next.push(r),
-                    Ok(r) if entry.name.eq_ignore_ascii_case(name) => out.found.push(r),
-                    Ok(_) => {}
-                    Err(e) => {
-                        // A broken entry named like the file may be the file, and
-                        // one that is not simply dangling may be a folder holding it.
-                        if entry.name.eq_ignore_ascii_case(name) || !e.is_not_found() {
-                            let at = crate::model::Location::unresolved(
-                                &dir.server.join(&entry.name).to_string(),
-                            );
-                            out.unreadable.push(unreadable(&at, &e));
-                        }
-                    }
-                }
-            }
+            return vec![Outcome::new(Status::NotEvaluated, path.to_string(), why)];
         }
-        level = next;
-    }
-    out
-}
-
-pub fn judge(p: &Params, dir: &Resolved, depth: usize, s: &Search) -> Vec<Outcome> {
+        Loaded::Failed { location, error } => return vec![unreadable(location, error)],
+    };
+    let depth = s.depth;
     let mut outcomes: Vec<Outcome> = s
+        .named
         .found
         .iter()
         .map(|f| {
@@ -132,7 +114,12 @@ pub fn judge(p: &Params, dir: &Resolved, depth: usize, s: &Search) -> Vec<Outcom
             .expected("deleted")
         })
         .collect();
-    outcomes.extend(s.unreadable.iter().cloned());
+    outcomes.extend(
+        s.named
+            .unreadable
+            .iter()
+            .map(|(location, error)| unreadable(location, error)),
+    );
     if outcomes.is_empty() {
         let scope = if depth == 1 {
             dir.server.to_string()
@@ -150,8 +137,122 @@ pub fn judge(p: &Params, dir: &Resolved, depth: usize, s: &Search) -> Vec<Outcom
                 format!("no {} in {scope}", p.name),
             )
             .at(dir.location())
-            .expected("no config.bat"),
+            .expected(format!("no {}", p.name)),
         );
     }
     outcomes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Location;
+    use crate::rules::checks::testing::{dir, file, path};
+    use crate::server::FsError;
+
+    const WWWROOT: &str = r"C:\inetpub\wwwroot";
+
+    fn params() -> Params {
+        Params {
+            name: "config.bat".into(),
+            dir: "password_secure.web_app_dir".into(),
+            fallback: WWWROOT.into(),
+            depth: 3,
+        }
+    }
+
+    fn search(found: &[&str], unreadable: Vec<(Location, FsError)>, depth: usize) -> Search {
+        Search {
+            dir: Loaded::Found(dir(WWWROOT)),
+            from_fact: depth == 1,
+            depth,
+            named: Named {
+                found: found.iter().map(|f| file(f, 10)).collect(),
+                unreadable,
+            },
+        }
+    }
+
+    #[test]
+    fn every_config_bat_found_is_a_failure_with_its_path() {
+        let a = r"C:\inetpub\wwwroot\Web Application\config.bat";
+        let b = r"C:\inetpub\wwwroot\old\x\CONFIG.BAT";
+        let out = judge(&params(), &search(&[a, b], Vec::new(), 3));
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|o| o.status == Status::Fail));
+        assert_eq!(out[0].subject, a);
+        assert_eq!(out[1].subject, b);
+        assert!(out[0].message.contains("it must not be run for an update"));
+        assert_eq!(
+            (out[0].observed.as_deref(), out[0].expected.as_deref()),
+            (Some("present"), Some("deleted"))
+        );
+    }
+
+    #[test]
+    fn none_found_passes_naming_the_file_and_how_deep_it_looked() {
+        let out = judge(&params(), &search(&[], Vec::new(), 3));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Pass);
+        assert_eq!(
+            out[0].message,
+            r"no config.bat in C:\inetpub\wwwroot and 2 level(s) of folders below it"
+        );
+        let p = Params {
+            name: "setup.cmd".into(),
+            ..params()
+        };
+        let out = judge(&p, &search(&[], Vec::new(), 1));
+        assert_eq!(out[0].message, r"no setup.cmd in C:\inetpub\wwwroot");
+        assert_eq!(out[0].expected.as_deref(), Some("no setup.cmd"));
+    }
+
+    #[test]
+    fn a_folder_that_could_not_be_read_is_no_pass() {
+        let at = Location::unresolved(r"C:\inetpub\wwwroot\locked");
+        let io = FsError::Io {
+            path: r"C:\inetpub\wwwroot\locked".into(),
+            message: "denied".into(),
+        };
+        let out = judge(&params(), &search(&[], vec![(at, io)], 3));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Error);
+        assert_eq!(out[0].subject, r"C:\inetpub\wwwroot\locked");
+    }
+
+    #[test]
+    fn a_missing_folder_is_not_evaluated_and_says_which_fact_to_fix() {
+        let missing = |from_fact| Search {
+            dir: Loaded::Missing {
+                path: path(r"C:\inetpub\wwwroot\WebApp"),
+                missing: "WebApp".into(),
+            },
+            from_fact,
+            depth: 1,
+            named: Named::default(),
+        };
+        let out = judge(&params(), &missing(true));
+        assert_eq!(out[0].status, Status::NotEvaluated);
+        assert!(
+            out[0]
+                .message
+                .ends_with("(WebApp does not exist); correct it")
+        );
+        assert!(
+            out[0]
+                .message
+                .starts_with("password_secure.web_app_dir names")
+        );
+        let out = judge(&params(), &missing(false));
+        assert!(
+            out[0]
+                .message
+                .starts_with("facts.json has no password_secure.web_app_dir")
+        );
+        assert!(
+            out[0]
+                .message
+                .ends_with("; add password_secure.web_app_dir")
+        );
+    }
 }

@@ -10,12 +10,14 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 
-use super::web_app::{APPLICATION_HOST, Gate, Hosting, websocket_gate};
+use super::web_app::{Gate, elsewhere, hosting, websocket_gate};
 use super::{Context, unreadable};
 use crate::facts::{Version, WebServer};
 use crate::iis::{self, ConfigFile, Decided, Hosted};
+use crate::inputs::web_server::APPLICATION_HOST;
 use crate::inputs::{Inputs, Loaded, XmlFile};
 use crate::model::{Outcome, Status};
+use crate::server::ServerPath;
 use crate::xml::Element;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,7 +41,7 @@ impl Params {
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        if let Some(o) = Hosting::detect(ctx, inputs).elsewhere(WebServer::Iis, "NPS008") {
+        if let Some(o) = elsewhere(&hosting(ctx, inputs), WebServer::Iis, ctx.rule) {
             return vec![o];
         }
         let assumed = match websocket_gate(ctx, &self.since) {
@@ -83,8 +85,8 @@ impl Params {
         for m in modules {
             inputs.record_module(m);
         }
-        let server = inputs.server();
-        let physical = |raw: &str| server.parse(raw).ok();
+        let env = inputs.env();
+        let physical = |raw: &str| ServerPath::parse(raw, env).ok();
         let sites = iis::sites(host_root);
         let web_app_dir = ctx.facts.path("password_secure.web_app_dir");
         let site = match web_app_dir {
@@ -355,5 +357,206 @@ pub fn judge(p: &Params, s: &State<'_>) -> Outcome {
             ),
         )
         .at(at(&registered)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::checks::testing::file;
+
+    const HOST: &str = r"C:\Windows\System32\inetsrv\config\applicationHost.config";
+    const WEB_CONFIG: &str = r"C:\inetpub\wwwroot\Web Application\web.config";
+    const REGISTERED: &str =
+        r#"<globalModules><add name="WebSocketModule" image="iiswsock.dll" /></globalModules>"#;
+    const ENABLED: &str = r#"<modules><add name="WebSocketModule" /></modules>"#;
+
+    fn params() -> Params {
+        Params {
+            since: Version("8.5.0.14896".parse().unwrap()),
+            module: "WebSocketModule".into(),
+        }
+    }
+
+    /// An applicationHost.config with the "Web Application" site, the
+    /// webSocket declaration (`Allow` or `Deny`, or none), the server-level
+    /// system.webServer and anything after it.
+    fn host(declared: Option<&str>, server: &str, after: &str) -> String {
+        let declaration = declared
+            .map(|mode| {
+                format!(
+                    r#"<configSections><sectionGroup name="system.webServer"><section name="webSocket" overrideModeDefault="{mode}" /></sectionGroup></configSections>"#
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "<configuration>{declaration}\n<system.applicationHost><sites>\n<site name=\"Web Application\" id=\"2\"><application path=\"/\"><virtualDirectory path=\"/\" physicalPath=\"C:\\inetpub\\wwwroot\\Web Application\" /></application></site>\n</sites></system.applicationHost>\n<system.webServer>{server}</system.webServer>\n{after}</configuration>"
+        )
+    }
+
+    fn xml_file(raw: &str, text: &str) -> XmlFile {
+        XmlFile {
+            file: file(raw, text.len() as u64),
+            parsed: crate::xml::parse(text.as_bytes()),
+        }
+    }
+
+    /// Judges applicationHost.config and, optionally, the site root's web.config;
+    /// `known_site` false stands for a site upgate could not find.
+    fn check(host_text: &str, web_config: Option<&str>, known_site: bool) -> Outcome {
+        let host = xml_file(HOST, host_text);
+        let web = web_config.map(|t| xml_file(WEB_CONFIG, t));
+        let root = &host.parsed.as_ref().unwrap().root;
+        let sites = iis::sites(root);
+        let site = if known_site {
+            Ok(by_default_name(&sites).unwrap())
+        } else {
+            Err("no site is named \"Web Application\"".to_string())
+        };
+        let mut files = vec![&host];
+        let mut config = vec![ConfigFile { root, level: 0 }];
+        if let Some(w) = &web {
+            files.push(w);
+            config.push(ConfigFile {
+                root: &w.parsed.as_ref().unwrap().root,
+                level: 1,
+            });
+        }
+        let state = State {
+            files,
+            config,
+            site,
+            declared: declaration(root),
+        };
+        judge(&params(), &state)
+    }
+
+    #[test]
+    fn installed_enabled_and_not_switched_off_passes() {
+        let o = check(
+            &host(Some("Allow"), &format!("{REGISTERED}{ENABLED}"), ""),
+            None,
+            true,
+        );
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        assert_eq!(
+            o.message,
+            "the WebSocket Protocol is installed (WebSocketModule in globalModules at line 5), enabled, and not switched off for Web Application (site at line 3)"
+        );
+        assert_eq!(o.location.as_ref().and_then(|l| l.line), Some(5));
+    }
+
+    #[test]
+    fn not_registered_in_global_modules_is_not_installed_whatever_is_declared() {
+        let o = check(&host(Some("Allow"), ENABLED, ""), None, true);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with("the WebSocket Protocol is not installed: system.webServer/globalModules registers no WebSocketModule; the <section name=\"webSocket\"> declaration at line 1 proves nothing"));
+        assert!(
+            o.message
+                .ends_with("(Install-WindowsFeature Web-WebSockets)")
+        );
+        assert_eq!(
+            o.observed.as_deref(),
+            Some("no WebSocketModule in globalModules")
+        );
+    }
+
+    #[test]
+    fn installed_but_not_in_modules_or_removed_for_the_site_is_not_enabled() {
+        let o = check(&host(None, REGISTERED, ""), None, true);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with("WebSocketModule is installed but not enabled for Web Application: system.webServer/modules does not list it"));
+        let removed = r#"<location path="Web Application"><system.webServer><modules><remove name="WebSocketModule" /></modules></system.webServer></location>"#;
+        let o = check(
+            &host(None, &format!("{REGISTERED}{ENABLED}"), removed),
+            None,
+            true,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains(&format!(
+                "<remove> at {HOST}:6 takes it out of system.webServer/modules"
+            )),
+            "{}",
+            o.message
+        );
+    }
+
+    #[test]
+    fn switched_off_at_server_level_for_the_site_or_in_a_web_config_fails() {
+        let off = r#"<webSocket enabled="false" />"#;
+        let o = check(
+            &host(None, &format!("{REGISTERED}{ENABLED}{off}"), ""),
+            None,
+            true,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with(
+            "WebSocket is switched off for Web Application: <webSocket enabled=\"false\"> at"
+        ));
+        let site = format!(
+            r#"<location path="Web Application"><system.webServer>{off}</system.webServer></location>"#
+        );
+        let o = check(
+            &host(None, &format!("{REGISTERED}{ENABLED}"), &site),
+            None,
+            true,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains(&format!("at {HOST}:6")), "{}", o.message);
+        let web =
+            format!("<configuration><system.webServer>{off}</system.webServer></configuration>");
+        let o = check(
+            &host(Some("Allow"), &format!("{REGISTERED}{ENABLED}"), ""),
+            Some(&web),
+            true,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains(&format!("at {WEB_CONFIG}:1")),
+            "{}",
+            o.message
+        );
+        assert_eq!(
+            o.expected.as_deref(),
+            Some("enabled=\"true\" (the default)")
+        );
+    }
+
+    #[test]
+    fn a_web_config_setting_the_locked_section_fails_with_500_19() {
+        let web = r#"<configuration><system.webServer><webSocket enabled="true" /></system.webServer></configuration>"#;
+        let o = check(
+            &host(Some("Deny"), &format!("{REGISTERED}{ENABLED}"), ""),
+            Some(web),
+            true,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with(&format!(
+            "{WEB_CONFIG}:1 sets webSocket, but applicationHost.config locks that section"
+        )));
+        assert!(o.message.contains("IIS answers HTTP 500.19 there"));
+        // Unlocked for the site by a location that holds the section: allowed.
+        let unlock = r#"<location path="Web Application" overrideMode="Allow"><system.webServer><webSocket /></system.webServer></location>"#;
+        let o = check(
+            &host(Some("Deny"), &format!("{REGISTERED}{ENABLED}"), unlock),
+            Some(web),
+            true,
+        );
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+    }
+
+    #[test]
+    fn an_unknown_site_is_not_evaluated_even_when_the_server_level_is_fine() {
+        let o = check(
+            &host(None, &format!("{REGISTERED}{ENABLED}"), ""),
+            None,
+            false,
+        );
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(o.message.contains("cannot tell which site serves the Web Application (no site is named \"Web Application\")"));
+        // A server-level failure is still a failure.
+        let o = check(&host(None, ENABLED, ""), None, false);
+        assert_eq!(o.status, Status::Fail);
     }
 }

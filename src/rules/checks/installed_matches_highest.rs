@@ -110,3 +110,112 @@ pub fn judge(feed: &Loaded<Feed>, installed: Option<&BTreeMap<String, Version>>)
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::Integrity;
+    use crate::nuget::package::Defect;
+    use crate::rules::checks::testing::{feed, nuspec, package, path};
+
+    const CACHE: &str = r"C:\ProgramData\NugetCache";
+
+    fn cache() -> Loaded<Feed> {
+        let p = |name: &str, content| package(CACHE, name, None, content, Integrity::NoSidecar);
+        feed(
+            CACHE,
+            vec![
+                p("Tms.11.0.1040.nupkg", nuspec("Tms", "11.0.1040")),
+                p("Tms.11.1.1156.nupkg", nuspec("Tms", "11.1.1156")),
+                // Defective packages do not count: TMS cannot install them either.
+                p("Tms.12.0.0.nupkg", PackageState::Defective(Defect::Empty)),
+                p("Core.5.0.0.nupkg", nuspec("Core", "5.0.0")),
+            ],
+        )
+    }
+
+    fn installed(pairs: &[(&str, &str)]) -> BTreeMap<String, Version> {
+        pairs
+            .iter()
+            .map(|(id, v)| (id.to_string(), Version(v.parse().unwrap())))
+            .collect()
+    }
+
+    #[test]
+    fn the_highest_cached_version_installed_passes() {
+        let out = judge(&cache(), Some(&installed(&[("tms", "11.1.1156")])));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Pass);
+        assert_eq!(out[0].expected.as_deref(), Some("11.1.1156"));
+        assert_eq!(
+            out[0].location.as_ref().map(|l| l.server_path.as_str()),
+            Some(r"C:\ProgramData\NugetCache\Tms.11.1.1156.nupkg")
+        );
+    }
+
+    #[test]
+    fn a_lagging_install_fails_and_a_higher_one_or_an_uncached_one_warns() {
+        let out = judge(
+            &cache(),
+            Some(&installed(&[
+                ("Core", "6.0.0"),
+                ("Other", "1.0.0"),
+                ("Tms", "11.0.1040"),
+            ])),
+        );
+        let by_id = |id: &str| out.iter().find(|o| o.subject == id).unwrap();
+        let lagging = by_id("Tms");
+        assert_eq!(lagging.status, Status::Fail);
+        assert_eq!(lagging.severity, None);
+        assert!(
+            lagging
+                .message
+                .contains("the NugetCache has 11.1.1156: run Install/Upgrade Products")
+        );
+        let higher = by_id("Core");
+        assert_eq!(higher.status, Status::Fail);
+        assert_eq!(higher.severity, Some(Severity::Warning));
+        assert!(
+            higher
+                .message
+                .contains("higher than every cached version (highest 5.0.0)")
+        );
+        let uncached = by_id("Other");
+        assert_eq!(uncached.status, Status::Fail);
+        assert_eq!(uncached.severity, Some(Severity::Warning));
+        assert_eq!(
+            uncached.observed.as_deref(),
+            Some("installed 1.0.0; cached: none")
+        );
+    }
+
+    #[test]
+    fn a_missing_cache_is_named_in_each_failure() {
+        let missing = Loaded::Missing {
+            path: path(CACHE),
+            missing: "NugetCache".into(),
+        };
+        let out = judge(&missing, Some(&installed(&[("Tms", "11.1.1156")])));
+        assert_eq!(out[0].status, Status::Fail);
+        assert!(
+            out[0]
+                .message
+                .contains("(the NugetCache folder does not exist)")
+        );
+    }
+
+    #[test]
+    fn without_the_fact_it_is_not_evaluated_and_lists_the_highest() {
+        let out = judge(&cache(), None);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::NotEvaluated);
+        assert_eq!(out[0].subject, FACT);
+        assert!(
+            out[0]
+                .message
+                .ends_with("highest in the NugetCache: Core 5.0.0, Tms 11.1.1156"),
+            "{}",
+            out[0].message
+        );
+    }
+}

@@ -42,6 +42,8 @@ pub mod minimum_version;
 pub mod package_integrity;
 pub mod recent_backup_file;
 pub mod services_stopped;
+#[cfg(test)]
+mod testing;
 pub mod upgrade_path;
 pub mod web_app;
 pub mod web_folder_backup;
@@ -55,15 +57,16 @@ use super::Catalog;
 use crate::error::did_you_mean;
 use crate::facts::{Facts, Version, fact_help};
 use crate::inputs::Inputs;
-use crate::model::{Location, Outcome, Phase, Procedure, Product, Status};
+use crate::model::{Location, Outcome, Phase, Product, Status};
 use crate::server::FsError;
 use crate::target::Captures;
 
 /// What a check knows about the scan besides the files.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
+    /// The id of the rule being run, for messages that name it ("waive NPS007").
+    pub rule: &'a str,
     pub phase: Phase,
-    pub procedure: Procedure,
     pub facts: &'a Facts,
     pub now: Timestamp,
     /// Target versions: `--target` over the facts' `target_version`.
@@ -126,7 +129,7 @@ pub enum Check {
     FolderEmpty(FolderParams),
     FeedPopulated(FolderParams),
     AppSettingFolder(app_setting_folder::Params),
-    PackageIntegrity(FolderParams),
+    PackageIntegrity(package_integrity::Params),
     InstalledMatchesHighest(FolderParams),
     AclInherited(acl_inherited::Params),
     MaintenanceCoversTarget(NoParams),
@@ -176,7 +179,7 @@ impl Check {
             Check::AclInherited(p) => p.validate(),
             Check::FeedPopulated(p) => valid_path("folder", &p.folder),
             Check::AppSettingFolder(p) => p.validate(),
-            Check::PackageIntegrity(p) => valid_path("folder", &p.folder),
+            Check::PackageIntegrity(p) => p.validate(),
             Check::InstalledMatchesHighest(p) => valid_path("folder", &p.folder),
             Check::FlagFact(p) => p.validate(),
             Check::ServicesStopped(p) => p.validate(),
@@ -200,7 +203,7 @@ impl Check {
             Check::AclInherited(p) => p.run(ctx, inputs),
             Check::FeedPopulated(p) => feed_populated::run(p, inputs),
             Check::AppSettingFolder(p) => p.run(ctx, inputs),
-            Check::PackageIntegrity(p) => package_integrity::run(p, inputs),
+            Check::PackageIntegrity(p) => p.run(inputs),
             Check::InstalledMatchesHighest(p) => installed_matches_highest::run(p, ctx, inputs),
             Check::MaintenanceCoversTarget(_) => maintenance_covers_target::run(ctx),
             Check::ClientCompatibility(_) => client_compatibility::run(ctx),
@@ -213,6 +216,14 @@ impl Check {
             Check::ApacheModules(p) => p.run(ctx, inputs),
         }
     }
+
+    /// Another rule this one's messages point to: it must exist in the rule set.
+    pub fn referenced_rule(&self) -> Option<&str> {
+        match self {
+            Check::PackageIntegrity(p) => Some(&p.presence_rule),
+            _ => None,
+        }
+    }
 }
 
 /// For kinds whose inputs are fixed facts: `check = { kind = "…" }` and nothing else.
@@ -221,7 +232,7 @@ impl Check {
 pub struct NoParams {}
 
 /// The one parameter of the kinds that look at a single folder
-/// (`folder_empty`, `feed_populated`, `package_integrity`, `installed_matches_highest`).
+/// (`folder_empty`, `feed_populated`, `installed_matches_highest`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FolderParams {

@@ -78,30 +78,27 @@ impl Params {
             });
         }
         if let Some(dir) = ctx.facts.path(&self.dir) {
-            let state = match inputs.folder(dir) {
+            let state = match inputs.entries(dir) {
                 Loaded::Missing { .. } => DirState::Missing,
                 Loaded::Failed { error, .. } => DirState::Failed(error),
-                Loaded::Found(d) => match inputs.server().list(&d) {
-                    Err(e) => DirState::Failed(e),
-                    Ok(entries) => {
-                        let files: Vec<_> = entries
-                            .into_iter()
-                            .filter_map(|e| e.target.ok().map(|t| (e.name, t)))
-                            .filter(|(name, t)| t.kind == Kind::File && self.matches(name))
-                            .collect();
-                        let n = files.len();
-                        for (_, f) in files {
-                            if let Some(at) = f.modified {
-                                ev.sightings.push(Sighting {
-                                    what: f.server.to_string(),
-                                    at,
-                                    location: Some(f.location()),
-                                });
-                            }
+                Loaded::Found((_, entries)) => {
+                    let files: Vec<_> = entries
+                        .into_iter()
+                        .filter_map(|e| e.target.ok().map(|t| (e.name, t)))
+                        .filter(|(name, t)| t.kind == Kind::File && self.matches(name))
+                        .collect();
+                    let n = files.len();
+                    for (_, f) in files {
+                        if let Some(at) = f.modified {
+                            ev.sightings.push(Sighting {
+                                what: f.server.to_string(),
+                                at,
+                                location: Some(f.location()),
+                            });
                         }
-                        DirState::Listed(n)
                     }
-                },
+                    DirState::Listed(n)
+                }
             };
             ev.dir = Some((dir.to_string(), state));
         }
@@ -236,4 +233,157 @@ pub fn judge(p: &Params, ev: &Evidence, now: Timestamp, max_age: SignedDuration)
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::checks::testing::at;
+
+    const NOW: &str = "2026-11-21T12:00:00Z";
+
+    fn params() -> Params {
+        Params {
+            dir: "secret_server.database_backup_dir".into(),
+            time: "secret_server.database_backup_at".into(),
+            extension: Some(".bak".into()),
+            search_name: Some("database.bak".into()),
+        }
+    }
+
+    fn file_seen(what: &str, time: &str) -> Sighting {
+        Sighting {
+            what: what.into(),
+            at: at(time),
+            location: Some(Location::unresolved(what)),
+        }
+    }
+
+    fn run(ev: &Evidence) -> Outcome {
+        judge(&params(), ev, at(NOW), SignedDuration::from_hours(24))
+    }
+
+    fn in_dir(state: DirState, sightings: Vec<Sighting>) -> Evidence {
+        Evidence {
+            sightings,
+            dir: Some((r"D:\SQLBackups".into(), state)),
+            ..Evidence::default()
+        }
+    }
+
+    #[test]
+    fn the_newest_fresh_backup_passes() {
+        let ev = in_dir(
+            DirState::Listed(2),
+            vec![
+                file_seen(r"D:\SQLBackups\old.bak", "2026-11-01T00:00:00Z"),
+                file_seen(r"D:\SQLBackups\new.bak", "2026-11-21T02:00:00Z"),
+            ],
+        );
+        let o = run(&ev);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(o.subject, r"D:\SQLBackups");
+        assert!(o.message.starts_with(r"D:\SQLBackups\new.bak is fresh: "));
+        assert_eq!(o.observed.as_deref(), Some("2026-11-21T02:00:00Z"));
+        assert_eq!(
+            o.expected.as_deref(),
+            Some("a backup made at most 24 h before 2026-11-21T12:00:00Z")
+        );
+        // A recorded time counts too.
+        let recorded = Evidence {
+            sightings: vec![Sighting {
+                what: "secret_server.database_backup_at".into(),
+                at: at("2026-11-21T11:00:00Z"),
+                location: None,
+            }],
+            ..Evidence::default()
+        };
+        assert_eq!(run(&recorded).status, Status::Pass);
+    }
+
+    #[test]
+    fn a_stale_backup_fails_with_its_age() {
+        let ev = in_dir(
+            DirState::Listed(1),
+            vec![file_seen(r"D:\SQLBackups\old.bak", "2026-11-18T12:00:00Z")],
+        );
+        let o = run(&ev);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"the newest backup file, D:\SQLBackups\old.bak, is from 2026-11-18T12:00:00Z: 3 days before 2026-11-21T12:00:00Z (a backup counts as fresh for 24 h; --max-backup-age changes that)"
+        );
+        let recorded = Evidence {
+            sightings: vec![Sighting {
+                what: "secret_server.database_backup_at".into(),
+                at: at("2026-11-01T00:00:00Z"),
+                location: None,
+            }],
+            ..Evidence::default()
+        };
+        assert!(
+            run(&recorded).message.starts_with(
+                "the newest backup recorded in secret_server.database_backup_at is from"
+            )
+        );
+    }
+
+    #[test]
+    fn an_empty_or_missing_backup_folder_fails_and_says_so() {
+        let o = run(&in_dir(DirState::Listed(0), Vec::new()));
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"no backup found; D:\SQLBackups holds no *.bak file"
+        );
+        let o = run(&in_dir(DirState::Missing, Vec::new()));
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.message, r"no backup found; D:\SQLBackups does not exist");
+    }
+
+    #[test]
+    fn a_folder_that_could_not_be_read_is_an_error_or_not_evaluated() {
+        let io = FsError::Io {
+            path: r"D:\SQLBackups".into(),
+            message: "denied".into(),
+        };
+        let o = run(&in_dir(DirState::Failed(io), Vec::new()));
+        assert_eq!(o.status, Status::Error);
+        assert!(
+            o.message
+                .contains(r"could not read D:\SQLBackups: cannot read")
+        );
+        let o = run(&in_dir(
+            DirState::Failed(FsError::DriveNotMapped('D')),
+            Vec::new(),
+        ));
+        assert_eq!(o.status, Status::NotEvaluated);
+        // A search folder that could not be searched may hold the backup.
+        let mut ev = in_dir(DirState::Listed(0), Vec::new());
+        ev.unsearched = vec![(r"E:\Backups".into(), FsError::DriveNotMapped('E'))];
+        let o = run(&ev);
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(
+            o.message
+                .contains(r"could not search E:\Backups: drive E: is not mapped")
+        );
+    }
+
+    #[test]
+    fn with_nothing_to_go_on_it_is_not_evaluated_and_names_both_facts() {
+        let ev = Evidence {
+            searched: vec![r"C:\Backups".into()],
+            ..Evidence::default()
+        };
+        let o = run(&ev);
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert_eq!(o.subject, "secret_server.database_backup_at");
+        assert!(
+            o.message.starts_with(
+                r"facts.json has neither secret_server.database_backup_dir nor secret_server.database_backup_at and no database.bak in C:\Backups; add secret_server.database_backup_dir ("
+            ),
+            "{}",
+            o.message
+        );
+    }
 }

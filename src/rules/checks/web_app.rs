@@ -3,96 +3,61 @@
 //! needs WebSocket at all.
 //!
 //! The web server is `password_secure.web_server` when facts.json says;
-//! otherwise it is inferred from the snapshot: IIS when applicationHost.config
-//! or `C:\inetpub\wwwroot` exists, Apache when a main configuration file is
-//! found (the fact, else the usual places). Both may be present.
+//! otherwise what the snapshot shows ([`Inputs::web_servers`]). Both may be
+//! present.
 
 use super::Context;
 use crate::facts::{Version, WebServer};
-use crate::inputs::{Inputs, Loaded};
+use crate::inputs::Inputs;
+use crate::inputs::web_server::{APACHE_MAIN, Hosting, WWWROOT};
 use crate::model::{Outcome, Status};
 use crate::rules::catalog::order;
 
-/// IIS's server-level configuration file.
-pub const APPLICATION_HOST: &str = r"%windir%\System32\inetsrv\config\applicationHost.config";
-/// IIS's standard web root, where config.bat creates the "Web Application" site.
-pub const WWWROOT: &str = r"C:\inetpub\wwwroot";
-/// Where Apache's main configuration file is looked for without `apache_config`
-/// (Debian/Ubuntu, RHEL, upstream builds, Apache Lounge on Windows).
-pub const APACHE_MAIN: &[&str] = &[
-    "/etc/apache2/apache2.conf",
-    "/etc/httpd/conf/httpd.conf",
-    "/usr/local/apache2/conf/httpd.conf",
-    r"C:\Apache24\conf\httpd.conf",
-];
-
-/// The web servers that may host the Web Application, each with why upgate thinks so.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Hosting {
-    pub iis: Option<String>,
-    pub apache: Option<String>,
+/// The web servers that may host the Web Application: the fact, else the snapshot's.
+pub fn hosting(ctx: &Context<'_>, inputs: &Inputs<'_>) -> Hosting {
+    let fact = ctx
+        .facts
+        .password_secure
+        .as_ref()
+        .and_then(|f| f.web_server);
+    match fact {
+        Some(WebServer::Iis) => Hosting {
+            iis: Some("password_secure.web_server is iis".into()),
+            apache: None,
+        },
+        Some(WebServer::Apache) => Hosting {
+            iis: None,
+            apache: Some("password_secure.web_server is apache".into()),
+        },
+        None => inputs.web_servers(ctx.facts.path("password_secure.apache_config")),
+    }
 }
 
-impl Hosting {
-    pub fn detect(ctx: &Context<'_>, inputs: &Inputs<'_>) -> Hosting {
-        let fact = ctx
-            .facts
-            .password_secure
-            .as_ref()
-            .and_then(|f| f.web_server);
-        match fact {
-            Some(WebServer::Iis) => Hosting {
-                iis: Some("password_secure.web_server is iis".into()),
-                apache: None,
-            },
-            Some(WebServer::Apache) => Hosting {
-                iis: None,
-                apache: Some("password_secure.web_server is apache".into()),
-            },
-            None => {
-                let exists = |raw: &str| !matches!(inputs.locate(raw), Loaded::Missing { .. });
-                let iis = [APPLICATION_HOST, WWWROOT]
-                    .into_iter()
-                    .find(|p| exists(p))
-                    .map(|p| format!("{p} exists"));
-                let apache = ctx
-                    .facts
-                    .path("password_secure.apache_config")
-                    .into_iter()
-                    .chain(APACHE_MAIN.iter().copied())
-                    .find(|p| exists(p))
-                    .map(|p| format!("{p} exists"));
-                Hosting { iis, apache }
-            }
-        }
+/// The outcome for `rule`, about `wanted`, when the Web Application is not
+/// hosted there (`not_applicable`) or its host is unknown (`not_evaluated`).
+pub fn elsewhere(hosting: &Hosting, wanted: WebServer, rule: &str) -> Option<Outcome> {
+    let (mine, other, name, other_name) = match wanted {
+        WebServer::Iis => (&hosting.iis, &hosting.apache, "IIS", "Apache"),
+        WebServer::Apache => (&hosting.apache, &hosting.iis, "Apache", "IIS"),
+    };
+    if mine.is_some() {
+        return None;
     }
-
-    /// The outcome for a rule about `wanted` when the Web Application is not
-    /// hosted there (`not_applicable`) or its host is unknown (`not_evaluated`).
-    pub fn elsewhere(&self, wanted: WebServer, rule: &str) -> Option<Outcome> {
-        let (mine, other, name, other_name) = match wanted {
-            WebServer::Iis => (&self.iis, &self.apache, "IIS", "Apache"),
-            WebServer::Apache => (&self.apache, &self.iis, "Apache", "IIS"),
-        };
-        if mine.is_some() {
-            return None;
-        }
-        Some(match other {
-            Some(why) => Outcome::new(
-                Status::NotApplicable,
-                "password_secure.web_server",
-                format!("the Web Application runs on {other_name}, not {name} ({why})"),
+    Some(match other {
+        Some(why) => Outcome::new(
+            Status::NotApplicable,
+            "password_secure.web_server",
+            format!("the Web Application runs on {other_name}, not {name} ({why})"),
+        ),
+        None => Outcome::new(
+            Status::NotEvaluated,
+            "password_secure.web_server",
+            format!(
+                "cannot tell which web server hosts the Web Application: the snapshot has no IIS (no applicationHost.config, no {WWWROOT}) and no Apache configuration (looked for {}); set password_secure.web_server, or waive {rule} if the Web Application is not used",
+                APACHE_MAIN.join(", ")
             ),
-            None => Outcome::new(
-                Status::NotEvaluated,
-                "password_secure.web_server",
-                format!(
-                    "cannot tell which web server hosts the Web Application: the snapshot has no IIS (no applicationHost.config, no {WWWROOT}) and no Apache configuration (looked for {}); set password_secure.web_server, or waive {rule} if the Web Application is not used",
-                    APACHE_MAIN.join(", ")
-                ),
-            ),
-        })
-    }
+        ),
+    })
 }
 
 /// The version gate of the WebSocket requirement: `not_applicable` below
@@ -116,5 +81,45 @@ pub fn websocket_gate(ctx: &Context<'_>, since: &Version) -> Gate {
                 "the server version is unknown ({why}); the requirement applies from {since}"
             )),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_about_the_other_web_server_does_not_apply() {
+        let apache = Hosting {
+            iis: None,
+            apache: Some("/etc/apache2/apache2.conf exists".into()),
+        };
+        let o = elsewhere(&apache, WebServer::Iis, "NPS007").unwrap();
+        assert_eq!(o.status, Status::NotApplicable);
+        assert_eq!(
+            o.message,
+            "the Web Application runs on Apache, not IIS (/etc/apache2/apache2.conf exists)"
+        );
+        assert!(elsewhere(&apache, WebServer::Apache, "NPS009").is_none());
+        // Both present: each rule runs.
+        let both = Hosting {
+            iis: Some("x".into()),
+            ..apache
+        };
+        assert!(elsewhere(&both, WebServer::Iis, "NPS008").is_none());
+    }
+
+    #[test]
+    fn an_unknown_web_server_is_not_evaluated_and_names_the_rule_to_waive() {
+        let o = elsewhere(&Hosting::default(), WebServer::Iis, "NPS008").unwrap();
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(
+            o.message
+                .contains("no applicationHost.config, no C:\\inetpub\\wwwroot")
+        );
+        assert!(
+            o.message
+                .ends_with("or waive NPS008 if the Web Application is not used")
+        );
     }
 }

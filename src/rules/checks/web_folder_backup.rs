@@ -418,3 +418,300 @@ fn first(items: &[String]) -> String {
 fn more(n: usize) -> &'static str {
     if n > FIRST { ", …" } else { "" }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::backup::{Form, LookedIn, SizeDiff};
+    use crate::rules::checks::testing::{at, dir, path, resolved};
+    use crate::server::{FsError, Kind};
+
+    const LIVE: &str = r"C:\inetpub\wwwroot\SecretServer";
+    const NOW: &str = "2026-11-21T12:00:00Z";
+
+    fn within() -> Freshness {
+        Freshness::Within {
+            now: at(NOW),
+            max_age: SignedDuration::from_hours(24),
+        }
+    }
+
+    fn copy(raw: &str, form: Form, modified: &str) -> Candidate {
+        let kind = match form {
+            Form::Folder => Kind::Dir,
+            Form::Zip => Kind::File,
+        };
+        Candidate {
+            place: resolved(raw, kind, 0, Some(modified)),
+            form,
+        }
+    }
+
+    fn found(candidates: Vec<Candidate>, compared: Vec<(usize, Comparison)>) -> Backups {
+        Backups {
+            live: Loaded::Found(dir(LIVE)),
+            looked_in: vec![LookedIn {
+                dir: r"C:\Backups".into(),
+                state: Looked::Searched {
+                    candidates: candidates.len(),
+                },
+            }],
+            live_files: (!compared.is_empty()).then_some(Ok(10)),
+            candidates,
+            compared,
+        }
+    }
+
+    fn complete() -> Comparison {
+        Comparison {
+            live_files: 10,
+            identical: vec![("encryption.config".into(), Identity::Same)],
+            ..Comparison::default()
+        }
+    }
+
+    #[test]
+    fn a_fresh_complete_copy_passes() {
+        let b = found(
+            vec![copy(
+                r"C:\Backups\SecretServer - Copy",
+                Form::Folder,
+                "2026-11-21T10:00:00Z",
+            )],
+            vec![(0, complete())],
+        );
+        let o = judge(&b, &within(), false);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(
+            o.message,
+            r"C:\Backups\SecretServer - Copy (folder, modified 2026-11-21T10:00:00Z) holds all 10 file(s) of C:\inetpub\wwwroot\SecretServer with the same sizes; encryption.config is byte-identical"
+        );
+        assert_eq!(
+            o.observed.as_deref(),
+            Some(r"C:\Backups\SecretServer - Copy (folder)")
+        );
+        assert!(
+            judge(&b, &within(), true)
+                .message
+                .contains("same sizes and content")
+        );
+    }
+
+    #[test]
+    fn no_copy_fails_naming_where_it_looked() {
+        let o = judge(&found(Vec::new(), Vec::new()), &within(), false);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"no copy of C:\inetpub\wwwroot\SecretServer found; looked in C:\Backups (nothing named like it)"
+        );
+        assert_eq!(o.observed.as_deref(), Some("no copy"));
+    }
+
+    #[test]
+    fn only_stale_copies_fail_with_the_newest_ones_age() {
+        let b = found(
+            vec![
+                copy(
+                    r"C:\Backups\SecretServer.zip",
+                    Form::Zip,
+                    "2026-11-19T12:00:00Z",
+                ),
+                copy(
+                    r"C:\Backups\SecretServer_old",
+                    Form::Folder,
+                    "2026-10-01T00:00:00Z",
+                ),
+            ],
+            Vec::new(),
+        );
+        let o = judge(&b, &within(), false);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.starts_with(
+                r"no fresh copy of C:\inetpub\wwwroot\SecretServer: the newest, C:\Backups\SecretServer.zip, was modified 2026-11-19T12:00:00Z, 48 h before"
+            ),
+            "{}",
+            o.message
+        );
+        assert!(o.message.ends_with("(1 older candidate(s) too)"));
+        // After the upgrade (PM008) the words change.
+        let after = Freshness::After {
+            time: at("2026-11-20T00:00:00Z"),
+            what: "privilege_manager.upgraded_at".into(),
+        };
+        let o = judge(&b, &after, false);
+        assert!(
+            o.message
+                .starts_with(r"no copy made after the upgrade of C:\inetpub\wwwroot\SecretServer")
+        );
+        assert!(o.message.contains(
+            "before the upgrade finished (2026-11-20T00:00:00Z, privilege_manager.upgraded_at)"
+        ));
+    }
+
+    #[test]
+    fn an_incomplete_copy_fails_with_what_it_lacks() {
+        let lacking = Comparison {
+            live_files: 10,
+            missing: vec![
+                "a.dll".into(),
+                "b.dll".into(),
+                "c.dll".into(),
+                "d.dll".into(),
+            ],
+            size_differs: vec![SizeDiff {
+                rel: "web.config".into(),
+                live: 20,
+                copy: 10,
+            }],
+            ..Comparison::default()
+        };
+        let b = found(
+            vec![copy(
+                r"C:\Backups\SecretServer",
+                Form::Folder,
+                "2026-11-21T10:00:00Z",
+            )],
+            vec![(0, lacking)],
+        );
+        let o = judge(&b, &within(), false);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"the only fresh copy, C:\Backups\SecretServer (folder, modified 2026-11-21T10:00:00Z): it lacks 4 of 10 files (first: a.dll, b.dll, c.dll, …); 1 differ in size (first: web.config: 20 B live, 10 B in the copy)"
+        );
+    }
+
+    #[test]
+    fn a_differing_encryption_config_fails_but_a_missing_live_one_is_not_evaluated() {
+        let with = |identity| Comparison {
+            identical: vec![("encryption.config".into(), identity)],
+            ..complete()
+        };
+        let candidates = || {
+            vec![copy(
+                r"C:\Backups\SecretServer",
+                Form::Folder,
+                "2026-11-21T10:00:00Z",
+            )]
+        };
+        let o = judge(
+            &found(candidates(), vec![(0, with(Identity::Differs))]),
+            &within(),
+            false,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message
+                .ends_with("its encryption.config is not byte-identical to the live one")
+        );
+        let o = judge(
+            &found(candidates(), vec![(0, with(Identity::MissingInCopy))]),
+            &within(),
+            false,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.ends_with("it has no encryption.config"));
+        let o = judge(
+            &found(candidates(), vec![(0, with(Identity::MissingLive))]),
+            &within(),
+            false,
+        );
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(
+            o.message
+                .contains("the live folder has no encryption.config to compare it with")
+        );
+    }
+
+    #[test]
+    fn the_closest_of_several_fresh_copies_is_named() {
+        let far = Comparison {
+            missing: vec!["a".into(), "b".into()],
+            ..complete()
+        };
+        let near = Comparison {
+            missing: vec!["a".into()],
+            ..complete()
+        };
+        let b = found(
+            vec![
+                copy(
+                    r"C:\Backups\SecretServer1",
+                    Form::Folder,
+                    "2026-11-21T11:00:00Z",
+                ),
+                copy(
+                    r"C:\Backups\SecretServer2",
+                    Form::Folder,
+                    "2026-11-21T10:00:00Z",
+                ),
+            ],
+            vec![(0, far), (1, near)],
+        );
+        let o = judge(&b, &within(), false);
+        assert!(
+            o.message
+                .starts_with(r"the closest fresh copy, C:\Backups\SecretServer2 ")
+        );
+        assert!(
+            o.message
+                .ends_with("(the other fresh copy was further off)")
+        );
+    }
+
+    #[test]
+    fn a_folder_that_could_not_be_searched_is_not_a_plain_fail() {
+        let mut b = found(Vec::new(), Vec::new());
+        b.looked_in.push(LookedIn {
+            dir: r"E:\Backups".into(),
+            state: Looked::Failed(FsError::DriveNotMapped('E')),
+        });
+        let o = judge(&b, &within(), false);
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(o.message.contains(r"E:\Backups (could not be searched)"));
+        assert!(o.message.ends_with(
+            r"could not search E:\Backups: drive E: is not mapped (pass --drive E:=DIR to scan it)"
+        ));
+        b.looked_in.push(LookedIn {
+            dir: r"C:\Locked".into(),
+            state: Looked::Failed(FsError::Io {
+                path: r"C:\Locked".into(),
+                message: "denied".into(),
+            }),
+        });
+        assert_eq!(judge(&b, &within(), false).status, Status::Error);
+    }
+
+    #[test]
+    fn without_the_live_folder_there_is_nothing_to_compare() {
+        let mut b = found(Vec::new(), Vec::new());
+        b.live = Loaded::Missing {
+            path: path(LIVE),
+            missing: "SecretServer".into(),
+        };
+        let o = judge(&b, &within(), false);
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(
+            o.message
+                .contains("there is nothing to compare a backup with")
+        );
+        let mut b = found(Vec::new(), Vec::new());
+        b.live_files = Some(Err(FsError::LinkLoop(LIVE.into())));
+        assert_eq!(judge(&b, &within(), false).status, Status::Error);
+    }
+
+    #[test]
+    fn freshness_is_an_age_or_after_the_upgrade() {
+        assert!(within().fresh(Some(at("2026-11-20T12:00:00Z"))));
+        assert!(!within().fresh(Some(at("2026-11-20T11:59:59Z"))));
+        assert!(!within().fresh(None));
+        let after = Freshness::After {
+            time: at("2026-11-20T00:00:00Z"),
+            what: "x".into(),
+        };
+        assert!(after.fresh(Some(at("2026-11-20T00:00:01Z"))));
+        assert!(!after.fresh(Some(at("2026-11-20T00:00:00Z"))));
+    }
+}
