@@ -111,6 +111,9 @@ struct ScanArgs {
     /// Change a rule's severity: --severity PM008=error
     #[arg(long, value_name = "ID=LEVEL")]
     severity: Vec<String>,
+    /// Run only these rules: ids, slugs or id prefixes (PM, NPS00), comma-separated or repeated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    select: Vec<String>,
     /// Accepted exceptions (TOML [[waiver]] entries with rule, reason, owner, expires).
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
@@ -287,7 +290,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     )?;
     let facts = target.load_facts()?;
     let captures = target.load_captures(&facts)?;
-    let waivers = match &args.waivers {
+    let mut waivers = match &args.waivers {
         Some(file) => {
             let text = std::fs::read_to_string(file).map_err(|e| {
                 InputError::new(format!("cannot read the waivers: {e}")).in_file(file)
@@ -296,6 +299,12 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         }
         None => Vec::new(),
     };
+    // After the waivers are read against every rule: one for an unselected rule
+    // is not an error, and not reported as unused either.
+    if !args.select.is_empty() {
+        rules.select(&args.select)?;
+        waivers.retain(|w| rules.find(&w.rule).is_some());
+    }
     let max_age_hours = match &args.max_backup_age {
         Some(raw) => parse_age_hours(raw).ok_or_else(|| {
             InputError::new(format!(

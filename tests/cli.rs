@@ -1,4 +1,4 @@
-//! The command line: exit statuses, the gate options, colour, `rules` and `explain`.
+//! The command line: exit statuses, the gate options, `--select`, colour, `rules` and `explain`.
 
 mod common;
 
@@ -207,6 +207,83 @@ fn product_override_replaces_detection() {
     let json = run.json();
     assert_eq!(json["scan"]["procedure"], "combined");
     assert_eq!(run.results_of("PM004")[0]["status"], "not_applicable");
+}
+
+/// The rule ids a JSON scan with `select` reports, once each, in order.
+fn selected(fixture_name: &str, phase: &str, select: &[&str]) -> Vec<String> {
+    let mut args = vec!["--format", "json"];
+    for s in select {
+        args.extend(["--select", s]);
+    }
+    let run = scan(&fixture(fixture_name), phase, &args);
+    assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
+    let mut ids: Vec<String> = run.statuses().into_iter().map(|(id, _)| id).collect();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn select_runs_the_rules_named_by_id_slug_or_id_prefix() {
+    assert_eq!(selected("pm-offline-ready", "pre", &["PM004"]), ["PM004"]);
+    assert_eq!(
+        selected(
+            "pm-offline-ready",
+            "pre",
+            &["PM-Solution-Centre-Offline-Source"]
+        ),
+        ["PM004"]
+    );
+    let pm: Vec<String> = (1..=8).map(|n| format!("PM00{n}")).collect();
+    assert_eq!(selected("pm-offline-ready", "pre", &["pm"]), pm);
+    // Comma-separated and repeated; NPS00 is NPS001 to NPS009, not NPS010.
+    let nps = selected("nps-pre-blocked", "pre", &["NPS00,ss001", "nps011"]);
+    let mut expected: Vec<String> = (1..=9).map(|n| format!("NPS00{n}")).collect();
+    expected.extend(["NPS011".to_string(), "SS001".to_string()]);
+    assert_eq!(nps, expected);
+}
+
+#[test]
+fn unselected_rules_do_not_count_for_the_gate() {
+    let defective = fixture("pm-defective-packages");
+    assert_eq!(scan(&defective, "pre", &[]).code, 1);
+    let run = scan(&defective, "pre", &["--select", "PM001"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("1 result"), "{}", run.stdout);
+}
+
+#[test]
+fn a_selector_that_matches_no_rule_is_refused_with_a_suggestion() {
+    let run = scan(
+        &fixture("pm-offline-ready"),
+        "pre",
+        &["--select", "PM001,PM0004"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("--select `PM0004` matches no rule"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `PM004`?"),
+        "{}",
+        run.stderr
+    );
+    let none = scan(&fixture("pm-offline-ready"), "pre", &["--select", "XY9"]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("`upgate rules` lists them"),
+        "{}",
+        none.stderr
+    );
+    let empty = scan(&fixture("pm-offline-ready"), "pre", &["--select", "PM,"]);
+    assert_eq!(empty.code, 2);
+    assert!(
+        empty.stderr.contains("an empty selector"),
+        "{}",
+        empty.stderr
+    );
 }
 
 #[test]
