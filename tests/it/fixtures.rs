@@ -1,10 +1,11 @@
-//! Every fixture under `fixtures/` is scanned as its `expect.toml` says; the
-//! statuses and exit status must match, and the text and JSON outputs are
-//! snapshotted (review snapshot changes like code).
+//! Every fixture under `fixtures/` is scanned as its `expect.toml` says, with
+//! `--select` of the rules it lists (common::fixture_scans); the statuses and
+//! exit status must match, and the text and JSON outputs are snapshotted
+//! (review snapshot changes like code).
 
 use std::collections::BTreeMap;
 
-use crate::common::{self, fixtures, repo, scan_fixture};
+use crate::common::{self, Format, fixture_scans, repo};
 
 /// Every fixture folder has a README and an expect.toml.
 #[test]
@@ -29,21 +30,21 @@ fn every_fixture_is_documented() {
 #[test]
 fn fixtures_produce_the_expected_results() {
     let mut failures = Vec::new();
-    for (name, expect) in fixtures() {
+    for scan in fixture_scans() {
+        let (name, expect) = (&scan.name, &scan.expect);
         assert_eq!(
             expect.now,
             common::NOW,
             "{name}: tests scan with common::NOW"
         );
-        let run = scan_fixture(&name, &expect, &["--format", "json"]);
-        if run.code != expect.exit {
+        if scan.code != expect.exit {
             failures.push(format!(
                 "{name}: exit {} (expected {})\n{}",
-                run.code, expect.exit, run.stderr
+                scan.code, expect.exit, scan.stderr
             ));
             continue;
         }
-        let json = run.json();
+        let json = scan.parsed(Format::Json);
         let mut got: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for r in json["results"].as_array().unwrap() {
             let mut status = r["status"].as_str().unwrap().to_string();
@@ -68,17 +69,15 @@ fn fixtures_produce_the_expected_results() {
 #[test]
 fn text_output_snapshots() {
     let _snapshots = common::snapshots("fixtures").bind_to_scope();
-    for (name, expect) in fixtures() {
-        let run = scan_fixture(&name, &expect, &["--show", "all"]);
-        insta::assert_snapshot!(format!("text-{name}"), run.stdout);
+    for scan in fixture_scans() {
+        insta::assert_snapshot!(format!("text-{}", scan.name), scan.redacted(Format::Text));
     }
 }
 
 #[test]
 fn json_output_snapshots() {
     let _snapshots = common::snapshots("fixtures").bind_to_scope();
-    for (name, expect) in fixtures() {
-        let run = scan_fixture(&name, &expect, &["--format", "json"]);
-        insta::assert_snapshot!(format!("json-{name}"), run.stdout);
+    for scan in fixture_scans() {
+        insta::assert_snapshot!(format!("json-{}", scan.name), scan.redacted(Format::Json));
     }
 }

@@ -1,42 +1,12 @@
-//! The JUnit, Markdown and GitHub outputs on several fixtures (snapshots,
-//! reviewed like code), JUnit's well-formedness on every fixture, and
-//! `--report` writing several formats from one scan.
+//! The JUnit, Markdown and GitHub outputs on several fixtures (snapshots of
+//! common::fixture_scans, reviewed like code), JUnit's well-formedness on every
+//! fixture, and `--report` writing several formats from one scan.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::common::{self, NOW, checked, redact_staged, run, stage_fixture, upgate};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Expect {
-    phase: String,
-    #[serde(default)]
-    mtimes: BTreeMap<String, String>,
-    #[serde(default)]
-    args: Vec<String>,
-}
-
-fn expect(name: &str) -> Expect {
-    let text = std::fs::read_to_string(common::fixture(name).join("expect.toml")).unwrap();
-    toml::from_str(&text).unwrap()
-}
-
-/// Scans a staged fixture with the working directory at the staging folder
-/// (as a CI job's workspace), output paths redacted.
-fn scan_staged(name: &str, extra: &[&str]) -> common::Run {
-    let e = expect(name);
-    let (tmp, staged) = stage_fixture(name, &e.mtimes);
-    let mut r = checked(run(upgate()
-        .current_dir(tmp.path())
-        .arg("scan")
-        .arg(&staged)
-        .args(["--phase", &e.phase, "--now", NOW])
-        .args(&e.args)
-        .args(extra)));
-    r.stdout = redact_staged(&r.stdout, &staged, name);
-    r
-}
+use crate::common::{
+    self, Format, NOW, checked, fixture_scan, fixture_scans, run, stage_fixture, upgate,
+};
 
 const SNAPSHOTTED: &[&str] = &[
     "combined-pre-incomplete-backups",
@@ -49,8 +19,10 @@ const SNAPSHOTTED: &[&str] = &[
 fn markdown_snapshots() {
     let _snapshots = common::snapshots("formats").bind_to_scope();
     for name in SNAPSHOTTED {
-        let r = scan_staged(name, &["--format", "markdown"]);
-        insta::assert_snapshot!(format!("markdown-{name}"), r.stdout);
+        insta::assert_snapshot!(
+            format!("markdown-{name}"),
+            fixture_scan(name).redacted(Format::Markdown)
+        );
     }
 }
 
@@ -58,8 +30,10 @@ fn markdown_snapshots() {
 fn junit_snapshots() {
     let _snapshots = common::snapshots("formats").bind_to_scope();
     for name in SNAPSHOTTED {
-        let r = scan_staged(name, &["--format", "junit"]);
-        insta::assert_snapshot!(format!("junit-{name}"), r.stdout);
+        insta::assert_snapshot!(
+            format!("junit-{name}"),
+            fixture_scan(name).redacted(Format::Junit)
+        );
     }
 }
 
@@ -67,23 +41,11 @@ fn junit_snapshots() {
 fn github_snapshots() {
     let _snapshots = common::snapshots("formats").bind_to_scope();
     for name in SNAPSHOTTED {
-        let r = scan_staged(name, &["--format", "github"]);
-        insta::assert_snapshot!(format!("github-{name}"), r.stdout);
+        insta::assert_snapshot!(
+            format!("github-{name}"),
+            fixture_scan(name).redacted(Format::Github)
+        );
     }
-}
-
-fn fixture_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(common::repo().join("fixtures"))
-        .unwrap()
-        .filter_map(|e| {
-            let p = e.unwrap().path();
-            p.join("expect.toml")
-                .is_file()
-                .then(|| p.file_name().unwrap().to_string_lossy().into_owned())
-        })
-        .collect();
-    names.sort();
-    names
 }
 
 /// Every fixture's JUnit parses (with upgate's own strict XML parser) and its
@@ -91,11 +53,11 @@ fn fixture_names() -> Vec<String> {
 /// scope, a failure per fail/error, a skip per n/a, not evaluated, waived and manual.
 #[test]
 fn junit_is_well_formed_and_counts_every_result() {
-    for name in fixture_names() {
-        let junit = scan_staged(&name, &["--format", "junit"]);
-        let json = scan_staged(&name, &["--format", "json"]).json();
-        let doc = upgate::xml::parse(junit.stdout.as_bytes())
-            .unwrap_or_else(|e| panic!("{name}: {e}\n{}", junit.stdout));
+    for scan in fixture_scans() {
+        let (name, junit) = (&scan.name, scan.raw(Format::Junit));
+        let json = scan.parsed(Format::Json);
+        let doc =
+            upgate::xml::parse(junit.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}\n{junit}"));
         let products: Vec<&str> = json["scan"]["products"]
             .as_array()
             .unwrap()
@@ -134,7 +96,7 @@ fn junit_is_well_formed_and_counts_every_result() {
 
 #[test]
 fn one_scan_writes_several_formats() {
-    let e = expect("nps-pre-blocked");
+    let e = &fixture_scan("nps-pre-blocked").expect;
     let (tmp, staged) = stage_fixture("nps-pre-blocked", &e.mtimes);
     let out = tmp.path().join("out");
     std::fs::create_dir(&out).unwrap();

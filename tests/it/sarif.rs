@@ -1,28 +1,25 @@
-//! `--format sarif` on every fixture: valid against the OASIS SARIF 2.1.0
-//! schema (`tests/data/`), within GitHub code scanning's ingestion rules, and
-//! snapshotted for a few fixtures (review snapshot changes like code).
+//! `--format sarif` on every fixture (the shared scans of common::fixture_scans):
+//! valid against the OASIS SARIF 2.1.0 schema (`tests/data/`), within GitHub code
+//! scanning's ingestion rules, and snapshotted for a few fixtures (review
+//! snapshot changes like code).
 
 use std::collections::BTreeSet;
 
-use crate::common::{self, fixtures, scan_fixture};
+use crate::common::{self, Format, fixture_scan, fixture_scans};
 use serde_json::Value;
 
 /// Every fixture's SARIF, by fixture name, as written (paths not redacted:
-/// the file:// URIs are validated as they are).
-fn sarif_of_every_fixture() -> Vec<(String, Value)> {
-    fixtures()
-        .into_iter()
-        .map(|(name, expect)| {
-            let (_tmp, staged) = common::stage_fixture(&name, &expect.mtimes);
-            let args: Vec<&str> = expect
-                .args
-                .iter()
-                .map(String::as_str)
-                .chain(["--format", "sarif"])
-                .collect();
-            let run = common::scan(&staged, &expect.phase, &args);
-            assert_eq!(run.code, expect.exit, "{name}: {}", run.stderr);
-            (name, run.json())
+/// the file:// URIs are validated as they are), from the shared scans.
+fn sarif_of_every_fixture() -> Vec<(&'static str, Value)> {
+    fixture_scans()
+        .iter()
+        .map(|scan| {
+            assert_eq!(
+                scan.code, scan.expect.exit,
+                "{}: {}",
+                scan.name, scan.stderr
+            );
+            (scan.name.as_str(), scan.parsed(Format::Sarif))
         })
         .collect()
 }
@@ -197,9 +194,10 @@ fn every_fixture_meets_github_ingestion_rules() {
 /// (no fixture has a waiver yet), with the same fingerprints.
 #[test]
 fn results_are_the_failing_findings() {
-    for (name, expect) in fixtures() {
-        let json = scan_fixture(&name, &expect, &["--format", "json"]).json();
-        let sarif = scan_fixture(&name, &expect, &["--format", "sarif"]).json();
+    for scan in fixture_scans() {
+        let name = &scan.name;
+        let json = scan.parsed(Format::Json);
+        let sarif = scan.parsed(Format::Sarif);
         let failing: Vec<(String, String)> = json["results"]
             .as_array()
             .unwrap()
@@ -251,11 +249,7 @@ fn results_are_the_failing_findings() {
 /// The Password Secure folder is "Web Application": its space is encoded.
 #[test]
 fn spaces_in_paths_are_percent_encoded() {
-    let (name, expect) = fixtures()
-        .into_iter()
-        .find(|(name, _)| name == "nps-post-site-websocket-off")
-        .unwrap();
-    let sarif = scan_fixture(&name, &expect, &["--format", "sarif"]).json();
+    let sarif = fixture_scan("nps-post-site-websocket-off").parsed(Format::Sarif);
     let uris: Vec<&str> = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -281,19 +275,14 @@ fn sarif_output_snapshots() {
         "nps-post-site-websocket-off",
         "pm-post-reverted-to-online",
     ];
-    for (name, expect) in fixtures() {
-        if !chosen.contains(&name.as_str()) {
-            continue;
-        }
-        let run = scan_fixture(&name, &expect, &["--format", "sarif"]);
+    for name in chosen {
+        let sarif = fixture_scan(name).redacted(Format::Sarif);
         // The root's file:// URI is redacted with the rest of the staged path.
         assert!(
-            run.stdout
-                .contains(&format!("\"file://[REPO]/fixtures/{name}/root/\"")),
-            "{name}: root URI not redacted:\n{}",
-            run.stdout
+            sarif.contains(&format!("\"file://[REPO]/fixtures/{name}/root/\"")),
+            "{name}: root URI not redacted:\n{sarif}"
         );
-        insta::assert_snapshot!(name.as_str(), run.stdout);
+        insta::assert_snapshot!(name, sarif);
     }
 }
 
@@ -301,7 +290,7 @@ fn sarif_output_snapshots() {
 #[test]
 fn report_file_matches_standard_output() {
     let name = "pm-post-reverted-to-online";
-    let (_, expect) = fixtures().into_iter().find(|(n, _)| n == name).unwrap();
+    let expect = &fixture_scan(name).expect;
     let (_tmp, staged) = common::stage_fixture(name, &expect.mtimes);
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("upgate.sarif");

@@ -233,18 +233,25 @@ fn set_all_mtimes(dir: &Path, t: filetime::FileTime) {
     set_mtime(dir, t);
 }
 
-/// Replaces a staged copy's temporary path with the fixture's own.
-pub fn redact_staged(text: &str, staged: &Path, name: &str) -> String {
-    let tmp = std::fs::canonicalize(staged).unwrap();
-    let escaped = tmp.display().to_string().replace('\\', "\\\\");
+/// Replaces the temporary path of a staged copy (canonicalized: it may be gone
+/// by now) with the fixture's own, then [`redact`]s.
+fn redact_staged(text: &str, canonical: &Path, name: &str) -> String {
+    let escaped = canonical.display().to_string().replace('\\', "\\\\");
     redact(&text.replace(&escaped, &format!("[REPO]/fixtures/{name}")))
 }
 
-/// Replaces machine-specific paths so snapshots are stable.
+/// Replaces machine-specific paths and upgate's version so snapshots are stable.
 pub fn redact(text: &str) -> String {
     let repo = std::fs::canonicalize(repo()).unwrap();
     let escaped = repo.display().to_string().replace('\\', "\\\\");
+    let version = env!("CARGO_PKG_VERSION");
     text.replace(&escaped, "[REPO]")
+        // JSON's tool.version, SARIF's tool.driver.version.
+        .replace(
+            &format!("\"version\": \"{version}\""),
+            "\"version\": \"[VERSION]\"",
+        )
+        .replace(&format!("upgate {version}"), "upgate [VERSION]")
 }
 
 /// insta's settings for one module's snapshots: `tests/it/snapshots/<module>/<name>.snap`
@@ -273,6 +280,13 @@ pub struct Expect {
     pub results: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+impl Expect {
+    /// The `--select` value naming exactly the rules of `[results]`.
+    pub fn select(&self) -> String {
+        self.results.keys().cloned().collect::<Vec<_>>().join(",")
+    }
+}
+
 /// Every fixture with an `expect.toml`, by name.
 pub fn fixtures() -> Vec<(String, Expect)> {
     let mut out = Vec::new();
@@ -294,18 +308,138 @@ pub fn fixtures() -> Vec<(String, Expect)> {
     out
 }
 
-/// Scans a staged copy of the fixture as its `expect.toml` says, plus `extra`
-/// arguments; output paths are redacted back to the fixture's.
-pub fn scan_fixture(name: &str, expect: &Expect, extra: &[&str]) -> Run {
-    let (_tmp, staged) = stage_fixture(name, &expect.mtimes);
-    let args: Vec<&str> = expect
-        .args
+/// The output formats a [`FixtureScan`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Markdown,
+    Github,
+}
+
+impl Format {
+    fn code(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+            Format::Github => "github",
+        }
+    }
+}
+
+/// One fixture, scanned once per test run: a staged copy (see [`stage_fixture`])
+/// scanned as its `expect.toml` says, with `--select` of exactly the rules it
+/// lists, and the working directory at the staging folder (as a CI job's
+/// workspace, for `github`'s relative paths). Text is `--show all`; Markdown
+/// the default view. Every format comes from one scan (`--report`) but
+/// Markdown's, which is a second one.
+pub struct FixtureScan {
+    pub name: String,
+    pub expect: Expect,
+    /// The exit status (of both scans).
+    pub code: i32,
+    pub stderr: String,
+    outputs: std::collections::BTreeMap<Format, String>,
+    /// The staged copy's canonical path, for redaction.
+    staged: PathBuf,
+}
+
+impl FixtureScan {
+    /// The output as upgate wrote it, machine paths and all.
+    pub fn raw(&self, format: Format) -> &str {
+        &self.outputs[&format]
+    }
+
+    /// The output with paths and version redacted, for snapshots.
+    pub fn redacted(&self, format: Format) -> String {
+        redact_staged(self.raw(format), &self.staged, &self.name)
+    }
+
+    /// A JSON output (`json` or `sarif`), parsed.
+    pub fn parsed(&self, format: Format) -> serde_json::Value {
+        let text = self.raw(format);
+        serde_json::from_str(text)
+            .unwrap_or_else(|e| panic!("{}: {format:?} is not JSON ({e}):\n{text}", self.name))
+    }
+
+    fn run(name: String, expect: Expect) -> FixtureScan {
+        let (tmp, staged) = stage_fixture(&name, &expect.mtimes);
+        let out = tmp.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let select = expect.select();
+        let scan = |args: &[String]| {
+            checked(run(upgate()
+                .current_dir(tmp.path())
+                .arg("scan")
+                .arg(&staged)
+                .args(["--phase", &expect.phase, "--now", NOW, "--color", "never"])
+                .args(&expect.args)
+                .args(["--select", &select])
+                .args(args)))
+        };
+        let reported = [Format::Json, Format::Sarif, Format::Junit, Format::Github];
+        let mut args: Vec<String> = ["--format", "text", "--show", "all"]
+            .map(String::from)
+            .into();
+        for format in reported {
+            args.push("--report".into());
+            args.push(format!(
+                "{}={}",
+                format.code(),
+                out.join(format.code()).display()
+            ));
+        }
+        let main = scan(&args);
+        let markdown = scan(&["--format".into(), "markdown".into()]);
+        assert_eq!(
+            main.code, markdown.code,
+            "{name}: the two scans disagree\n{}",
+            main.stderr
+        );
+        let mut outputs = std::collections::BTreeMap::new();
+        for format in reported {
+            let file = out.join(format.code());
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{name}: {}: {e}\n{}", file.display(), main.stderr));
+            outputs.insert(format, text);
+        }
+        outputs.insert(Format::Text, main.stdout);
+        outputs.insert(Format::Markdown, markdown.stdout);
+        FixtureScan {
+            code: main.code,
+            stderr: main.stderr,
+            outputs,
+            staged: std::fs::canonicalize(&staged).unwrap(),
+            name,
+            expect,
+        }
+    }
+}
+
+/// Every fixture's [`FixtureScan`], by name; scanned on first use (in
+/// parallel), then shared by every test of the run.
+pub fn fixture_scans() -> &'static [FixtureScan] {
+    static SCANS: std::sync::LazyLock<Vec<FixtureScan>> = std::sync::LazyLock::new(|| {
+        std::thread::scope(|s| {
+            let workers: Vec<_> = fixtures()
+                .into_iter()
+                .map(|(name, expect)| s.spawn(move || FixtureScan::run(name, expect)))
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        })
+    });
+    &SCANS
+}
+
+/// One fixture's [`FixtureScan`].
+pub fn fixture_scan(name: &str) -> &'static FixtureScan {
+    fixture_scans()
         .iter()
-        .map(String::as_str)
-        .chain(extra.iter().copied())
-        .collect();
-    let mut run = scan(&staged, &expect.phase, &args);
-    run.stdout = redact_staged(&run.stdout, &staged, name);
-    run.stderr = redact_staged(&run.stderr, &staged, name);
-    run
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no fixture {name}"))
 }
