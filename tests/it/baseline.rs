@@ -13,7 +13,8 @@ fn scan_against(name: &str, phase: &str, baseline: &std::path::Path, format: &st
             "--phase", phase, "--now", NOW, "--format", format, "--color", "never",
         ])
         .arg("--baseline")
-        .arg(baseline))
+        .arg(baseline)
+        .args(common::select_of(name)))
 }
 
 #[test]

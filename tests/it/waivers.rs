@@ -8,7 +8,8 @@ use std::path::Path;
 use crate::common::{self, NOW, checked, fixture, run, upgate};
 
 /// pm-post-reverted-to-online (post): PM004 fails (online feed), PM008 fails
-/// as a warning (no copy after the upgrade).
+/// as a warning (no copy after the upgrade). Scanned with `--select` of its
+/// expect.toml's rules.
 const TARGET: &str = "pm-post-reverted-to-online";
 
 fn scan_with(waivers: &str) -> (common::Run, tempfile::TempDir) {
@@ -20,7 +21,8 @@ fn scan_with(waivers: &str) -> (common::Run, tempfile::TempDir) {
         .arg(fixture(TARGET))
         .args(["--phase", "post", "--now", NOW, "--format", "json"])
         .arg("--waivers")
-        .arg(&file));
+        .arg(&file)
+        .args(common::select_of(TARGET)));
     (r, dir)
 }
 
@@ -80,7 +82,7 @@ fn expired_and_unused_waivers_are_reported_and_waive_nothing() {
     let text = format!(
         "{}{}",
         waiver("PM004", "", "2026-11-21"),
-        waiver("SS004", "", "2027-01-31")
+        waiver("PM003", "", "2027-01-31")
     );
     let (r, _d) = scan_with(&text);
     let r = checked(r);
@@ -99,7 +101,8 @@ fn expired_and_unused_waivers_are_reported_and_waive_nothing() {
         .arg(fixture(TARGET))
         .args(["--phase", "post", "--now", NOW, "--color", "never"])
         .arg("--waivers")
-        .arg(&file));
+        .arg(&file)
+        .args(common::select_of(TARGET)));
     assert!(t.stdout.contains("expired "), "{}", t.stdout);
     assert!(
         t.stdout
@@ -107,8 +110,18 @@ fn expired_and_unused_waivers_are_reported_and_waive_nothing() {
     );
     assert!(
         t.stdout
-            .contains("SS004 (infra-team) matched no failing result")
+            .contains("PM003 (infra-team) matched no failing result")
     );
+}
+
+/// With `--select`, a waiver of a rule that did not run is set aside: neither
+/// an error nor reported as unused.
+#[test]
+fn a_waiver_of_an_unselected_rule_is_set_aside() {
+    let (r, _d) = scan_with(&waiver("SS004", "", "2027-01-31"));
+    let r = checked(r);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.json()["waivers"], serde_json::json!([]));
 }
 
 fn refused(text: &str, message: &str, line: u32) {

@@ -130,13 +130,14 @@ pub fn assert_message_has(result: &serde_json::Value, part: &str) {
     );
 }
 
-/// Scans a fixture as it is and writes its JSON report into `dir` (for
-/// `--baseline` and `diff`).
+/// Scans a fixture as it is, with [`select_of`] its rules, and writes its JSON
+/// report into `dir` (for `--baseline` and `diff`).
 pub fn write_json_report(name: &str, phase: &str, dir: &Path) -> PathBuf {
     let r = checked(run(upgate()
         .arg("scan")
         .arg(fixture(name))
-        .args(["--phase", phase, "--now", NOW, "--format", "json"])));
+        .args(["--phase", phase, "--now", NOW, "--format", "json"])
+        .args(select_of(name))));
     let file = dir.join(format!("{name}-{phase}.json"));
     std::fs::write(&file, r.stdout).unwrap();
     file
@@ -287,20 +288,28 @@ impl Expect {
     }
 }
 
+/// A fixture's `expect.toml`.
+pub fn expect(name: &str) -> Expect {
+    let file = fixture(name).join("expect.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+/// `--select` of the rules a fixture is about (its `expect.toml`'s): for a
+/// test that judges a whole report (the exit status, counts, every result), so
+/// that a new rule does not change it.
+pub fn select_of(name: &str) -> [String; 2] {
+    ["--select".to_string(), expect(name).select()]
+}
+
 /// Every fixture with an `expect.toml`, by name.
 pub fn fixtures() -> Vec<(String, Expect)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(repo().join("fixtures")).unwrap() {
         let path = entry.unwrap().path();
-        let expect = path.join("expect.toml");
-        if expect.is_file() {
-            let text = std::fs::read_to_string(&expect).unwrap();
-            let parsed: Expect =
-                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", expect.display()));
-            out.push((
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                parsed,
-            ));
+        if path.join("expect.toml").is_file() {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            out.push((name.clone(), expect(&name)));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
