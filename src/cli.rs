@@ -111,6 +111,9 @@ struct ScanArgs {
     /// Change a rule's severity: --severity PM008=error
     #[arg(long, value_name = "ID=LEVEL")]
     severity: Vec<String>,
+    /// Run only these rules: ids, slugs or id prefixes (PM, NPS00), comma-separated or repeated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    select: Vec<String>,
     /// Accepted exceptions (TOML [[waiver]] entries with rule, reason, owner, expires).
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
@@ -287,7 +290,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     )?;
     let facts = target.load_facts()?;
     let captures = target.load_captures(&facts)?;
-    let waivers = match &args.waivers {
+    let mut waivers = match &args.waivers {
         Some(file) => {
             let text = std::fs::read_to_string(file).map_err(|e| {
                 InputError::new(format!("cannot read the waivers: {e}")).in_file(file)
@@ -296,6 +299,12 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         }
         None => Vec::new(),
     };
+    // After the waivers are read against every rule: one for an unselected rule
+    // is not an error, and not reported as unused either.
+    if !args.select.is_empty() {
+        rules.select(&args.select)?;
+        waivers.retain(|w| rules.find(&w.rule).is_some());
+    }
     let max_age_hours = match &args.max_backup_age {
         Some(raw) => parse_age_hours(raw).ok_or_else(|| {
             InputError::new(format!(
@@ -596,7 +605,7 @@ fn rules_text(set: &RuleSet) -> String {
     s
 }
 
-/// `upgate rules --format markdown`, also the README's rules table (`tests/docs.rs`).
+/// `upgate rules --format markdown`, also the README's rules table (`tests/it/docs.rs`).
 pub fn rules_markdown(set: &RuleSet) -> String {
     let mut s = String::from(
         "| id | slug | applies | severity | check | title |\n|---|---|---|---|---|---|\n",
@@ -615,7 +624,7 @@ pub fn rules_markdown(set: &RuleSet) -> String {
     s
 }
 
-/// The README's table of check kinds and the rules using each (`tests/docs.rs`).
+/// The README's table of check kinds and the rules using each (`tests/it/docs.rs`).
 pub fn kinds_markdown(set: &RuleSet) -> String {
     let mut kinds: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
     for r in set.iter() {

@@ -2,7 +2,7 @@
 //! for an upgrade, and afterwards whether the upgrade left it the way the
 //! vendor requires.
 //!
-//! Data flows one way, and modules import only downward (`tests/layers.rs`
+//! Data flows one way, and modules import only downward (`tests/it/layers.rs`
 //! keeps it so):
 //!
 //! 1. vocabulary: [`model`], [`error`], [`text`], [`path`], [`glob`];

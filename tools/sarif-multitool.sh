@@ -3,7 +3,7 @@
 # (the validator behind the SARIF web validator), with its SARIF rules and GitHub's ingestion
 # rules ("Gh"). Not part of `cargo test`: npx fetches the tool from npm.
 #
-# Fixtures are scanned in place, without the mtimes tests/fixtures.rs stages, so some ages
+# Fixtures are scanned in place, without the mtimes tests/it/fixtures.rs stages, so some ages
 # (and so results) may differ from the snapshots; the documents' shape is what is checked.
 # The multitool exits 0 even when it reports errors, so its output is searched for them:
 # errors fail this script, warnings and notes are only printed.

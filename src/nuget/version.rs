@@ -2,7 +2,7 @@
 //! `NuGet.Versioning`, so that versions read from package file names, `.nuspec`
 //! files and feeds compare exactly the way NuGet itself compares them.
 //!
-//! Conformance is pinned by `tests/nuget_vectors.rs`, which replays vectors
+//! Conformance is pinned by `tests/it/nuget_vectors.rs`, which replays vectors
 //! extracted from NuGet.Client's own unit tests.
 
 use std::borrow::Cow;

@@ -1,5 +1,5 @@
 //! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards (GitHub code
-//! scanning and the OASIS schema accept it; `tests/sarif.rs` holds it to both).
+//! scanning and the OASIS schema accept it; `tests/it/sarif.rs` holds it to both).
 //!
 //! One run. `tool.driver.rules` describes every rule that has a result in the
 //! report, from the same rule fields `upgate explain` shows. A SARIF result is

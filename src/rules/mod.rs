@@ -20,7 +20,7 @@ use crate::model::{Phase, Procedure, Product, Severity};
 pub use catalog::{Catalog, Release};
 pub use checks::Check;
 
-/// The packs built into the binary. `tests/registry.rs` checks that every file
+/// The packs built into the binary. `tests/it/registry.rs` checks that every file
 /// in `rules/` is listed here.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
@@ -76,6 +76,16 @@ impl Rule {
         procedure
             .and_then(|p| self.severity_by_procedure.get(&p).copied())
             .unwrap_or(self.severity)
+    }
+
+    /// Whether a `--select` selector names this rule: its id or slug, or a
+    /// prefix of its id (`PM`, `NPS00`), in any case.
+    pub fn selected_by(&self, selector: &str) -> bool {
+        self.slug.eq_ignore_ascii_case(selector)
+            || self
+                .id
+                .get(..selector.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(selector))
     }
 
     /// "pre: offline; post: combined, offline"
@@ -226,6 +236,41 @@ impl RuleSet {
                 .iter()
                 .flat_map(|r| [r.id.as_str(), r.slug.as_str()]),
         )
+    }
+
+    /// `--select`: keeps only the rules some selector names ([`Rule::selected_by`]).
+    /// A selector that names no rule is an error, with the nearest id or slug.
+    pub fn select(&mut self, selectors: &[String]) -> Result<(), InputError> {
+        let mut keep = vec![false; self.rules.len()];
+        for selector in selectors {
+            let key = selector.trim();
+            if key.is_empty() {
+                return Err(InputError::new("--select: an empty selector").help(
+                    "name rules by id (PM004), slug or id prefix (PM), separated by commas",
+                ));
+            }
+            let mut any = false;
+            for (k, rule) in keep.iter_mut().zip(&self.rules) {
+                if rule.selected_by(key) {
+                    *k = true;
+                    any = true;
+                }
+            }
+            if !any {
+                let e = InputError::new(format!(
+                    "--select `{key}` matches no rule (not an id, a slug or the start of an id)"
+                ));
+                return Err(match self.suggest(key) {
+                    Some(near) => e.help(format!("did you mean `{near}`?")),
+                    None => e.help(
+                        "`upgate rules` lists them; select by id (PM004), slug or id prefix (PM)",
+                    ),
+                });
+            }
+        }
+        let mut keep = keep.into_iter();
+        self.rules.retain(|_| keep.next().unwrap_or(false));
+        Ok(())
     }
 
     /// Applies `--severity ID=LEVEL` overrides.
@@ -624,5 +669,36 @@ check = { kind = "minimum_version", fact = "privilege_manager.installed_version"
         assert_eq!(set.find("PM001").unwrap().severity, Severity::Warning);
         let e = set.set_severity("PM01", Severity::Note).unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean `PM001`?"));
+    }
+
+    #[test]
+    fn select_keeps_ids_slugs_and_id_prefixes() {
+        let ids = |selectors: &[&str]| {
+            let mut set = RuleSet::builtin().unwrap();
+            let selectors: Vec<String> = selectors.iter().map(|s| s.to_string()).collect();
+            set.select(&selectors)
+                .map(|()| set.iter().map(|r| r.id.clone()).collect::<Vec<_>>())
+        };
+        // Every built-in id that passes `keep`, in order.
+        let builtin = |keep: &dyn Fn(&str) -> bool| {
+            let set = RuleSet::builtin().unwrap();
+            set.iter()
+                .map(|r| r.id.clone())
+                .filter(|id| keep(id))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&["pm004"]).unwrap(), ["PM004"]);
+        assert_eq!(
+            ids(&["SS-Upgrade-Path", "PM00"]).unwrap(),
+            builtin(&|id| id.starts_with("PM00") || id == "SS002")
+        );
+        let nps00 = ids(&["NPS00"]).unwrap();
+        assert!(nps00.contains(&"NPS009".to_string()) && !nps00.contains(&"NPS010".to_string()));
+        assert_eq!(nps00, builtin(&|id| id.starts_with("NPS00")));
+        let e = ids(&["PM0004"]).unwrap_err();
+        assert!(e.message.contains("`PM0004` matches no rule"), "{e}");
+        assert!(ids(&[""]).is_err());
+        // A slug selects only as a whole; an id prefix is not a slug prefix.
+        assert!(ids(&["pm-solution"]).is_err());
     }
 }

@@ -1,0 +1,389 @@
+//! The command line: exit statuses, the gate options, `--select`, colour, `rules` and `explain`.
+
+use crate::common::{self, NOW, fixture, scan, upgate};
+
+#[test]
+fn exit_status_follows_the_gate() {
+    assert_eq!(scan(&fixture("pm-offline-ready"), "pre", &[]).code, 0);
+    assert_eq!(scan(&fixture("pm-defective-packages"), "pre", &[]).code, 1);
+    // An unreadable input fails the gate even with --fail-on never.
+    assert_eq!(
+        scan(
+            &fixture("pm-broken-webconfig"),
+            "pre",
+            &["--fail-on", "never"]
+        )
+        .code,
+        1
+    );
+    assert_eq!(
+        scan(
+            &fixture("pm-defective-packages"),
+            "pre",
+            &["--fail-on", "never"]
+        )
+        .code,
+        0
+    );
+}
+
+#[test]
+fn fail_on_counts_lower_severities_only_when_asked() {
+    // The only failing PM006 result at warning level is the ThycoticTmsAgent one.
+    let lagging = fixture("pm-post-installed-lagging");
+    let warn_only = ["--severity", "PM006=warning"];
+    assert_eq!(scan(&lagging, "post", &warn_only).code, 0);
+    assert_eq!(
+        scan(
+            &lagging,
+            "post",
+            &[&warn_only[..], &["--fail-on", "warning"]].concat()
+        )
+        .code,
+        1
+    );
+    // The integrity note of PM005 fails the gate only at --fail-on note
+    // (PM002's missing TMS backup, a warning here, is set aside as a note too).
+    let defective = fixture("pm-defective-packages");
+    let only_note = ["--severity", "PM005=note", "--severity", "PM002=note"];
+    assert_eq!(
+        scan(
+            &defective,
+            "pre",
+            &[&only_note[..], &["--fail-on", "warning"]].concat()
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        scan(
+            &defective,
+            "pre",
+            &[&only_note[..], &["--fail-on", "note"]].concat()
+        )
+        .code,
+        1
+    );
+}
+
+#[test]
+fn strict_makes_not_evaluated_results_fail() {
+    let dir = common::copy_fixture("pm-offline-ready");
+    std::fs::write(
+        dir.path().join("facts.json"),
+        r#"{"privilege_manager": {}}"#,
+    )
+    .unwrap();
+    let run = scan(dir.path(), "pre", &["--format", "json"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.results_of("PM001")[0]["status"], "not_evaluated");
+    assert_eq!(scan(dir.path(), "pre", &["--strict"]).code, 1);
+}
+
+#[test]
+fn show_and_quiet_change_the_display_not_the_gate() {
+    let failing = scan(&fixture("pm-post-reverted-to-online"), "post", &[]);
+    assert!(failing.stdout.contains("FAIL   PM004"));
+    assert!(
+        !failing.stdout.contains("PASS"),
+        "default view shows failing results only"
+    );
+    let all = scan(
+        &fixture("pm-post-reverted-to-online"),
+        "post",
+        &["--show", "all"],
+    );
+    assert!(all.stdout.contains("PASS   PM003"));
+    let quiet = scan(&fixture("pm-post-reverted-to-online"), "post", &["-q"]);
+    assert_eq!(quiet.stdout.trim().lines().count(), 1, "{}", quiet.stdout);
+    assert!(quiet.stdout.contains("PROBLEMS FOUND"));
+    assert_eq!((failing.code, all.code, quiet.code), (1, 1, 1));
+}
+
+#[test]
+fn colour_is_off_for_pipes_and_no_color_and_on_when_forced() {
+    let esc = |args: &[&str], no_color: bool| {
+        let mut cmd = upgate();
+        cmd.args(["scan"])
+            .arg(fixture("pm-post-reverted-to-online"))
+            .args(["--phase", "post", "--now", NOW]);
+        cmd.args(args);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        cmd.output().unwrap().stdout.contains(&0x1b)
+    };
+    assert!(!esc(&[], false), "auto: stdout is a pipe");
+    assert!(esc(&["--color", "always"], false));
+    assert!(!esc(&["--color", "never"], false));
+    assert!(!esc(&[], true));
+}
+
+#[test]
+fn reports_are_also_written_to_files() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("report.json");
+    let spec = format!("json={}", file.display());
+    let run = scan(&fixture("pm-offline-ready"), "pre", &["--report", &spec]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("READY"));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["gate"]["failed"], false);
+}
+
+#[test]
+fn json_report_carries_the_contract_fields() {
+    let run = scan(
+        &fixture("pm-post-reverted-to-online"),
+        "post",
+        &["--format", "json"],
+    );
+    let json = run.json();
+    assert_eq!(json["scan"]["procedure"], "offline");
+    assert_eq!(json["scan"]["now"], NOW);
+    let pm004 = &run.results_of("PM004")[0];
+    for key in [
+        "rule_id",
+        "slug",
+        "status",
+        "severity",
+        "title",
+        "message",
+        "subject",
+        "location",
+        "observed",
+        "expected",
+        "remediation",
+        "source",
+        "fingerprint",
+        "waiver",
+        "baseline",
+    ] {
+        assert!(pm004.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(
+        pm004["location"]["root_relative"],
+        "inetpub/wwwroot/TMS/web.config"
+    );
+    assert_eq!(pm004["location"]["line"], 9);
+    let settings = &json["observed_state"]["settings"][0];
+    assert_eq!(settings["key"], "nuget:source:SolutionCentre");
+    assert_eq!(settings["value"], "http://tmsnuget.thycotic.com/nuget/");
+    assert_eq!(
+        json["observed_state"]["packages"].as_array().unwrap().len(),
+        4
+    );
+}
+
+#[test]
+fn fingerprints_are_stable_across_runs_and_hosts_differ() {
+    let a = scan(
+        &fixture("pm-post-reverted-to-online"),
+        "post",
+        &["--format", "json"],
+    );
+    let b = scan(
+        &fixture("pm-post-reverted-to-online"),
+        "post",
+        &["--format", "json"],
+    );
+    let fp = |r: &common::Run| r.results_of("PM004")[0]["fingerprint"].clone();
+    assert_eq!(fp(&a), fp(&b));
+    let other = scan(&fixture("pm-post-ready"), "post", &["--format", "json"]);
+    // Same host (pam-web-01), same subject: the same finding, fixed or not.
+    assert_eq!(fp(&a), fp(&other));
+}
+
+#[test]
+fn product_override_replaces_detection() {
+    let run = scan(
+        &fixture("pm-offline-ready"),
+        "pre",
+        &["--product", "ss", "--product", "pm", "--format", "json"],
+    );
+    let json = run.json();
+    assert_eq!(json["scan"]["procedure"], "combined");
+    assert_eq!(run.results_of("PM004")[0]["status"], "not_applicable");
+}
+
+/// The rule ids a JSON scan with `select` reports, once each, in order.
+fn selected(fixture_name: &str, phase: &str, select: &[&str]) -> Vec<String> {
+    let mut args = vec!["--format", "json"];
+    for s in select {
+        args.extend(["--select", s]);
+    }
+    let run = scan(&fixture(fixture_name), phase, &args);
+    assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
+    let mut ids: Vec<String> = run.statuses().into_iter().map(|(id, _)| id).collect();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn select_runs_the_rules_named_by_id_slug_or_id_prefix() {
+    assert_eq!(selected("pm-offline-ready", "pre", &["PM004"]), ["PM004"]);
+    assert_eq!(
+        selected(
+            "pm-offline-ready",
+            "pre",
+            &["PM-Solution-Centre-Offline-Source"]
+        ),
+        ["PM004"]
+    );
+    assert_eq!(
+        selected("pm-offline-ready", "pre", &["pm"]),
+        builtin_ids(|id| id.starts_with("PM"))
+    );
+    // Comma-separated and repeated; NPS00 is NPS001 to NPS009, not NPS010.
+    let nps = selected("nps-pre-blocked", "pre", &["NPS00,ss001", "nps011"]);
+    assert!(nps.contains(&"NPS009".to_string()) && !nps.contains(&"NPS010".to_string()));
+    assert_eq!(
+        nps,
+        builtin_ids(|id| id.starts_with("NPS00") || id == "NPS011" || id == "SS001")
+    );
+}
+
+/// The built-in rule ids that pass `keep`, in report order.
+fn builtin_ids(keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let rules = upgate::rules::RuleSet::builtin().unwrap();
+    rules
+        .iter()
+        .map(|r| r.id.clone())
+        .filter(|id| keep(id))
+        .collect()
+}
+
+#[test]
+fn unselected_rules_do_not_count_for_the_gate() {
+    let defective = fixture("pm-defective-packages");
+    assert_eq!(scan(&defective, "pre", &[]).code, 1);
+    let run = scan(&defective, "pre", &["--select", "PM001"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("1 result"), "{}", run.stdout);
+}
+
+#[test]
+fn a_selector_that_matches_no_rule_is_refused_with_a_suggestion() {
+    let run = scan(
+        &fixture("pm-offline-ready"),
+        "pre",
+        &["--select", "PM001,PM0004"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("--select `PM0004` matches no rule"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `PM004`?"),
+        "{}",
+        run.stderr
+    );
+    let none = scan(&fixture("pm-offline-ready"), "pre", &["--select", "XY9"]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("`upgate rules` lists them"),
+        "{}",
+        none.stderr
+    );
+    let empty = scan(&fixture("pm-offline-ready"), "pre", &["--select", "PM,"]);
+    assert_eq!(empty.code, 2);
+    assert!(
+        empty.stderr.contains("an empty selector"),
+        "{}",
+        empty.stderr
+    );
+}
+
+#[test]
+fn rules_lists_every_rule_in_each_format() {
+    let text = upgate().arg("rules").output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    for id in ["PM001", "PM003", "PM004", "PM005", "PM006"] {
+        assert!(text.contains(id), "{id} missing from `upgate rules`");
+    }
+    let json = upgate()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let pm004 = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "PM004")
+        .unwrap();
+    assert_eq!(pm004["slug"], "pm-solution-centre-offline-source");
+    assert_eq!(pm004["check"], "app_setting_folder");
+    let md = upgate()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(md.stdout)
+            .unwrap()
+            .starts_with("| id | slug |")
+    );
+}
+
+#[test]
+fn explain_by_id_or_slug_and_suggests_on_typos() {
+    let by_id = upgate().args(["explain", "PM004"]).output().unwrap();
+    let by_slug = upgate()
+        .args(["explain", "pm-solution-centre-offline-source"])
+        .output()
+        .unwrap();
+    assert!(by_id.status.success());
+    assert_eq!(by_id.stdout, by_slug.stdout);
+    let text = String::from_utf8(by_id.stdout).unwrap();
+    assert!(text.contains("How to fix"));
+    assert!(text.contains("001_2a69dabc91e2de3f.txt step 4"));
+    assert!(text.contains("defined at: rules/privilege-manager.toml:"));
+    let typo = upgate().args(["explain", "PM04"]).output().unwrap();
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        String::from_utf8(typo.stderr)
+            .unwrap()
+            .contains("did you mean `PM004`?")
+    );
+}
+
+#[test]
+fn phase_is_required() {
+    let out = upgate()
+        .arg("scan")
+        .arg(fixture("pm-offline-ready"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("--phase"));
+}
+
+#[test]
+fn a_closed_pipe_exits_quietly_with_the_gate_status() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("upgate"))
+        .arg("scan")
+        .arg(fixture("pm-defective-packages"))
+        .args(["--phase", "pre", "--now", NOW, "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end before the scan has written anything: its write gets EPIPE.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

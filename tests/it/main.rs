@@ -1,0 +1,27 @@
+//! The integration tests, one binary: each module tests one area through the
+//! library or the built `upgate` binary (`common` runs it on fixtures).
+//! Snapshots are in `snapshots/<module>/`; test data in `tests/data/`.
+
+mod common;
+
+mod apache_debian;
+mod apache_effective;
+mod backups;
+mod baseline;
+mod cli;
+mod combined_rules;
+mod diff;
+mod docs;
+mod fixtures;
+mod formats;
+mod hostile;
+mod layers;
+mod nps_apache;
+mod nps_iis;
+mod nuget_vectors;
+mod pm004;
+mod pm_rules;
+mod registry;
+mod sarif;
+mod waivers;
+mod xml_real_world;
