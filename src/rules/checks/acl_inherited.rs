@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::{Context, folder_display, valid_path};
+use super::{CheckKind, Context, folder_display, valid_path};
 use crate::icacls::{self, Ace, Capture, Entry};
 use crate::inputs::{Inputs, Loaded};
 use crate::model::{Location, Outcome, Status};
@@ -27,8 +27,8 @@ pub struct Params {
     pub command: String,
 }
 
-impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
         if !CAPTURE_FILES.iter().any(|(k, _)| *k == self.capture) {
             let known: Vec<&str> = CAPTURE_FILES.iter().map(|(k, _)| *k).collect();
             return Err(format!(
@@ -40,7 +40,7 @@ impl Params {
         valid_path("folder", &self.folder)
     }
 
-    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         let folder = match inputs.parse(&self.folder) {
             Ok(p) => p,
             Err(e) => {

@@ -8,7 +8,7 @@
 use serde::Deserialize;
 
 use super::web_app::{Gate, elsewhere, hosting, websocket_gate};
-use super::{Context, known_fact};
+use super::{CheckKind, Context, known_fact};
 use crate::apache::{Module, ProblemKind};
 use crate::facts::{PATH_FACTS, Version, WebServer};
 use crate::inputs::apache::ApacheConfig;
@@ -44,8 +44,8 @@ pub struct Downgrade {
     pub reason: String,
 }
 
-impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
         known_fact(&self.config, PATH_FACTS)?;
         if self.modules.is_empty() || self.modules.iter().any(|m| m.trim().is_empty()) {
             return Err("`modules` must name at least one module".into());
@@ -53,7 +53,7 @@ impl Params {
         Ok(())
     }
 
-    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         if let Some(o) = elsewhere(&hosting(ctx, inputs), WebServer::Apache, ctx.rule) {
             return vec![o];
         }

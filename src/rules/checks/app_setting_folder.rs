@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 
-use super::{Context, folder_display, unreadable};
+use super::{CheckKind, Context, folder_display, unreadable};
 use crate::inputs::{Inputs, Loaded, ObservedSetting, XmlFile};
 use crate::model::{Outcome, Phase, Severity, Status};
 use crate::server::{Env, Kind, Resolved, ServerPath};
@@ -28,8 +28,8 @@ pub struct Params {
     pub online_hosts: Vec<String>,
 }
 
-impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
         super::valid_path("file", &self.file)?;
         super::valid_path("folder", &self.folder)?;
         if self.key.trim().is_empty() {
@@ -38,7 +38,7 @@ impl Params {
         Ok(())
     }
 
-    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         let expected = match inputs.parse(&self.folder) {
             Ok(p) => p,
             Err(e) => {

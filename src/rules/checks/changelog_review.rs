@@ -4,14 +4,28 @@
 //! installed and the target version as breaking, the item names it and
 //! becomes a warning.
 
-use super::Context;
+use serde::Deserialize;
+
+use super::{CheckKind, Context, NoParams};
 use crate::facts::Version;
+use crate::inputs::Inputs;
 use crate::model::{Outcome, Product, Severity, Status};
 use crate::rules::catalog::Catalog;
 
 const SUBJECT: &str = "Changelog";
 
-pub fn run(ctx: &Context<'_>) -> Vec<Outcome> {
+/// No parameters: the inputs are facts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Params(NoParams);
+
+impl CheckKind for Params {
+    fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        run(ctx)
+    }
+}
+
+fn run(ctx: &Context<'_>) -> Vec<Outcome> {
     vec![judge(
         ctx.facts.version("password_secure.server_version"),
         ctx.targets.get(&Product::Nps),

@@ -5,12 +5,26 @@
 //! upgraded with the server). Other older clients connect, but are a note.
 //! One result per distinct client version.
 
-use super::Context;
+use serde::Deserialize;
+
+use super::{CheckKind, Context, NoParams};
 use crate::facts::Version;
+use crate::inputs::Inputs;
 use crate::model::{Outcome, Severity, Status};
 use crate::rules::catalog::{Catalog, order};
 
-pub fn run(ctx: &Context<'_>) -> Vec<Outcome> {
+/// No parameters: the inputs are facts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Params(NoParams);
+
+impl CheckKind for Params {
+    fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        run(ctx)
+    }
+}
+
+fn run(ctx: &Context<'_>) -> Vec<Outcome> {
     let server = ctx.nps_server_version();
     let clients = ctx
         .facts

@@ -3,15 +3,29 @@
 //! deactivated until their patch level is raised. Each database must be active
 //! with a patch level equal to the server version; one result per database.
 
-use super::Context;
+use serde::Deserialize;
+
+use super::{CheckKind, Context, NoParams};
 use crate::facts::{Database, Version};
+use crate::inputs::Inputs;
 use crate::model::{Outcome, Status};
 use crate::rules::catalog::order;
 
 const SUBJECT: &str = "password_secure.databases";
 const FIX: &str = "reactivate it in Server Manager's Databases module (ribbon button); that updates its patch level";
 
-pub fn run(ctx: &Context<'_>) -> Vec<Outcome> {
+/// No parameters: the inputs are facts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Params(NoParams);
+
+impl CheckKind for Params {
+    fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        run(ctx)
+    }
+}
+
+fn run(ctx: &Context<'_>) -> Vec<Outcome> {
     let databases = ctx
         .facts
         .password_secure

@@ -2,11 +2,28 @@
 //! `.nupkg`, flat or hierarchical (PM003; seed 001 step 3 copies the offline
 //! package's nugetCache folder there).
 
-use super::{FolderParams, folder_display, unreadable};
+use serde::Deserialize;
+
+use super::{CheckKind, Context, FolderParams, folder_display, unreadable};
 use crate::inputs::{Feed, Inputs, Loaded};
 use crate::model::{Outcome, Status};
 
-pub fn run(p: &FolderParams, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+/// `folder`: the NugetCache folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Params(pub FolderParams);
+
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
+        self.0.validate()
+    }
+
+    fn run(&self, _ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        run(&self.0, inputs)
+    }
+}
+
+fn run(p: &FolderParams, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
     vec![judge(&inputs.feed(&p.folder))]
 }
 

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use super::web_app::{elsewhere, hosting};
-use super::{Context, known_fact, unreadable, valid_path};
+use super::{CheckKind, Context, known_fact, unreadable, valid_path};
 use crate::facts::{PATH_FACTS, WebServer};
 use crate::inputs::{Inputs, Loaded, Named};
 use crate::model::{Outcome, Status};
@@ -26,8 +26,8 @@ pub struct Params {
     pub depth: usize,
 }
 
-impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
         known_fact(&self.dir, PATH_FACTS)?;
         valid_path("fallback", &self.fallback)?;
         if self.name.is_empty() || self.name.contains(['\\', '/']) {
@@ -39,7 +39,7 @@ impl Params {
         Ok(())
     }
 
-    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         if let Some(o) = elsewhere(&hosting(ctx, inputs), WebServer::Iis, ctx.rule) {
             return vec![o];
         }

@@ -6,8 +6,9 @@
 
 use serde::Deserialize;
 
-use super::{Context, known_fact};
+use super::{CheckKind, Context, known_fact};
 use crate::facts::{FLAG_FACTS, fact_help};
+use crate::inputs::Inputs;
 use crate::model::{Outcome, Status};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -30,8 +31,8 @@ pub enum Missing {
     NotEvaluated,
 }
 
-impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
         known_fact(&self.fact, FLAG_FACTS)?;
         if self.item.trim().is_empty() {
             return Err("`item` is empty".into());
@@ -39,7 +40,7 @@ impl Params {
         Ok(())
     }
 
-    pub fn run(&self, ctx: &Context<'_>) -> Vec<Outcome> {
+    fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         vec![judge(self, ctx.facts.flag(&self.fact))]
     }
 }

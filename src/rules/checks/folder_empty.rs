@@ -2,7 +2,9 @@
 //! the NugetCache's files before the Secret Server upgrade is uploaded, so
 //! the upgrade repopulates it with matching packages).
 
-use super::{FolderParams, folder_display, unreadable};
+use serde::Deserialize;
+
+use super::{CheckKind, Context, FolderParams, folder_display, unreadable};
 use crate::inputs::{Inputs, Loaded};
 use crate::model::{Outcome, Status};
 use crate::server::{Resolved, Tree};
@@ -10,7 +12,22 @@ use crate::server::{Resolved, Tree};
 /// How many files a failing message names.
 const FIRST: usize = 5;
 
-pub fn run(p: &FolderParams, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+/// `folder`: the folder that must be empty.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Params(pub FolderParams);
+
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
+        self.0.validate()
+    }
+
+    fn run(&self, _ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        run(&self.0, inputs)
+    }
+}
+
+fn run(p: &FolderParams, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
     vec![judge(&inputs.tree(&p.folder))]
 }
 

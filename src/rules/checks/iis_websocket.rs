@@ -11,7 +11,7 @@ use std::rc::Rc;
 use serde::Deserialize;
 
 use super::web_app::{Gate, elsewhere, hosting, websocket_gate};
-use super::{Context, unreadable};
+use super::{CheckKind, Context, unreadable};
 use crate::facts::{Version, WebServer};
 use crate::iis::{self, ConfigFile, Decided, Hosted};
 use crate::inputs::web_server::APPLICATION_HOST;
@@ -32,15 +32,15 @@ pub struct Params {
 /// config.bat's defaults: a site, or an application under an existing site, of this name.
 const DEFAULT_NAME: &str = "Web Application";
 
-impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
         if self.module.trim().is_empty() {
             return Err("`module` is empty".into());
         }
         Ok(())
     }
 
-    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         if let Some(o) = elsewhere(&hosting(ctx, inputs), WebServer::Iis, ctx.rule) {
             return vec![o];
         }

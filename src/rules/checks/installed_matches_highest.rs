@@ -5,13 +5,30 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, FolderParams, folder_display, unreadable};
+use serde::Deserialize;
+
+use super::{CheckKind, Context, FolderParams, folder_display, unreadable};
 use crate::facts::Version;
 use crate::inputs::{Feed, Inputs, Loaded, PackageFile, PackageState};
 use crate::model::{Outcome, Severity, Status};
 use crate::nuget::package::Nuspec;
 
-pub fn run(p: &FolderParams, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+/// `folder`: the NugetCache folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Params(pub FolderParams);
+
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
+        self.0.validate()
+    }
+
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        run(&self.0, ctx, inputs)
+    }
+}
+
+fn run(p: &FolderParams, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
     let installed = ctx
         .facts
         .privilege_manager

@@ -9,8 +9,11 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use super::Context;
+use serde::Deserialize;
+
+use super::{CheckKind, Context, NoParams};
 use crate::facts::{Version, fact_help};
+use crate::inputs::Inputs;
 use crate::model::{Outcome, Product, Status};
 
 /// Where the target's release date came from.
@@ -21,7 +24,18 @@ pub struct Released {
     pub source: &'static str,
 }
 
-pub fn run(ctx: &Context<'_>) -> Vec<Outcome> {
+/// No parameters: the inputs are facts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Params(NoParams);
+
+impl CheckKind for Params {
+    fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        run(ctx)
+    }
+}
+
+fn run(ctx: &Context<'_>) -> Vec<Outcome> {
     let target = ctx.targets.get(&Product::Nps);
     let until = ctx
         .facts

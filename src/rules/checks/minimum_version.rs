@@ -3,8 +3,9 @@
 
 use serde::Deserialize;
 
-use super::{Context, known_fact};
+use super::{CheckKind, Context, known_fact};
 use crate::facts::{VERSION_FACTS, Version, fact_help};
+use crate::inputs::Inputs;
 use crate::model::{Outcome, Status};
 use crate::nuget::NuGetVersion;
 
@@ -17,18 +18,20 @@ pub struct Params {
 }
 
 impl Params {
-    pub fn validate(&self) -> Result<(), String> {
-        known_fact(&self.fact, VERSION_FACTS)?;
-        self.minimum_version().map(|_| ())
-    }
-
     fn minimum_version(&self) -> Result<NuGetVersion, String> {
         self.minimum
             .parse()
             .map_err(|e| format!("invalid minimum: {e}"))
     }
+}
 
-    pub fn run(&self, ctx: &Context<'_>) -> Vec<Outcome> {
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
+        known_fact(&self.fact, VERSION_FACTS)?;
+        self.minimum_version().map(|_| ())
+    }
+
+    fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         vec![judge(self, ctx.facts.version(&self.fact))]
     }
 }

@@ -3,27 +3,10 @@
 //! parameters, and is split in two: `run` asks [`Inputs`] for parsed state
 //! (the only I/O), then a pure `judge` turns state and facts into outcomes.
 //!
-//! | kind | rules |
-//! |---|---|
-//! | `minimum_version` | SS001, PM001 |
-//! | `upgrade_path` | SS002 |
-//! | `web_folder_backup` | SS003, PM002, PM008 |
-//! | `recent_backup_file` | SS004 |
-//! | `folder_empty` | SS005 |
-//! | `feed_populated` | PM003 |
-//! | `app_setting_folder` | PM004 |
-//! | `package_integrity` | PM005 |
-//! | `installed_matches_highest` | PM006 |
-//! | `acl_inherited` | PM007 |
-//! | `maintenance_covers_target` | NPS001 |
-//! | `client_compatibility` | NPS003 |
-//! | `flag_fact` | NPS004, NPS010 |
-//! | `services_stopped` | NPS005 |
-//! | `databases_current` | NPS006 |
-//! | `file_absent` | NPS007 |
-//! | `iis_websocket` | NPS008 |
-//! | `apache_modules` | NPS009 |
-//! | `changelog_review` | NPS011 |
+//! A kind is one module with its `Params` implementing [`CheckKind`], declared
+//! with `pub mod` and registered with one line in the `kinds!` list below;
+//! the README's table of kinds and the rules using them is generated from the
+//! rule set.
 
 pub mod acl_inherited;
 pub mod apache_modules;
@@ -119,110 +102,89 @@ impl BackupOptions {
     pub const DEFAULT_MAX_AGE_HOURS: i64 = 24;
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Check {
-    MinimumVersion(minimum_version::Params),
-    UpgradePath(upgrade_path::Params),
-    WebFolderBackup(web_folder_backup::Params),
-    RecentBackupFile(recent_backup_file::Params),
-    FolderEmpty(FolderParams),
-    FeedPopulated(FolderParams),
-    AppSettingFolder(app_setting_folder::Params),
-    PackageIntegrity(package_integrity::Params),
-    InstalledMatchesHighest(FolderParams),
-    AclInherited(acl_inherited::Params),
-    MaintenanceCoversTarget(NoParams),
-    ClientCompatibility(NoParams),
-    FlagFact(flag_fact::Params),
-    ServicesStopped(services_stopped::Params),
-    DatabasesCurrent(NoParams),
-    ChangelogReview(NoParams),
-    FileAbsent(file_absent::Params),
-    IisWebsocket(iis_websocket::Params),
-    ApacheModules(apache_modules::Params),
+/// What a check kind's parameters do: validate themselves when the rule file
+/// loads, and run against a scan's inputs.
+pub trait CheckKind {
+    /// Parameter checks that serde cannot express (versions parse, paths are absolute).
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Another rule this one's messages point to: it must exist in the rule set.
+    fn referenced_rule(&self) -> Option<&str> {
+        None
+    }
+
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome>;
+}
+
+/// Registers the kinds: each `module => Variant` line names the kind's module,
+/// its variant of [`Check`] (holding `module::Params`) and so its name in rule
+/// files (the module's). The `pub mod` lines stay outside the macro so that
+/// rustfmt finds the modules.
+macro_rules! kinds {
+    ($($module:ident => $variant:ident,)*) => {
+        /// A rule's check: `check = { kind = "…", … }` in its rule file.
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum Check {
+            $($variant($module::Params),)*
+        }
+
+        impl Check {
+            /// Every kind's name, as rule files write it.
+            pub const KINDS: &[&str] = &[$(stringify!($module),)*];
+
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Check::$variant(_) => stringify!($module),)*
+                }
+            }
+
+            fn params(&self) -> &dyn CheckKind {
+                match self {
+                    $(Check::$variant(p) => p,)*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    minimum_version => MinimumVersion,
+    upgrade_path => UpgradePath,
+    web_folder_backup => WebFolderBackup,
+    recent_backup_file => RecentBackupFile,
+    folder_empty => FolderEmpty,
+    feed_populated => FeedPopulated,
+    app_setting_folder => AppSettingFolder,
+    package_integrity => PackageIntegrity,
+    installed_matches_highest => InstalledMatchesHighest,
+    acl_inherited => AclInherited,
+    maintenance_covers_target => MaintenanceCoversTarget,
+    client_compatibility => ClientCompatibility,
+    flag_fact => FlagFact,
+    services_stopped => ServicesStopped,
+    databases_current => DatabasesCurrent,
+    changelog_review => ChangelogReview,
+    file_absent => FileAbsent,
+    iis_websocket => IisWebsocket,
+    apache_modules => ApacheModules,
 }
 
 impl Check {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Check::MinimumVersion(_) => "minimum_version",
-            Check::UpgradePath(_) => "upgrade_path",
-            Check::WebFolderBackup(_) => "web_folder_backup",
-            Check::RecentBackupFile(_) => "recent_backup_file",
-            Check::FolderEmpty(_) => "folder_empty",
-            Check::AclInherited(_) => "acl_inherited",
-            Check::FeedPopulated(_) => "feed_populated",
-            Check::AppSettingFolder(_) => "app_setting_folder",
-            Check::PackageIntegrity(_) => "package_integrity",
-            Check::InstalledMatchesHighest(_) => "installed_matches_highest",
-            Check::MaintenanceCoversTarget(_) => "maintenance_covers_target",
-            Check::ClientCompatibility(_) => "client_compatibility",
-            Check::FlagFact(_) => "flag_fact",
-            Check::ServicesStopped(_) => "services_stopped",
-            Check::DatabasesCurrent(_) => "databases_current",
-            Check::ChangelogReview(_) => "changelog_review",
-            Check::FileAbsent(_) => "file_absent",
-            Check::IisWebsocket(_) => "iis_websocket",
-            Check::ApacheModules(_) => "apache_modules",
-        }
-    }
-
     /// Parameter checks that serde cannot express (versions parse, paths are absolute).
     pub fn validate(&self) -> Result<(), String> {
-        match self {
-            Check::MinimumVersion(p) => p.validate(),
-            Check::UpgradePath(p) => p.validate(),
-            Check::WebFolderBackup(p) => p.validate(),
-            Check::RecentBackupFile(p) => p.validate(),
-            Check::FolderEmpty(p) => valid_path("folder", &p.folder),
-            Check::AclInherited(p) => p.validate(),
-            Check::FeedPopulated(p) => valid_path("folder", &p.folder),
-            Check::AppSettingFolder(p) => p.validate(),
-            Check::PackageIntegrity(p) => p.validate(),
-            Check::InstalledMatchesHighest(p) => valid_path("folder", &p.folder),
-            Check::FlagFact(p) => p.validate(),
-            Check::ServicesStopped(p) => p.validate(),
-            Check::FileAbsent(p) => p.validate(),
-            Check::IisWebsocket(p) => p.validate(),
-            Check::ApacheModules(p) => p.validate(),
-            Check::MaintenanceCoversTarget(_)
-            | Check::ClientCompatibility(_)
-            | Check::DatabasesCurrent(_)
-            | Check::ChangelogReview(_) => Ok(()),
-        }
+        self.params().validate()
     }
 
     pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        match self {
-            Check::MinimumVersion(p) => p.run(ctx),
-            Check::UpgradePath(p) => p.run(ctx),
-            Check::WebFolderBackup(p) => p.run(ctx, inputs),
-            Check::RecentBackupFile(p) => p.run(ctx, inputs),
-            Check::FolderEmpty(p) => folder_empty::run(p, inputs),
-            Check::AclInherited(p) => p.run(ctx, inputs),
-            Check::FeedPopulated(p) => feed_populated::run(p, inputs),
-            Check::AppSettingFolder(p) => p.run(ctx, inputs),
-            Check::PackageIntegrity(p) => p.run(inputs),
-            Check::InstalledMatchesHighest(p) => installed_matches_highest::run(p, ctx, inputs),
-            Check::MaintenanceCoversTarget(_) => maintenance_covers_target::run(ctx),
-            Check::ClientCompatibility(_) => client_compatibility::run(ctx),
-            Check::FlagFact(p) => p.run(ctx),
-            Check::ServicesStopped(p) => p.run(ctx),
-            Check::DatabasesCurrent(_) => databases_current::run(ctx),
-            Check::ChangelogReview(_) => changelog_review::run(ctx),
-            Check::FileAbsent(p) => p.run(ctx, inputs),
-            Check::IisWebsocket(p) => p.run(ctx, inputs),
-            Check::ApacheModules(p) => p.run(ctx, inputs),
-        }
+        self.params().run(ctx, inputs)
     }
 
     /// Another rule this one's messages point to: it must exist in the rule set.
     pub fn referenced_rule(&self) -> Option<&str> {
-        match self {
-            Check::PackageIntegrity(p) => Some(&p.presence_rule),
-            _ => None,
-        }
+        self.params().referenced_rule()
     }
 }
 
@@ -237,6 +199,12 @@ pub struct NoParams {}
 #[serde(deny_unknown_fields)]
 pub struct FolderParams {
     pub folder: String,
+}
+
+impl FolderParams {
+    fn validate(&self) -> Result<(), String> {
+        valid_path("folder", &self.folder)
+    }
 }
 
 /// A server path parameter must be absolute once `%VAR%`s are set aside
@@ -305,5 +273,44 @@ pub fn span(d: SignedDuration) -> String {
         format!("{} h", minutes / 60)
     } else {
         format!("{} days", minutes / (24 * 60))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rule files name a kind by its module (what `kind()`, `upgate rules` and
+    /// the README show); serde derives the name from the variant. They agree.
+    #[test]
+    fn every_kind_is_spelled_in_rule_files_as_its_module() {
+        for kind in Check::KINDS {
+            let err = toml::from_str::<Check>(&format!("kind = \"{kind}\""))
+                .err()
+                .map(|e| e.message().to_string())
+                .unwrap_or_default();
+            assert!(!err.contains("unknown variant"), "{kind}: {err}");
+        }
+        let err = toml::from_str::<Check>("kind = \"no_such_kind\"").unwrap_err();
+        assert!(
+            err.message().contains("unknown variant"),
+            "{}",
+            err.message()
+        );
+    }
+
+    /// A module in this folder that is not a helper is a kind, and registered.
+    #[test]
+    fn every_kind_module_is_registered() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules/checks");
+        let mut modules: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().replace(".rs", ""))
+            .filter(|m| !["mod", "testing", "web_app"].contains(&m.as_str()))
+            .collect();
+        modules.sort();
+        let mut kinds: Vec<&str> = Check::KINDS.to_vec();
+        kinds.sort();
+        assert_eq!(modules, kinds);
     }
 }

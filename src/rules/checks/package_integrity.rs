@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::{folder_display, unreadable, valid_path};
+use super::{CheckKind, Context, folder_display, unreadable, valid_path};
 use crate::inputs::{Feed, Inputs, Integrity, Loaded, PackageFile, PackageState};
 use crate::model::{Outcome, Severity, Status};
 use crate::nuget::NuGetVersion;
@@ -21,12 +21,16 @@ pub struct Params {
     pub presence_rule: String,
 }
 
-impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+impl CheckKind for Params {
+    fn referenced_rule(&self) -> Option<&str> {
+        Some(&self.presence_rule)
+    }
+
+    fn validate(&self) -> Result<(), String> {
         valid_path("folder", &self.folder)
     }
 
-    pub fn run(&self, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    fn run(&self, _ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         judge(self, &inputs.feed(&self.folder))
     }
 }

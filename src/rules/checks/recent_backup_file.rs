@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
 use super::web_folder_backup::Freshness;
-use super::{Context, known_fact, span, time, valid_path};
+use super::{CheckKind, Context, known_fact, span, time, valid_path};
 use crate::facts::{PATH_FACTS, TIME_FACTS, fact_help};
 use crate::inputs::{Inputs, Loaded};
 use crate::model::{Location, Outcome, Status};
@@ -59,7 +59,23 @@ pub enum DirState {
 }
 
 impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+    fn matches(&self, name: &str) -> bool {
+        match &self.extension {
+            Some(ext) => crate::nuget::package::strip_suffix_ignore_case(name, ext).is_some(),
+            None => true,
+        }
+    }
+
+    fn what_files(&self) -> String {
+        match &self.extension {
+            Some(ext) => format!("*{ext} file"),
+            None => "file".to_string(),
+        }
+    }
+}
+
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
         known_fact(&self.dir, PATH_FACTS)?;
         known_fact(&self.time, TIME_FACTS)?;
         if let Some(name) = &self.search_name {
@@ -68,7 +84,7 @@ impl Params {
         Ok(())
     }
 
-    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         let mut ev = Evidence::default();
         if let Some(m) = ctx.facts.moment(&self.time) {
             ev.sightings.push(Sighting {
@@ -122,20 +138,6 @@ impl Params {
             }
         }
         vec![judge(self, &ev, ctx.now, ctx.backups.max_age)]
-    }
-
-    fn matches(&self, name: &str) -> bool {
-        match &self.extension {
-            Some(ext) => crate::nuget::package::strip_suffix_ignore_case(name, ext).is_some(),
-            None => true,
-        }
-    }
-
-    fn what_files(&self) -> String {
-        match &self.extension {
-            Some(ext) => format!("*{ext} file"),
-            None => "file".to_string(),
-        }
     }
 }
 

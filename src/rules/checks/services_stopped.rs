@@ -6,8 +6,9 @@
 
 use serde::Deserialize;
 
-use super::Context;
+use super::{CheckKind, Context};
 use crate::facts::{Service, ServiceState};
+use crate::inputs::Inputs;
 use crate::model::{Outcome, Status};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -19,15 +20,15 @@ pub struct Params {
 
 const SUBJECT: &str = "password_secure.services";
 
-impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
         if self.name_contains.trim().is_empty() {
             return Err("`name_contains` is empty".into());
         }
         Ok(())
     }
 
-    pub fn run(&self, ctx: &Context<'_>) -> Vec<Outcome> {
+    fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         let services = ctx
             .facts
             .password_secure

@@ -4,8 +4,9 @@
 
 use serde::Deserialize;
 
-use super::{Context, known_fact};
+use super::{CheckKind, Context, known_fact};
 use crate::facts::{VERSION_FACTS, Version, fact_help};
+use crate::inputs::Inputs;
 use crate::model::{Outcome, Product, Status};
 use crate::nuget::NuGetVersion;
 
@@ -35,7 +36,26 @@ pub struct Stepping {
 }
 
 impl Params {
-    pub fn validate(&self) -> Result<(), String> {
+    fn stepping(&self) -> Result<Vec<Stepping>, String> {
+        self.steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let parse = |v: &str| {
+                    v.parse::<NuGetVersion>()
+                        .map_err(|e| format!("steps[{i}]: {e}"))
+                };
+                Ok(Stepping {
+                    through: parse(&s.through)?,
+                    install: parse(&s.install)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
         known_fact(&self.installed, VERSION_FACTS)?;
         let steps = self.stepping()?;
         for (i, s) in steps.iter().enumerate() {
@@ -59,24 +79,7 @@ impl Params {
         Ok(())
     }
 
-    fn stepping(&self) -> Result<Vec<Stepping>, String> {
-        self.steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let parse = |v: &str| {
-                    v.parse::<NuGetVersion>()
-                        .map_err(|e| format!("steps[{i}]: {e}"))
-                };
-                Ok(Stepping {
-                    through: parse(&s.through)?,
-                    install: parse(&s.install)?,
-                })
-            })
-            .collect()
-    }
-
-    pub fn run(&self, ctx: &Context<'_>) -> Vec<Outcome> {
+    fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
         let steps = match self.stepping() {
             Ok(s) => s,
             Err(e) => return vec![Outcome::new(Status::Error, self.installed.clone(), e)],

@@ -6,7 +6,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
-use super::{Context, known_fact, span, time, unreadable, valid_path, when};
+use super::{CheckKind, Context, known_fact, span, time, unreadable, valid_path, when};
 use crate::facts::{PATH_FACTS, TIME_FACTS, fact_help};
 use crate::inputs::backup::{Backups, Candidate, Comparison, Identity, Looked, Query};
 use crate::inputs::{Inputs, Loaded};
@@ -35,59 +35,6 @@ pub struct Params {
 }
 
 impl Params {
-    pub fn validate(&self) -> Result<(), String> {
-        valid_path("folder", &self.folder)?;
-        if let Some(k) = &self.own_backup_dir {
-            known_fact(k, PATH_FACTS)?;
-        }
-        if let Some(k) = &self.newer_than {
-            known_fact(k, TIME_FACTS)?;
-        }
-        if let Some(f) = &self.newer_than_file {
-            if self.newer_than.is_none() {
-                return Err("newer_than_file is the fallback of newer_than; set both".into());
-            }
-            valid_path("newer_than_file", f)?;
-        }
-        for rel in &self.identical {
-            let bad = rel.is_empty()
-                || rel.contains(':')
-                || rel.starts_with(['\\', '/'])
-                || rel.split(['\\', '/']).any(|s| s == "..");
-            if bad {
-                return Err(format!(
-                    "identical: `{rel}` must be a path relative to the folder"
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    pub fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let freshness = match self.freshness(ctx, inputs) {
-            Ok(f) => f,
-            Err(outcome) => return vec![*outcome],
-        };
-        let identical: Vec<String> = self
-            .identical
-            .iter()
-            .map(|r| r.replace('\\', "/"))
-            .collect();
-        let query = Query {
-            live: &self.folder,
-            search_dirs: ctx.facts.backup_search_dirs(),
-            own_dir: self
-                .own_backup_dir
-                .as_deref()
-                .and_then(|k| ctx.facts.path(k))
-                .map(str::to_string),
-            identical: &identical,
-            verify_content: ctx.backups.verify_content,
-        };
-        let found = inputs.backups(&query, |c| freshness.fresh(c.modified()));
-        vec![judge(&found, &freshness, ctx.backups.verify_content)]
-    }
-
     /// What "fresh" means for this rule: within the maximum age, or newer
     /// than the upgrade (from the fact, else from the file's time).
     fn freshness(&self, ctx: &Context<'_>, inputs: &Inputs<'_>) -> Result<Freshness, Box<Outcome>> {
@@ -130,6 +77,61 @@ impl Params {
                 )))
             }
         }
+    }
+}
+
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
+        valid_path("folder", &self.folder)?;
+        if let Some(k) = &self.own_backup_dir {
+            known_fact(k, PATH_FACTS)?;
+        }
+        if let Some(k) = &self.newer_than {
+            known_fact(k, TIME_FACTS)?;
+        }
+        if let Some(f) = &self.newer_than_file {
+            if self.newer_than.is_none() {
+                return Err("newer_than_file is the fallback of newer_than; set both".into());
+            }
+            valid_path("newer_than_file", f)?;
+        }
+        for rel in &self.identical {
+            let bad = rel.is_empty()
+                || rel.contains(':')
+                || rel.starts_with(['\\', '/'])
+                || rel.split(['\\', '/']).any(|s| s == "..");
+            if bad {
+                return Err(format!(
+                    "identical: `{rel}` must be a path relative to the folder"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        let freshness = match self.freshness(ctx, inputs) {
+            Ok(f) => f,
+            Err(outcome) => return vec![*outcome],
+        };
+        let identical: Vec<String> = self
+            .identical
+            .iter()
+            .map(|r| r.replace('\\', "/"))
+            .collect();
+        let query = Query {
+            live: &self.folder,
+            search_dirs: ctx.facts.backup_search_dirs(),
+            own_dir: self
+                .own_backup_dir
+                .as_deref()
+                .and_then(|k| ctx.facts.path(k))
+                .map(str::to_string),
+            identical: &identical,
+            verify_content: ctx.backups.verify_content,
+        };
+        let found = inputs.backups(&query, |c| freshness.fresh(c.modified()));
+        vec![judge(&found, &freshness, ctx.backups.verify_content)]
     }
 }
 
