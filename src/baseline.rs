@@ -162,6 +162,12 @@ impl Baseline {
         })
     }
 
+    /// The baseline limited to the results of the rules `keep` accepts.
+    pub fn of_rules(mut self, keep: impl Fn(&str) -> bool) -> Baseline {
+        self.results.retain(|e| keep(&e.rule_id));
+        self
+    }
+
     /// Marks each result and lists the baseline's results that are gone.
     pub fn apply(&self, results: &mut [Finding]) -> Comparison {
         let earlier: BTreeMap<&str, &Earlier> = self

@@ -382,7 +382,8 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
                 .help("compare reports of one server (set facts.json `host` if the folder names differ)")
                 .into());
             }
-            Some(b)
+            // Only the rules this scan runs can have gone (`--select`).
+            Some(b.of_rules(|id| rules.find(id).is_some()))
         }
         None => None,
     };

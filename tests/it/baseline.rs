@@ -139,3 +139,27 @@ fn sarif_carries_the_baseline_state_and_waiver_reasons() {
         "{justification}"
     );
 }
+
+#[test]
+fn rules_left_out_by_select_are_not_absent() {
+    // The baseline holds every rule's results; this scan runs PM004 only.
+    let dir = tempfile::tempdir().unwrap();
+    let name = "pm-post-reverted-to-online";
+    let full = checked(run(upgate()
+        .arg("scan")
+        .arg(fixture(name))
+        .args(["--phase", "post", "--now", NOW, "--format", "json"])));
+    let before = dir.path().join("full.json");
+    fs::write(&before, full.stdout).unwrap();
+    let r = checked(run(upgate()
+        .arg("scan")
+        .arg(fixture(name))
+        .args(["--phase", "post", "--now", NOW, "--format", "json"])
+        .args(["--select", "PM004", "--baseline"])
+        .arg(&before)));
+    let json = r.json();
+    assert_eq!(json["baseline"]["absent"], serde_json::json!([]), "{json}");
+    let results = json["results"].as_array().unwrap();
+    assert!(results.iter().all(|r| r["rule_id"] == "PM004"));
+    assert_eq!(results[0]["baseline"]["state"], "unchanged");
+}
