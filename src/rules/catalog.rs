@@ -109,6 +109,13 @@ impl Catalog {
             .find(|r| order(&r.version, v) == Ordering::Equal)
     }
 
+    /// How two versions of this product compare as releases, the order every
+    /// rule judging versions uses; with a note for the message where the
+    /// comparison had to assume something.
+    pub fn compare(&self, a: &Version, b: &Version) -> (Ordering, Option<String>) {
+        (order(a, b), None)
+    }
+
     /// Breaking releases above `low` and at or below `high`.
     pub fn breaking_between(&self, low: &Version, high: &Version) -> Vec<&Release> {
         self.releases
