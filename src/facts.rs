@@ -180,6 +180,12 @@ pub const VERSION_FACTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Installed-package facts (package id → version) a rule may name.
+pub const PACKAGE_FACTS: &[(&str, &str)] = &[(
+    "privilege_manager.installed_packages",
+    "package id → version as the TMS About/Setup page lists them",
+)];
+
 /// Server-path facts a rule may name.
 pub const PATH_FACTS: &[(&str, &str)] = &[
     (
@@ -242,14 +248,30 @@ pub const FLAG_FACTS: &[(&str, &str)] = &[
 
 /// Where an administrator reads a fact, from whichever table names it.
 pub fn fact_help(key: &str) -> &'static str {
-    [VERSION_FACTS, PATH_FACTS, TIME_FACTS, FLAG_FACTS]
-        .iter()
-        .flat_map(|t| t.iter())
-        .find(|(k, _)| *k == key)
-        .map_or("", |(_, how)| *how)
+    [
+        VERSION_FACTS,
+        PACKAGE_FACTS,
+        PATH_FACTS,
+        TIME_FACTS,
+        FLAG_FACTS,
+    ]
+    .iter()
+    .flat_map(|t| t.iter())
+    .find(|(k, _)| *k == key)
+    .map_or("", |(_, how)| *how)
 }
 
 impl Facts {
+    /// An installed-package fact by its dotted key (one of [`PACKAGE_FACTS`]).
+    pub fn packages(&self, key: &str) -> Option<&BTreeMap<String, Version>> {
+        match key {
+            "privilege_manager.installed_packages" => {
+                self.privilege_manager.as_ref()?.installed_packages.as_ref()
+            }
+            _ => None,
+        }
+    }
+
     /// A server-path fact by its dotted key (one of [`PATH_FACTS`]).
     pub fn path(&self, key: &str) -> Option<&str> {
         match key {

@@ -172,6 +172,7 @@ pub fn scan(input: &ScanInput<'_>) -> Scan {
             None => {
                 let ctx = Context {
                     rule: &rule.id,
+                    product: rule.product,
                     phase: input.phase,
                     facts: input.facts,
                     now: input.now,

@@ -11,6 +11,7 @@
 pub mod acl_inherited;
 pub mod apache_modules;
 pub mod app_setting_folder;
+pub mod cache_offers_target;
 pub mod changelog_review;
 pub mod client_compatibility;
 pub mod databases_current;
@@ -19,12 +20,14 @@ pub mod file_absent;
 pub mod flag_fact;
 pub mod folder_empty;
 pub mod iis_websocket;
+pub mod installed_is_target;
 pub mod installed_matches_highest;
 pub mod maintenance_covers_target;
 pub mod minimum_version;
 pub mod package_integrity;
 pub mod recent_backup_file;
 pub mod services_stopped;
+pub mod target_above_installed;
 #[cfg(test)]
 mod testing;
 pub mod upgrade_path;
@@ -49,6 +52,8 @@ use crate::target::Captures;
 pub struct Context<'a> {
     /// The id of the rule being run, for messages that name it ("waive NPS007").
     pub rule: &'a str,
+    /// The rule's product: whose target and release catalog apply.
+    pub product: Product,
     pub phase: Phase,
     pub facts: &'a Facts,
     pub now: Timestamp,
@@ -62,6 +67,14 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The target version of the rule's product, or how to supply it.
+    pub fn target(&self) -> Result<&'a Version, Outcome> {
+        let targets: &'a BTreeMap<Product, Version> = self.targets;
+        targets
+            .get(&self.product)
+            .ok_or_else(|| no_target(self.product))
+    }
+
     /// Password Secure's "server version" (rules.md): the target before the
     /// upgrade, the installed `server_version` after it; with its source.
     pub fn nps_server_version(&self) -> Result<(&'a Version, &'static str), String> {
@@ -170,6 +183,9 @@ kinds! {
     file_absent => FileAbsent,
     iis_websocket => IisWebsocket,
     apache_modules => ApacheModules,
+    target_above_installed => TargetAboveInstalled,
+    installed_is_target => InstalledIsTarget,
+    cache_offers_target => CacheOffersTarget,
 }
 
 impl Check {
@@ -231,6 +247,28 @@ fn known_fact(key: &str, table: &[(&str, &str)]) -> Result<(), String> {
             keys.collect::<Vec<_>>().join(", ")
         ),
     })
+}
+
+/// `not_evaluated`: no target version, and how to give one.
+pub fn no_target(product: Product) -> Outcome {
+    let key = format!("{}.target_version", product.facts_section());
+    Outcome::new(
+        Status::NotEvaluated,
+        key.clone(),
+        format!(
+            "no target version: add {key} to facts.json (the version being installed) or pass --target {}=VERSION",
+            product.code()
+        ),
+    )
+}
+
+/// `not_evaluated`: a version fact is missing.
+pub fn no_version(key: &str) -> Outcome {
+    Outcome::new(
+        Status::NotEvaluated,
+        key,
+        format!("facts.json has no {key}: add {}", fact_help(key)),
+    )
 }
 
 /// The outcome for an input that exists but could not be read: `error`, or
