@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{CheckKind, Context, folder_display, unreadable, valid_path};
+use super::{CheckKind, Context, folder_display, no_target, unreadable, valid_path};
 use crate::facts::Version;
 use crate::inputs::{Feed, Inputs, Loaded, PackageState};
 use crate::model::{Outcome, Status};
@@ -39,9 +39,8 @@ impl CheckKind for Params {
     }
 
     fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let target = match ctx.target() {
-            Ok(t) => t,
-            Err(o) => return vec![o],
+        let Some(target) = ctx.target() else {
+            return vec![no_target(ctx.product)];
         };
         let installed = ctx.facts.packages("privilege_manager.installed_packages");
         judge(self, &inputs.feed(&self.folder), installed, target)

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{CheckKind, Context, known_fact, no_version};
+use super::{CheckKind, Context, known_fact, no_target, no_version};
 use crate::facts::{PACKAGE_FACTS, VERSION_FACTS, Version, fact_help};
 use crate::inputs::Inputs;
 use crate::model::{Outcome, Status};
@@ -40,9 +40,8 @@ impl CheckKind for Params {
     }
 
     fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let target = match ctx.target() {
-            Ok(t) => t,
-            Err(o) => return vec![o],
+        let Some(target) = ctx.target() else {
+            return vec![no_target(ctx.product)];
         };
         let packages = self.packages.as_deref().map(|k| (k, ctx.facts.packages(k)));
         judge(

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 
 use serde::Deserialize;
 
-use super::{CheckKind, Context, known_fact, no_version};
+use super::{CheckKind, Context, known_fact, no_target, no_version};
 use crate::facts::{VERSION_FACTS, Version};
 use crate::inputs::Inputs;
 use crate::model::{Outcome, Status};
@@ -26,9 +26,8 @@ impl CheckKind for Params {
     }
 
     fn run(&self, ctx: &Context<'_>, _inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let target = match ctx.target() {
-            Ok(t) => t,
-            Err(o) => return vec![o],
+        let Some(target) = ctx.target() else {
+            return vec![no_target(ctx.product)];
         };
         vec![judge(
             self,
