@@ -67,12 +67,10 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The target version of the rule's product, or how to supply it.
-    pub fn target(&self) -> Result<&'a Version, Outcome> {
+    /// The target version of the rule's product (without one: [`no_target`]).
+    pub fn target(&self) -> Option<&'a Version> {
         let targets: &'a BTreeMap<Product, Version> = self.targets;
-        targets
-            .get(&self.product)
-            .ok_or_else(|| no_target(self.product))
+        targets.get(&self.product)
     }
 
     /// Password Secure's "server version" (rules.md): the target before the
