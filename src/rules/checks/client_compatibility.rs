@@ -94,7 +94,7 @@ pub fn judge(
     // lock out, listed in each of their warnings.
     let to_update: Vec<String> = distinct
         .iter()
-        .filter(|c| matches!(judged.verdict(c), Verdict::LockedOutByUpdate(_)))
+        .filter(|c| matches!(judged.verdict(c), Verdict::LockedOutByUpdate(..)))
         .map(|c| c.to_string())
         .collect();
     distinct
@@ -115,9 +115,11 @@ enum Verdict<'a> {
     Newer(Option<String>),
     /// Below client-breaking releases at or below the server: after the
     /// update, or before it when the installed server is already past one.
-    LockedOut(Vec<&'a Release>, Option<String>),
+    /// With the installed version where that is what locks it out, and the
+    /// comparison's note.
+    LockedOut(Vec<&'a Release>, Option<String>, Option<String>),
     /// Before the update: below client-breaking releases the update brings.
-    LockedOutByUpdate(Vec<&'a Release>),
+    LockedOutByUpdate(Vec<&'a Release>, Option<String>),
     Older(Option<String>),
     Same(Option<String>),
 }
@@ -136,7 +138,7 @@ impl<'a> Judged<'a> {
             .collect();
         if !locking.is_empty() {
             return match (self.phase, self.installed) {
-                (Phase::Post, _) => Verdict::LockedOut(locking, None),
+                (Phase::Post, _) => Verdict::LockedOut(locking, None, note),
                 (Phase::Pre, Some(installed)) => {
                     let today: Vec<&Release> = locking
                         .iter()
@@ -144,15 +146,16 @@ impl<'a> Judged<'a> {
                         .filter(|r| self.catalog.compare(&r.version, installed).0.is_le())
                         .collect();
                     if today.is_empty() {
-                        Verdict::LockedOutByUpdate(locking)
+                        Verdict::LockedOutByUpdate(locking, note)
                     } else {
                         Verdict::LockedOut(
                             today,
                             Some(format!("the installed server version is {installed}")),
+                            note,
                         )
                     }
                 }
-                (Phase::Pre, None) => Verdict::LockedOutByUpdate(locking),
+                (Phase::Pre, None) => Verdict::LockedOutByUpdate(locking, note),
             };
         }
         if order.is_lt() {
@@ -186,25 +189,28 @@ impl<'a> Judged<'a> {
                     noted(note)
                 ),
             ),
-            Verdict::LockedOut(rs, installed) => outcome(
+            Verdict::LockedOut(rs, installed, note) => outcome(
                 Status::Fail,
                 match installed {
                     None => format!(
-                        "client {client} is older than client-breaking release {}, at or below {which} {server}: it cannot connect; update it to {server}",
-                        named(&rs)
+                        "client {client} is older than client-breaking release {}, at or below {which} {server}: it cannot connect; update it to {server}{}",
+                        named(&rs),
+                        noted(note)
                     ),
                     Some(installed) => format!(
-                        "client {client} is older than client-breaking release {}, and {installed}: it cannot connect even now; update it to the installed server's version, and to {server} right after the update",
-                        named(&rs)
+                        "client {client} is older than client-breaking release {}, and {installed}: it cannot connect even now; update it to the installed server's version, and to {server} right after the update{}",
+                        named(&rs),
+                        noted(note)
                     ),
                 },
             ),
-            Verdict::LockedOutByUpdate(rs) => outcome(
+            Verdict::LockedOutByUpdate(rs, note) => outcome(
                 Status::Fail,
                 format!(
-                    "client {client} is older than client-breaking release {}, at or below {which} {server}: once the server is updated it cannot connect; update these clients to {server} right after the server (not before: a new client cannot connect to an old server): {}",
+                    "client {client} is older than client-breaking release {}, at or below {which} {server}: once the server is updated it cannot connect; update these clients to {server} right after the server (not before: a new client cannot connect to an old server): {}{}",
                     named(&rs),
-                    to_update.join(", ")
+                    to_update.join(", "),
+                    noted(note)
                 ),
             )
             .with_severity(Severity::Warning),
@@ -393,6 +399,12 @@ mod tests {
                 row("client 9.3.1.33994", Status::Fail, None),
                 row("client 26.10.1.34250", Status::Pass, None),
             ]
+        );
+        assert!(
+            r[0].message
+                .ends_with("(26.10.1 is not in upgate's release catalog, so 9.3.1.33994 and 26.10.1 were compared part by part, the build of 9.3.1.33994 ignored because 26.10.1 has none)"),
+            "{}",
+            r[0].message
         );
         assert!(
             r[1].message.ends_with(
