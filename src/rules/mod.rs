@@ -402,11 +402,11 @@ fn parse_pack(source: &Source<'_>) -> Result<Pack, InputError> {
     let mut releases: Vec<Release> = Vec::new();
     for spanned in pack.release {
         let span = spanned.span();
-        let release =
-            Release::from_file(spanned.into_inner()).map_err(|m| err_at(Some(span.clone()), m))?;
+        let release = Release::from_file(spanned.into_inner())
+            .map_err(|e| err_at(Some(e.span.unwrap_or_else(|| span.clone())), e.message))?;
         if let Some(twin) = releases
             .iter()
-            .find(|r| catalog::order(&r.version, &release.version).is_eq())
+            .find(|r| catalog::parts(&r.version) == catalog::parts(&release.version))
         {
             return Err(err_at(
                 Some(span),
@@ -611,6 +611,27 @@ check = { kind = "minimum_version", fact = "privilege_manager.installed_version"
             .map(|r| r.version.to_string())
             .collect();
         assert_eq!(breaking, ["26.3.100.34058", "26.6.100.34161"]);
+        use catalog::Breaks;
+        let breaks: Vec<&[Breaks]> = nps
+            .releases()
+            .iter()
+            .filter(|r| !r.breaks.is_empty())
+            .map(|r| r.breaks.as_slice())
+            .collect();
+        assert_eq!(
+            breaks,
+            [
+                &[Breaks::Clients][..],
+                &[Breaks::Pkcs11, Breaks::UserRights][..]
+            ]
+        );
+        // The changelog's words.
+        assert!(
+            nps.releases()
+                .iter()
+                .any(|r| r.breaking.as_deref().is_some_and(|b| b
+                    .contains("all clients need to be upgraded as soon as the server is upgraded to the newest version. Older clients aren't able to connect.")))
+        );
         // No release date is invented.
         assert!(nps.releases().iter().all(|r| r.date.is_none()));
         assert!(set.catalog(Product::Ss).releases().is_empty());
@@ -631,6 +652,21 @@ check = { kind = "minimum_version", fact = "privilege_manager.installed_version"
                 "[[release]]\nversion = \"9.3.1.33994\"\nbreaking = \" \"\n",
                 "`breaking` is empty",
                 15,
+            ),
+            (
+                "[[release]]\nversion = \"9.3.1.33994\"\nbreaking = \"x\"\nbreaks = [\n  \"clients\",\n  \"client\",\n]\n",
+                "release 9.3.1.33994: unknown `breaks` value 'client' (known: clients, pkcs11, user-rights)",
+                20,
+            ),
+            (
+                "[[release]]\nversion = \"9.3.1.33994\"\nbreaking = \"older clients cannot connect\"\n",
+                "`breaking` needs `breaks`",
+                15,
+            ),
+            (
+                "[[release]]\nversion = \"9.3.1.33994\"\nbreaks = [\"clients\"]\n",
+                "`breaks` needs `breaking`",
+                17,
             ),
         ];
         for (text, message, line) in cases {

@@ -1,8 +1,11 @@
 //! `changelog_review` (NPS011, seed 002: "Please always check the Changelog
 //! for requirements or breaking changes before updating!"): a checklist item,
-//! never a pass. When the release catalog marks a release between the
-//! installed and the target version as breaking, the item names it and
-//! becomes a warning.
+//! never a pass. When the release catalog marks releases between the
+//! installed and the target version as breaking (whatever they break:
+//! clients, PKCS#11, user rights), the item names every one with what it
+//! breaks and the vendor's words, and becomes a warning. Versions compare as
+//! releases ([`Catalog::compare`]), so a target written `26.3.100` crosses
+//! 26.3.100.34058.
 
 use serde::Deserialize;
 
@@ -44,36 +47,38 @@ pub fn judge(installed: Option<&Version>, target: Option<&Version>, catalog: &Ca
             ),
         );
     };
+    let note = catalog
+        .compare(installed, target)
+        .1
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
     let breaking = catalog.breaking_between(installed, target);
     if breaking.is_empty() {
         return Outcome::new(
             Status::Manual,
             SUBJECT,
             format!(
-                "{ask} from {installed} to {target}; upgate's catalog marks no release in between as breaking"
+                "{ask} from {installed} to {target}; upgate's catalog marks no release in between as breaking{note}"
             ),
         );
     }
-    let named: Vec<String> = breaking
-        .iter()
-        .map(|r| {
-            format!(
-                "{}: {}",
-                r.version,
-                r.breaking.as_deref().unwrap_or_default()
-            )
-        })
-        .collect();
+    let named: Vec<String> = breaking.iter().map(|r| r.describe()).collect();
     Outcome::new(
         Status::Manual,
         SUBJECT,
         format!(
-            "{ask} from {installed} to {target}; breaking release(s) in between: {}",
+            "{ask} from {installed} to {target}; breaking release(s) in between: {}{note}",
             named.join("; ")
         ),
     )
     .with_severity(Severity::Warning)
-    .observed(named.join("; "))
+    .observed(
+        breaking
+            .iter()
+            .map(|r| r.version.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 #[cfg(test)]
@@ -93,9 +98,48 @@ mod tests {
             (Status::Manual, Some(Severity::Warning))
         );
         assert!(
+            o.message.contains(
+                "26.3.100.34058 (breaks clients: \"Older clients aren't able to connect.\")"
+            ),
+            "{}",
             o.message
-                .contains("26.3.100.34058: older clients cannot connect")
         );
+        assert_eq!(o.observed.as_deref(), Some("26.3.100.34058"));
+    }
+
+    #[test]
+    fn a_target_in_the_short_form_still_crosses_its_breaking_release() {
+        let o = judge(Some(&v("9.3.1.33994")), Some(&v("26.3.100")), &catalog());
+        assert_eq!(o.severity, Some(Severity::Warning));
+        assert!(o.message.contains("26.3.100.34058 (breaks clients"));
+        assert!(!o.message.contains("catalog,"), "{}", o.message);
+    }
+
+    #[test]
+    fn every_breaking_release_in_between_is_named_whatever_it_breaks() {
+        let o = judge(Some(&v("9.3.1")), Some(&v("26.9.100")), &catalog());
+        assert_eq!(o.severity, Some(Severity::Warning));
+        assert_eq!(
+            o.observed.as_deref(),
+            Some("26.3.100.34058, 26.6.100.34161")
+        );
+        assert!(
+            o.message.contains(
+                "; 26.6.100.34161 (breaks pkcs11, user-rights: \"breaking changes related both to the PKCS#11 integration"
+            ),
+            "{}",
+            o.message
+        );
+        // 26.9.100 is not in the test catalog: the message says how it was compared.
+        assert!(
+            o.message.ends_with(
+                "(26.9.100 is not in upgate's release catalog, so 9.3.1 and 26.9.100 were compared part by part, the build of 9.3.1.33994 ignored because 26.9.100 has none)"
+            ),
+            "{}",
+            o.message
+        );
+        let o = judge(Some(&v("26.5.1.34120")), Some(&v("26.6.100")), &catalog());
+        assert_eq!(o.observed.as_deref(), Some("26.6.100.34161"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! package is active; after it ends, only versions released during its term.
 //! So the target's release date (catalog, else `target_release_date`) must be
 //! on or before `maintenance_until`; without a release date, the package must
-//! still be active today.
+//! still be active today. The catalog entry is the release the target names,
+//! in the vendor's short form (`26.3.100`) or with its build.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -15,6 +16,7 @@ use super::{CheckKind, Context, NoParams};
 use crate::facts::{Version, fact_help};
 use crate::inputs::Inputs;
 use crate::model::{Outcome, Product, Status};
+use crate::rules::catalog::Catalog;
 
 /// Where the target's release date came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,25 +43,37 @@ fn run(ctx: &Context<'_>) -> Vec<Outcome> {
         .facts
         .moment("password_secure.maintenance_until")
         .map(|m| day(m.0));
-    let released = target
-        .and_then(|t| ctx.catalog.find(t))
+    let fact = ctx
+        .facts
+        .moment("password_secure.target_release_date")
+        .map(|m| day(m.0));
+    let released = release_date(target, ctx.catalog, fact);
+    vec![judge(target, until, released, ctx.now)]
+}
+
+const SUBJECT: &str = "password_secure.maintenance_until";
+
+/// The target's release date: the catalog's, for the release the target
+/// names (`26.3.100` and `26.3.100.34058` are one release), else the fact.
+pub fn release_date(
+    target: Option<&Version>,
+    catalog: &Catalog,
+    fact: Option<Date>,
+) -> Option<Released> {
+    target
+        .and_then(|t| catalog.find(t))
         .and_then(|r| r.date)
         .map(|date| Released {
             date,
             source: "the release catalog (rules/password-secure.toml)",
         })
         .or_else(|| {
-            ctx.facts
-                .moment("password_secure.target_release_date")
-                .map(|m| Released {
-                    date: day(m.0),
-                    source: "password_secure.target_release_date",
-                })
-        });
-    vec![judge(target, until, released, ctx.now)]
+            fact.map(|date| Released {
+                date,
+                source: "password_secure.target_release_date",
+            })
+        })
 }
-
-const SUBJECT: &str = "password_secure.maintenance_until";
 
 fn day(t: Timestamp) -> Date {
     t.to_zoned(TimeZone::UTC).date()
@@ -144,10 +158,7 @@ pub fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn v(s: &str) -> Version {
-        Version(s.parse().unwrap())
-    }
+    use crate::rules::catalog::test_data::{catalog, v};
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
@@ -228,5 +239,22 @@ mod tests {
         assert!(o.message.contains("License settings"));
         let o = judge(None, Some(d("2026-06-30")), None, now());
         assert_eq!(o.status, Status::NotEvaluated);
+    }
+
+    #[test]
+    fn the_catalog_date_is_found_for_the_short_form_of_the_target() {
+        let mut c = catalog();
+        let mut dated = c.find(&v("26.3.100.34058")).unwrap().clone();
+        dated.date = Some(d("2026-03-17"));
+        c.extend(vec![dated]);
+        for target in ["26.3.100", "26.3.100.34058"] {
+            let r = release_date(Some(&v(target)), &c, Some(d("2026-01-01"))).unwrap();
+            assert_eq!(r.date, d("2026-03-17"), "{target}");
+            assert_eq!(r.source, "the release catalog (rules/password-secure.toml)");
+        }
+        // Another build of those parts is not that release: the fact counts.
+        let r = release_date(Some(&v("26.3.100.4821")), &c, Some(d("2026-01-01"))).unwrap();
+        assert_eq!(r.source, "password_secure.target_release_date");
+        assert_eq!(release_date(Some(&v("26.4.10")), &c, None), None);
     }
 }

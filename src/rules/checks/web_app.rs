@@ -11,7 +11,6 @@ use crate::facts::{Version, WebServer};
 use crate::inputs::Inputs;
 use crate::inputs::web_server::{APACHE_MAIN, Hosting, WWWROOT};
 use crate::model::{Outcome, Status};
-use crate::rules::catalog::order;
 
 /// The web servers that may host the Web Application: the fact, else the snapshot's.
 pub fn hosting(ctx: &Context<'_>, inputs: &Inputs<'_>) -> Hosting {
@@ -61,7 +60,7 @@ pub fn elsewhere(hosting: &Hosting, wanted: WebServer, rule: &str) -> Option<Out
 }
 
 /// The version gate of the WebSocket requirement: `not_applicable` below
-/// `since`. With no server version known the rule runs (a false alarm is
+/// `since`, as the release catalog orders versions. With no server version known the rule runs (a false alarm is
 /// better than a false pass) and `assumed` says so for the message.
 pub enum Gate {
     Below(Outcome),
@@ -70,12 +69,17 @@ pub enum Gate {
 
 pub fn websocket_gate(ctx: &Context<'_>, since: &Version) -> Gate {
     match ctx.nps_server_version() {
-        Ok((v, which)) if order(v, since).is_lt() => Gate::Below(Outcome::new(
-            Status::NotApplicable,
-            "server version",
-            format!("{which} {v} is below {since}, which first needs WebSocket"),
-        )),
-        Ok(_) => Gate::Applies { assumed: None },
+        Ok((v, which)) => match ctx.catalog.compare(v, since) {
+            (order, note) if order.is_lt() => Gate::Below(Outcome::new(
+                Status::NotApplicable,
+                "server version",
+                format!(
+                    "{which} {v} is below {since}, which first needs WebSocket{}",
+                    note.map(|n| format!(" ({n})")).unwrap_or_default()
+                ),
+            )),
+            _ => Gate::Applies { assumed: None },
+        },
         Err(why) => Gate::Applies {
             assumed: Some(format!(
                 "the server version is unknown ({why}); the requirement applies from {since}"
