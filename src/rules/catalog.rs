@@ -265,8 +265,12 @@ impl Catalog {
     /// How two versions of this product compare as releases, the order every
     /// rule judging versions uses (see the module documentation); with a note
     /// for the message where the comparison had to assume something: a
-    /// version the catalog does not know.
+    /// version the catalog does not know. A product without a catalog (Secret
+    /// Server, Privilege Manager) compares in NuGet order, with nothing to note.
     pub fn compare(&self, a: &Version, b: &Version) -> (Ordering, Option<String>) {
+        if self.releases.is_empty() {
+            return (a.0.cmp(&b.0), None);
+        }
         let (ca, cb) = (self.canonical(a), self.canonical(b));
         let order = by_parts(ca, cb);
         let unknown: Vec<&Version> = [a, b]
