@@ -393,6 +393,98 @@ fn observed_state(inputs: &Inputs<'_>) -> ObservedState {
 mod tests {
     use super::*;
 
+    use crate::inputs::web_dir::{SECRET_SERVER, Source, TMS, WebDir};
+
+    fn dir(app: &'static crate::inputs::web_dir::WebApp, raw: &str) -> WebDir {
+        WebDir {
+            app,
+            path: Ok(crate::path::ServerPath::parse(
+                raw,
+                &crate::path::Env::new('C', &Default::default()),
+            )
+            .unwrap()),
+            source: Source::Default,
+            exists: true,
+            notes: Vec::new(),
+        }
+    }
+
+    fn scope(on_disk: &[Product], facts: &str) -> Scope {
+        let dirs = WebDirs(vec![
+            dir(&SECRET_SERVER, r"C:\inetpub\wwwroot\SecretServer"),
+            dir(&TMS, r"C:\inetpub\wwwroot\SecretServer\TMS"),
+        ]);
+        let marks = on_disk
+            .iter()
+            .map(|p| (*p, format!("{p} exists")))
+            .collect();
+        let facts = Facts::parse(facts, std::path::Path::new("facts.json")).unwrap();
+        detect(&marks, &dirs, &facts, &[])
+    }
+
+    #[test]
+    fn the_procedure_follows_the_thycotic_products_in_scope() {
+        let both = scope(&[Product::Ss, Product::Pm], "{}");
+        assert_eq!(both.procedures[&Product::Ss], Procedure::Combined);
+        assert_eq!(both.procedures[&Product::Pm], Procedure::Combined);
+        assert_eq!(
+            both.reasons,
+            [
+                "Secret Server (ss): ss exists",
+                "Privilege Manager (pm): pm exists",
+                "procedure combined: Secret Server and Privilege Manager are both in scope (seed 000)",
+                r"the Secret Server web folder is C:\inetpub\wwwroot\SecretServer, from the vendor's default location",
+                r"the TMS web folder is C:\inetpub\wwwroot\SecretServer\TMS, from the vendor's default location",
+            ]
+        );
+        let pm = scope(&[], r#"{"privilege_manager": {}}"#);
+        assert_eq!(
+            pm.procedures.into_iter().collect::<Vec<_>>(),
+            [(Product::Pm, Procedure::Offline)]
+        );
+        // Secret Server alone: no seed procedure, and only its own folder is described.
+        let ss = scope(&[Product::Ss], r#"{"password_secure": {}}"#);
+        assert_eq!(
+            ss.procedures.into_iter().collect::<Vec<_>>(),
+            [
+                (Product::Ss, Procedure::Standalone),
+                (Product::Nps, Procedure::Update)
+            ]
+        );
+        assert!(ss.reasons.iter().any(|r| r.starts_with(
+            "procedure standalone: Secret Server without Privilege Manager; Secret Server alone follows no seed procedure"
+        )));
+        assert!(!ss.reasons.iter().any(|r| r.contains("TMS")));
+    }
+
+    #[test]
+    fn a_combined_only_rule_says_why_it_does_not_apply_to_secret_server_alone() {
+        let rules = RuleSet::builtin().unwrap();
+        let ss001 = rules.find("SS001").unwrap();
+        let why = not_applicable(ss001, Phase::Pre, Some(Procedure::Standalone)).unwrap();
+        assert_eq!(
+            why,
+            format!(
+                "{STANDALONE}; this rule applies in the pre phase only to the combined procedure(s)"
+            )
+        );
+        assert!(why.starts_with("Secret Server alone follows no seed procedure"));
+        for id in ["SS002", "SS003", "SS004"] {
+            let rule = rules.find(id).unwrap();
+            assert_eq!(
+                not_applicable(rule, Phase::Pre, Some(Procedure::Standalone)),
+                None,
+                "{id}"
+            );
+        }
+        // After the upgrade the phase decides, as for every procedure.
+        assert!(
+            not_applicable(ss001, Phase::Post, Some(Procedure::Standalone))
+                .unwrap()
+                .starts_with("applies only before the upgrade")
+        );
+    }
+
     #[test]
     fn fingerprints_ignore_case_but_not_identity() {
         let a = fingerprint("PM004", "pam-web-01", r"C:\inetpub\wwwroot\TMS\web.config");

@@ -736,6 +736,81 @@ check = { kind = "minimum_version", fact = "privilege_manager.installed_version"
         }
     }
 
+    fn with_check(check: &str) -> String {
+        GOOD.replace(
+            r#"check = { kind = "minimum_version", fact = "privilege_manager.installed_version", minimum = "10.2" }"#,
+            check,
+        )
+    }
+
+    #[test]
+    fn placeholders_are_resolved_per_scan_and_unknown_ones_refused() {
+        use crate::inputs::web_dir::{Source, TMS, WebDir};
+        let set = load(&with_check(
+            r#"check = { kind = "app_setting_folder", file = '{tms}\web.config', key = "k", folder = '%ProgramData%\NugetCache\' }"#,
+        ))
+        .unwrap();
+        let rule = set.find("PM001").unwrap();
+        let dir = |path: Result<&str, &str>| {
+            WebDirs(vec![WebDir {
+                app: &TMS,
+                path: path
+                    .map(|p| {
+                        crate::path::ServerPath::parse(
+                            p,
+                            &crate::path::Env::new('C', &Default::default()),
+                        )
+                        .unwrap()
+                    })
+                    .map_err(str::to_string),
+                source: Source::Fact,
+                exists: true,
+                notes: Vec::new(),
+            }])
+        };
+        let resolved = rule
+            .resolved_check(&dir(Ok(r"C:\inetpub\wwwroot\SecretServer\TMS\")))
+            .unwrap();
+        let Check::AppSettingFolder(p) = &*resolved else {
+            panic!("{resolved:?}")
+        };
+        assert_eq!(p.file, r"C:\inetpub\wwwroot\SecretServer\TMS\web.config");
+        assert_eq!(p.folder, r"%ProgramData%\NugetCache\");
+        // A folder with no usable path: the fact to correct and why.
+        let (fact, why) = rule.resolved_check(&dir(Err("bad fact"))).unwrap_err();
+        assert_eq!(
+            (fact, why.as_str()),
+            ("privilege_manager.web_dir", "bad fact")
+        );
+        // A check without placeholders is the rule's own.
+        let plain = RuleSet::builtin().unwrap();
+        let pm001 = plain.find("PM001").unwrap();
+        assert!(matches!(
+            pm001.resolved_check(&dir(Err("unused"))).unwrap(),
+            std::borrow::Cow::Borrowed(_)
+        ));
+
+        let e = load(&with_check(
+            r#"check = { kind = "web_folder_backup", folder = '{tsm}' }"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "rule PM001: unknown placeholder `{tsm}` (did you mean `{tms}`?)"
+        );
+        assert_eq!(e.line, Some(13));
+        // Validated where the folder is at its default: a bad relative path is still refused.
+        let e = load(&with_check(
+            r#"check = { kind = "web_folder_backup", folder = '{tms}', identical = ['..\x'] }"#,
+        ))
+        .unwrap_err();
+        assert!(
+            e.message.contains("must be a path relative"),
+            "{}",
+            e.message
+        );
+    }
+
     #[test]
     fn a_check_may_only_name_a_rule_that_exists() {
         let integrity = |see: &str| {
