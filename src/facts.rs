@@ -93,6 +93,8 @@ pub struct Backups {
 pub struct SecretServer {
     pub installed_version: Option<Version>,
     pub target_version: Option<Version>,
+    /// The web application's folder, over IIS's and the vendor's default.
+    pub web_dir: Option<String>,
     pub backup_dir: Option<String>,
     pub database_backup_dir: Option<String>,
     pub database_backup_at: Option<Moment>,
@@ -103,6 +105,8 @@ pub struct SecretServer {
 pub struct PrivilegeManager {
     pub installed_version: Option<Version>,
     pub target_version: Option<Version>,
+    /// The TMS web application's folder, over IIS's and the vendor's defaults.
+    pub web_dir: Option<String>,
     /// Package id → version, as TMS's About/Setup page lists them.
     pub installed_packages: Option<BTreeMap<String, Version>>,
     pub upgraded_at: Option<Moment>,
@@ -188,6 +192,14 @@ pub const PACKAGE_FACTS: &[(&str, &str)] = &[(
 
 /// Server-path facts a rule may name.
 pub const PATH_FACTS: &[(&str, &str)] = &[
+    (
+        "secret_server.web_dir",
+        "the Secret Server web application's folder (IIS Manager: the SecretServer application's physical path)",
+    ),
+    (
+        "privilege_manager.web_dir",
+        "the TMS web application's folder (IIS Manager: the TMS application's physical path)",
+    ),
     (
         "secret_server.backup_dir",
         "Secret Server's Admin > Backup \"Backup File Path\"",
@@ -275,6 +287,8 @@ impl Facts {
     /// A server-path fact by its dotted key (one of [`PATH_FACTS`]).
     pub fn path(&self, key: &str) -> Option<&str> {
         match key {
+            "secret_server.web_dir" => self.secret_server.as_ref()?.web_dir.as_deref(),
+            "privilege_manager.web_dir" => self.privilege_manager.as_ref()?.web_dir.as_deref(),
             "secret_server.backup_dir" => self.secret_server.as_ref()?.backup_dir.as_deref(),
             "secret_server.database_backup_dir" => {
                 self.secret_server.as_ref()?.database_backup_dir.as_deref()
@@ -395,9 +409,11 @@ mod tests {
           "env": { "ProgramData": "C:\\ProgramData" },
           "backups": { "search_dirs": ["C:\\Backups", "D:\\Backups"], "max_age_hours": 24 },
           "secret_server": { "installed_version": "10.9.000033", "target_version": "11.1.000006",
+            "web_dir": "C:\\inetpub\\wwwroot\\SecretServer",
             "backup_dir": "C:\\SecretServerBackups", "database_backup_dir": "D:\\SQLBackups",
             "database_backup_at": "2026-11-21T21:30:00Z" },
           "privilege_manager": { "installed_version": "11.0.1040", "target_version": "11.1.1156",
+            "web_dir": "C:\\inetpub\\wwwroot\\SecretServer\\TMS",
             "installed_packages": { "ThycoticTms": "11.0.1040", "ThycoticTmsCoreProduct": "11.0.1040" },
             "upgraded_at": "2026-11-21T23:10:00Z" },
           "password_secure": { "server_version": "9.2.1.32530", "target_version": "9.3.1.33994",
@@ -414,6 +430,10 @@ mod tests {
         let f = parse(text).unwrap();
         let pm = f.privilege_manager.unwrap();
         assert_eq!(pm.installed_version.unwrap().to_string(), "11.0.1040");
+        assert_eq!(
+            pm.web_dir.as_deref(),
+            Some(r"C:\inetpub\wwwroot\SecretServer\TMS")
+        );
         assert_eq!(
             pm.upgraded_at.unwrap().0,
             "2026-11-21T23:10:00Z".parse::<Timestamp>().unwrap()

@@ -195,6 +195,62 @@ pub fn folder_of(
     Some(path)
 }
 
+/// An application that serves a product, found by its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedApplication {
+    pub site: String,
+    /// URL path of the application below the site (`["SecretServer", "TMS"]`);
+    /// empty for a site of that name's root application.
+    pub url: Vec<String>,
+    /// The folder serving it (the root virtual directory's `physicalPath`),
+    /// or `None` when that path cannot be read as a server path.
+    pub folder: Option<ServerPath>,
+    /// `physicalPath` as written.
+    pub physical: String,
+    /// The virtual directory's line in applicationHost.config.
+    pub pos: Pos,
+}
+
+impl NamedApplication {
+    /// `/SecretServer/TMS`, as IIS Manager shows an application's path.
+    pub fn url_path(&self) -> String {
+        format!("/{}", self.url.join("/"))
+    }
+}
+
+/// The applications named `name` (any case), in file order: an application
+/// whose URL path ends with it (`/TMS`, `/SecretServer/TMS`), or the root
+/// application of a site of that name.
+pub fn applications_named(
+    sites: &[Site],
+    name: &str,
+    physical: &dyn Fn(&str) -> Option<ServerPath>,
+) -> Vec<NamedApplication> {
+    let mut out = Vec::new();
+    for site in sites {
+        for app in &site.applications {
+            let named = match app.path.last() {
+                Some(last) => same(last, name),
+                None => same(&site.name, name),
+            };
+            // The application's own folder is its root virtual directory's.
+            let Some(vd) = app.directories.iter().find(|vd| vd.path.is_empty()) else {
+                continue;
+            };
+            if named {
+                out.push(NamedApplication {
+                    site: site.name.clone(),
+                    url: app.path.clone(),
+                    folder: physical(&vd.physical),
+                    physical: vd.physical.clone(),
+                    pos: vd.pos,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// A `system.webServer` element that applies to the URL, and where it sits.
 #[derive(Debug, Clone, Copy)]
 pub struct Layer<'a> {
@@ -432,6 +488,52 @@ mod tests {
             folder_of(site, &[], &physical).unwrap().to_string(),
             r"C:\inetpub\wwwroot"
         );
+    }
+
+    #[test]
+    fn applications_are_found_by_the_last_segment_of_their_path_or_their_site() {
+        let host = parse(
+            r#"<configuration><system.applicationHost><sites>
+  <site name="Default Web Site" id="1">
+    <application path="/"><virtualDirectory path="/" physicalPath="%SystemDrive%\inetpub\wwwroot" /></application>
+    <application path="/SecretServer"><virtualDirectory path="/" physicalPath="%SystemDrive%\inetpub\wwwroot\SecretServer" /></application>
+    <application path="/SecretServer/tms">
+      <virtualDirectory path="/logs" physicalPath="E:\logs" />
+      <virtualDirectory path="/" physicalPath="D:\Delinea\TMS\" />
+    </application>
+    <application path="/TMSAgent"><virtualDirectory path="/" physicalPath="C:\agent" /></application>
+    <application path="/NoRoot"><virtualDirectory path="/sub" physicalPath="C:\x" /></application>
+  </site>
+  <site name="TMS" id="2">
+    <application path="/"><virtualDirectory path="/" physicalPath="relative\path" /></application>
+  </site>
+</sites></system.applicationHost></configuration>"#,
+        );
+        let sites = sites(&host);
+        let tms = applications_named(&sites, "TMS", &physical);
+        assert_eq!(tms.len(), 2, "{tms:?}");
+        assert_eq!(tms[0].site, "Default Web Site");
+        assert_eq!(tms[0].url_path(), "/SecretServer/tms");
+        assert_eq!(
+            tms[0].folder.as_ref().unwrap().to_string(),
+            r"D:\Delinea\TMS"
+        );
+        assert_eq!(tms[0].pos.line, 7);
+        // A site named TMS serves it at its root; its physicalPath is unusable.
+        assert_eq!(
+            (tms[1].site.as_str(), tms[1].url_path()),
+            ("TMS", "/".to_string())
+        );
+        assert_eq!(tms[1].folder, None);
+        assert_eq!(tms[1].physical, r"relative\path");
+        let ss = applications_named(&sites, "secretserver", &physical);
+        assert_eq!(ss.len(), 1);
+        assert_eq!(
+            ss[0].folder.as_ref().unwrap().to_string(),
+            r"C:\inetpub\wwwroot\SecretServer"
+        );
+        assert!(applications_named(&sites, "NoRoot", &physical).is_empty());
+        assert!(applications_named(&[], "TMS", &physical).is_empty());
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub enum Procedure {
     Combined,
     /// Privilege Manager alone (seed 001).
     Offline,
+    /// Secret Server alone: no seed procedure covers it, so only the rules
+    /// sound for any Secret Server upgrade apply (backups, the upgrade path).
+    Standalone,
     /// Netwrix Password Secure (seed 002).
     Update,
 }
@@ -104,6 +107,7 @@ impl Procedure {
         match self {
             Procedure::Combined => "combined",
             Procedure::Offline => "offline",
+            Procedure::Standalone => "standalone",
             Procedure::Update => "update",
         }
     }

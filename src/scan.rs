@@ -9,20 +9,21 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::facts::{Facts, Version};
+use crate::inputs::web_dir::WebDirs;
 use crate::inputs::{Inputs, Loaded};
 use crate::inputs::{Integrity, ObservedSetting};
 use crate::model::{Finding, Outcome, Phase, Procedure, Product, Status};
 use crate::rules::checks::{BackupOptions, Context};
 use crate::rules::{Rule, RuleSet};
-use crate::server::{Kind, Server};
+use crate::server::Server;
 use crate::target::Captures;
 
-/// Where each product's presence shows on disk.
-const MARKERS: &[(Product, &str)] = &[
-    (Product::Ss, r"C:\inetpub\wwwroot\SecretServer"),
-    (Product::Pm, r"C:\inetpub\wwwroot\TMS"),
-    (Product::Nps, r"C:\inetpub\wwwroot\Web Application"),
-];
+/// Where Password Secure's presence shows on disk (Secret Server's and
+/// Privilege Manager's: their web folders, [`WebDirs`]).
+const NPS_MARKER: &str = r"C:\inetpub\wwwroot\Web Application";
+
+/// Why Secret Server alone gets its own procedure (detection and `not_applicable` say it).
+const STANDALONE: &str = "Secret Server alone follows no seed procedure (seed 000 upgrades it together with Privilege Manager, and its 10.2 floor and NugetCache steps belong to that procedure)";
 
 /// Everything a scan needs, already read and validated.
 pub struct ScanInput<'a> {
@@ -91,7 +92,15 @@ pub struct Scope {
     pub reasons: Vec<String>,
 }
 
-pub fn detect(server: &Server, facts: &Facts, requested: &[Product]) -> Scope {
+/// Which products are in scope and why: `--product` when given, else what
+/// shows on disk (`on_disk`: product → "C:\…\TMS exists") and in the facts.
+/// Then each web folder in scope, and where it was found.
+pub fn detect(
+    on_disk: &BTreeMap<Product, String>,
+    dirs: &WebDirs,
+    facts: &Facts,
+    requested: &[Product],
+) -> Scope {
     let mut reasons = Vec::new();
     let mut found: Vec<Product> = Vec::new();
     if requested.is_empty() {
@@ -101,20 +110,13 @@ pub fn detect(server: &Server, facts: &Facts, requested: &[Product]) -> Scope {
                 Product::Pm => facts.privilege_manager.is_some(),
                 Product::Nps => facts.password_secure.is_some(),
             };
-            let marker = MARKERS
-                .iter()
-                .find(|(p, _)| *p == product)
-                .map(|(_, m)| *m)
-                .unwrap_or_default();
-            let on_disk = matches!(server.resolve_str(marker), Ok(r) if r.kind == Kind::Dir);
-            let why = match (on_disk, in_facts) {
-                (true, true) => format!(
-                    "{marker} exists and facts.json has {}",
-                    product.facts_section()
-                ),
-                (true, false) => format!("{marker} exists"),
-                (false, true) => format!("facts.json has {}", product.facts_section()),
-                (false, false) => continue,
+            let why = match (on_disk.get(&product), in_facts) {
+                (Some(marker), true) => {
+                    format!("{marker} and facts.json has {}", product.facts_section())
+                }
+                (Some(marker), false) => marker.clone(),
+                (None, true) => format!("facts.json has {}", product.facts_section()),
+                (None, false) => continue,
             };
             reasons.push(format!("{} ({product}): {why}", product.name()));
             found.push(product);
@@ -129,16 +131,28 @@ pub fn detect(server: &Server, facts: &Facts, requested: &[Product]) -> Scope {
         }
     }
     let mut procedures = BTreeMap::new();
-    let thycotic = if found.contains(&Product::Ss) {
-        reasons.push("procedure combined: Secret Server is in scope (seed 000)".to_string());
-        Some(Procedure::Combined)
-    } else if found.contains(&Product::Pm) {
-        reasons.push(
-            "procedure offline: Privilege Manager without Secret Server (seed 001)".to_string(),
-        );
-        Some(Procedure::Offline)
-    } else {
-        None
+    let (ss, pm) = (found.contains(&Product::Ss), found.contains(&Product::Pm));
+    let thycotic = match (ss, pm) {
+        (true, true) => {
+            reasons.push(
+                "procedure combined: Secret Server and Privilege Manager are both in scope (seed 000)"
+                    .to_string(),
+            );
+            Some(Procedure::Combined)
+        }
+        (false, true) => {
+            reasons.push(
+                "procedure offline: Privilege Manager without Secret Server (seed 001)".to_string(),
+            );
+            Some(Procedure::Offline)
+        }
+        (true, false) => {
+            reasons.push(format!(
+                "procedure standalone: Secret Server without Privilege Manager; {STANDALONE}, so only the rules sound for any Secret Server upgrade run"
+            ));
+            Some(Procedure::Standalone)
+        }
+        (false, false) => None,
     };
     for product in found {
         let procedure = match product {
@@ -150,6 +164,11 @@ pub fn detect(server: &Server, facts: &Facts, requested: &[Product]) -> Scope {
         };
         procedures.insert(product, procedure);
     }
+    for dir in &dirs.0 {
+        if procedures.contains_key(&dir.app.product) {
+            reasons.push(dir.describe());
+        }
+    }
     Scope {
         procedures,
         reasons,
@@ -157,9 +176,15 @@ pub fn detect(server: &Server, facts: &Facts, requested: &[Product]) -> Scope {
 }
 
 pub fn scan(input: &ScanInput<'_>) -> Scan {
-    let scope = detect(input.server, input.facts, &input.products);
-    let targets = effective_targets(input);
     let mut inputs = Inputs::new(input.server);
+    let dirs = inputs.web_dirs(input.facts);
+    let scope = detect(
+        &on_disk(&inputs, &dirs),
+        &dirs,
+        input.facts,
+        &input.products,
+    );
+    let targets = effective_targets(input);
     let mut results: Vec<Finding> = Vec::new();
     for rule in input.rules.iter() {
         let procedure = scope.procedures.get(&rule.product).copied();
@@ -169,20 +194,23 @@ pub fn scan(input: &ScanInput<'_>) -> Scan {
                 rule.product.name(),
                 reason,
             )],
-            None => {
-                let ctx = Context {
-                    rule: &rule.id,
-                    product: rule.product,
-                    phase: input.phase,
-                    facts: input.facts,
-                    now: input.now,
-                    targets: &targets,
-                    backups: input.backups,
-                    captures: input.captures,
-                    catalog: input.rules.catalog(rule.product),
-                };
-                rule.check.run(&ctx, &mut inputs)
-            }
+            None => match rule.resolved_check(&dirs) {
+                Err((fact, why)) => vec![Outcome::new(Status::NotEvaluated, fact, why)],
+                Ok(check) => {
+                    let ctx = Context {
+                        rule: &rule.id,
+                        product: rule.product,
+                        phase: input.phase,
+                        facts: input.facts,
+                        now: input.now,
+                        targets: &targets,
+                        backups: input.backups,
+                        captures: input.captures,
+                        catalog: input.rules.catalog(rule.product),
+                    };
+                    check.run(&ctx, &mut inputs)
+                }
+            },
         };
         for outcome in outcomes {
             results.push(finding(rule, procedure, &input.host, outcome));
@@ -211,6 +239,24 @@ pub fn scan(input: &ScanInput<'_>) -> Scan {
         observed_state: observed_state(&inputs),
         results,
     }
+}
+
+/// What shows each product on disk: its web folder (or IIS serving it), and
+/// Password Secure's Web Application folder.
+fn on_disk(inputs: &Inputs<'_>, dirs: &WebDirs) -> BTreeMap<Product, String> {
+    let mut out = BTreeMap::new();
+    for dir in &dirs.0 {
+        let Ok(path) = &dir.path else { continue };
+        if dir.exists {
+            out.insert(dir.app.product, format!("{path} exists"));
+        } else if dir.present() {
+            out.insert(dir.app.product, format!("IIS serves it from {path}"));
+        }
+    }
+    if matches!(inputs.folder(NPS_MARKER), Loaded::Found(_)) {
+        out.insert(Product::Nps, format!("{NPS_MARKER} exists"));
+    }
+    out
 }
 
 /// Each product's target version: `--target` over the facts' `target_version`.
@@ -257,14 +303,18 @@ fn not_applicable(rule: &Rule, phase: Phase, procedure: Option<Procedure>) -> Op
         return None;
     }
     Some(if rule.applies.contains_key(&phase) {
-        format!(
-            "applies in the {phase} phase only to the {} procedure(s), and this is the {procedure} procedure",
+        let only = format!(
+            "applies in the {phase} phase only to the {} procedure(s)",
             rule.applies[&phase]
                 .iter()
                 .map(|p| p.code())
                 .collect::<Vec<_>>()
                 .join("/")
-        )
+        );
+        if procedure == Procedure::Standalone {
+            return Some(format!("{STANDALONE}; this rule {only}"));
+        }
+        format!("{only}, and this is the {procedure} procedure")
     } else {
         format!(
             "applies only {} ({})",
@@ -343,6 +393,98 @@ fn observed_state(inputs: &Inputs<'_>) -> ObservedState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::inputs::web_dir::{SECRET_SERVER, Source, TMS, WebDir};
+
+    fn dir(app: &'static crate::inputs::web_dir::WebApp, raw: &str) -> WebDir {
+        WebDir {
+            app,
+            path: Ok(crate::path::ServerPath::parse(
+                raw,
+                &crate::path::Env::new('C', &Default::default()),
+            )
+            .unwrap()),
+            source: Source::Default,
+            exists: true,
+            notes: Vec::new(),
+        }
+    }
+
+    fn scope(on_disk: &[Product], facts: &str) -> Scope {
+        let dirs = WebDirs(vec![
+            dir(&SECRET_SERVER, r"C:\inetpub\wwwroot\SecretServer"),
+            dir(&TMS, r"C:\inetpub\wwwroot\SecretServer\TMS"),
+        ]);
+        let marks = on_disk
+            .iter()
+            .map(|p| (*p, format!("{p} exists")))
+            .collect();
+        let facts = Facts::parse(facts, std::path::Path::new("facts.json")).unwrap();
+        detect(&marks, &dirs, &facts, &[])
+    }
+
+    #[test]
+    fn the_procedure_follows_the_thycotic_products_in_scope() {
+        let both = scope(&[Product::Ss, Product::Pm], "{}");
+        assert_eq!(both.procedures[&Product::Ss], Procedure::Combined);
+        assert_eq!(both.procedures[&Product::Pm], Procedure::Combined);
+        assert_eq!(
+            both.reasons,
+            [
+                "Secret Server (ss): ss exists",
+                "Privilege Manager (pm): pm exists",
+                "procedure combined: Secret Server and Privilege Manager are both in scope (seed 000)",
+                r"the Secret Server web folder is C:\inetpub\wwwroot\SecretServer, from the vendor's default location",
+                r"the TMS web folder is C:\inetpub\wwwroot\SecretServer\TMS, from the vendor's default location",
+            ]
+        );
+        let pm = scope(&[], r#"{"privilege_manager": {}}"#);
+        assert_eq!(
+            pm.procedures.into_iter().collect::<Vec<_>>(),
+            [(Product::Pm, Procedure::Offline)]
+        );
+        // Secret Server alone: no seed procedure, and only its own folder is described.
+        let ss = scope(&[Product::Ss], r#"{"password_secure": {}}"#);
+        assert_eq!(
+            ss.procedures.into_iter().collect::<Vec<_>>(),
+            [
+                (Product::Ss, Procedure::Standalone),
+                (Product::Nps, Procedure::Update)
+            ]
+        );
+        assert!(ss.reasons.iter().any(|r| r.starts_with(
+            "procedure standalone: Secret Server without Privilege Manager; Secret Server alone follows no seed procedure"
+        )));
+        assert!(!ss.reasons.iter().any(|r| r.contains("TMS")));
+    }
+
+    #[test]
+    fn a_combined_only_rule_says_why_it_does_not_apply_to_secret_server_alone() {
+        let rules = RuleSet::builtin().unwrap();
+        let ss001 = rules.find("SS001").unwrap();
+        let why = not_applicable(ss001, Phase::Pre, Some(Procedure::Standalone)).unwrap();
+        assert_eq!(
+            why,
+            format!(
+                "{STANDALONE}; this rule applies in the pre phase only to the combined procedure(s)"
+            )
+        );
+        assert!(why.starts_with("Secret Server alone follows no seed procedure"));
+        for id in ["SS002", "SS003", "SS004"] {
+            let rule = rules.find(id).unwrap();
+            assert_eq!(
+                not_applicable(rule, Phase::Pre, Some(Procedure::Standalone)),
+                None,
+                "{id}"
+            );
+        }
+        // After the upgrade the phase decides, as for every procedure.
+        assert!(
+            not_applicable(ss001, Phase::Post, Some(Procedure::Standalone))
+                .unwrap()
+                .starts_with("applies only before the upgrade")
+        );
+    }
 
     #[test]
     fn fingerprints_ignore_case_but_not_identity() {

@@ -12,10 +12,13 @@ pub mod checks;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{InputError, did_you_mean};
+use crate::inputs::web_dir::{WEB_APPS, WebDirs};
 use crate::model::{Phase, Procedure, Product, Severity};
 pub use catalog::{Catalog, Release};
 pub use checks::Check;
@@ -56,12 +59,48 @@ pub struct Rule {
     pub severity_by_procedure: BTreeMap<Procedure, Severity>,
     /// Phase → the procedures it applies to in that phase.
     pub applies: BTreeMap<Phase, Vec<Procedure>>,
+    /// The check as the rule file writes it (placeholders unresolved).
     pub check: Check,
+    /// The check's table as written, kept when its parameters name a web
+    /// folder by placeholder (`{tms}\web.config`): each scan resolves them.
+    raw_check: Option<toml::Value>,
     /// Where the rule was defined: `rules/privilege-manager.toml:12`.
     pub origin: String,
 }
 
 impl Rule {
+    /// The check with every placeholder replaced by the scan's web folder, or
+    /// the fact to correct and why, when a folder it names has no usable path.
+    pub fn resolved_check(&self, dirs: &WebDirs) -> Result<Cow<'_, Check>, (&'static str, String)> {
+        let Some(raw) = &self.raw_check else {
+            return Ok(Cow::Borrowed(&self.check));
+        };
+        let mut values = Vec::new();
+        for dir in &dirs.0 {
+            if !uses(raw, dir.app.placeholder) {
+                continue;
+            }
+            values.push((
+                dir.app.placeholder,
+                dir.value().map_err(|e| (dir.app.fact, e))?,
+            ));
+        }
+        let resolved = substitute(raw.clone(), &values);
+        resolved
+            .try_into()
+            .map(Cow::Owned)
+            .map_err(|e: toml::de::Error| {
+                (
+                    "rule",
+                    format!(
+                        "rule {}: its check does not load once its placeholders are resolved: {}",
+                        self.id,
+                        e.message()
+                    ),
+                )
+            })
+    }
+
     pub fn phases(&self) -> Vec<Phase> {
         self.applies.keys().copied().collect()
     }
@@ -319,8 +358,23 @@ fn parse_pack(source: &Source<'_>) -> Result<Pack, InputError> {
     };
     let pack: PackFile =
         toml::from_str(source.text).map_err(|e| err_at(e.span(), e.message().to_string()))?;
+    // The check tables as written, for placeholders: the typed parse above has checked their shape.
+    let raw_checks: Vec<Option<toml::Value>> = toml::from_str::<toml::Table>(source.text)
+        .ok()
+        .and_then(|mut t| t.remove("rule"))
+        .and_then(|r| match r {
+            toml::Value::Array(rules) => Some(rules),
+            _ => None,
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| match r {
+            toml::Value::Table(mut t) => t.remove("check"),
+            _ => None,
+        })
+        .collect();
     let mut rules = Vec::new();
-    for spanned in pack.rule {
+    for (index, spanned) in pack.rule.into_iter().enumerate() {
         let span = spanned.span();
         let line = crate::text::pos(source.text, span.start).line;
         let origin = format!("{}:{line}", source.name);
@@ -380,7 +434,34 @@ fn parse_pack(source: &Source<'_>) -> Result<Pack, InputError> {
         }
         let check_span = r.check.span();
         let check = r.check.into_inner();
-        check
+        let raw_check = raw_checks.get(index).cloned().flatten();
+        let named = raw_check
+            .as_ref()
+            .map(placeholders_in)
+            .transpose()
+            .map_err(|m| err_at(Some(check_span.clone()), format!("rule {id}: {m}")))?
+            .unwrap_or_default();
+        // With placeholders, the check is validated as it runs where every
+        // folder is at its first default location.
+        let raw_check = raw_check.filter(|_| !named.is_empty());
+        let validated = match &raw_check {
+            Some(raw) => {
+                let defaults: Vec<(&str, String)> = WEB_APPS
+                    .iter()
+                    .map(|a| (a.placeholder, a.defaults[0].to_string()))
+                    .collect();
+                substitute(raw.clone(), &defaults)
+                    .try_into::<Check>()
+                    .map_err(|e| {
+                        err_at(
+                            Some(check_span.clone()),
+                            format!("rule {id}: {}", e.message()),
+                        )
+                    })?
+            }
+            None => check.clone(),
+        };
+        validated
             .validate()
             .map_err(|m| err_at(Some(check_span), format!("rule {id}: {m}")))?;
         rules.push(Rule {
@@ -396,6 +477,7 @@ fn parse_pack(source: &Source<'_>) -> Result<Pack, InputError> {
             severity_by_procedure: r.severity_by_procedure,
             applies: r.applies,
             check,
+            raw_check,
             origin,
         });
     }
@@ -425,10 +507,84 @@ fn parse_pack(source: &Source<'_>) -> Result<Pack, InputError> {
     })
 }
 
+/// The placeholders (`{tms}`) a check's strings name; one no web folder
+/// answers to is an error.
+fn placeholders_in(check: &toml::Value) -> Result<Vec<&'static str>, String> {
+    let mut found: Vec<&'static str> = Vec::new();
+    let mut strings = Vec::new();
+    collect_strings(check, &mut strings);
+    for s in strings {
+        let mut rest = s;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else { break };
+            let token = &rest[open..open + close + 2];
+            let name = &after[..close];
+            rest = &after[close + 1..];
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                continue;
+            }
+            match WEB_APPS.iter().find(|a| a.placeholder == token) {
+                Some(app) if !found.contains(&app.placeholder) => found.push(app.placeholder),
+                Some(_) => {}
+                None => {
+                    let known: Vec<&str> = WEB_APPS.iter().map(|a| a.placeholder).collect();
+                    return Err(match did_you_mean(token, known.iter().copied()) {
+                        Some(near) => {
+                            format!("unknown placeholder `{token}` (did you mean `{near}`?)")
+                        }
+                        None => format!(
+                            "unknown placeholder `{token}` (known: {})",
+                            known.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn collect_strings<'a>(value: &'a toml::Value, out: &mut Vec<&'a str>) {
+    match value {
+        toml::Value::String(s) => out.push(s),
+        toml::Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        toml::Value::Table(t) => t.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+fn uses(value: &toml::Value, placeholder: &str) -> bool {
+    let mut strings = Vec::new();
+    collect_strings(value, &mut strings);
+    strings.iter().any(|s| s.contains(placeholder))
+}
+
+/// `value` with each placeholder replaced in every string.
+fn substitute(value: toml::Value, values: &[(&str, String)]) -> toml::Value {
+    match value {
+        toml::Value::String(mut s) => {
+            for (placeholder, v) in values {
+                s = s.replace(placeholder, v);
+            }
+            toml::Value::String(s)
+        }
+        toml::Value::Array(items) => {
+            toml::Value::Array(items.into_iter().map(|v| substitute(v, values)).collect())
+        }
+        toml::Value::Table(t) => toml::Value::Table(
+            t.into_iter()
+                .map(|(k, v)| (k, substitute(v, values)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// The procedures a product can be upgraded by.
 pub fn procedures_of(product: Product) -> &'static [Procedure] {
     match product {
-        Product::Ss => &[Procedure::Combined],
+        Product::Ss => &[Procedure::Combined, Procedure::Standalone],
         Product::Pm => &[Procedure::Combined, Procedure::Offline],
         Product::Nps => &[Procedure::Update],
     }
@@ -578,6 +734,81 @@ check = { kind = "minimum_version", fact = "privilege_manager.installed_version"
             assert_eq!(e.line, Some(line), "{message}");
             assert_eq!(e.file.as_deref(), Some(std::path::Path::new("extra.toml")));
         }
+    }
+
+    fn with_check(check: &str) -> String {
+        GOOD.replace(
+            r#"check = { kind = "minimum_version", fact = "privilege_manager.installed_version", minimum = "10.2" }"#,
+            check,
+        )
+    }
+
+    #[test]
+    fn placeholders_are_resolved_per_scan_and_unknown_ones_refused() {
+        use crate::inputs::web_dir::{Source, TMS, WebDir};
+        let set = load(&with_check(
+            r#"check = { kind = "app_setting_folder", file = '{tms}\web.config', key = "k", folder = '%ProgramData%\NugetCache\' }"#,
+        ))
+        .unwrap();
+        let rule = set.find("PM001").unwrap();
+        let dir = |path: Result<&str, &str>| {
+            WebDirs(vec![WebDir {
+                app: &TMS,
+                path: path
+                    .map(|p| {
+                        crate::path::ServerPath::parse(
+                            p,
+                            &crate::path::Env::new('C', &Default::default()),
+                        )
+                        .unwrap()
+                    })
+                    .map_err(str::to_string),
+                source: Source::Fact,
+                exists: true,
+                notes: Vec::new(),
+            }])
+        };
+        let resolved = rule
+            .resolved_check(&dir(Ok(r"C:\inetpub\wwwroot\SecretServer\TMS\")))
+            .unwrap();
+        let Check::AppSettingFolder(p) = &*resolved else {
+            panic!("{resolved:?}")
+        };
+        assert_eq!(p.file, r"C:\inetpub\wwwroot\SecretServer\TMS\web.config");
+        assert_eq!(p.folder, r"%ProgramData%\NugetCache\");
+        // A folder with no usable path: the fact to correct and why.
+        let (fact, why) = rule.resolved_check(&dir(Err("bad fact"))).unwrap_err();
+        assert_eq!(
+            (fact, why.as_str()),
+            ("privilege_manager.web_dir", "bad fact")
+        );
+        // A check without placeholders is the rule's own.
+        let plain = RuleSet::builtin().unwrap();
+        let pm001 = plain.find("PM001").unwrap();
+        assert!(matches!(
+            pm001.resolved_check(&dir(Err("unused"))).unwrap(),
+            std::borrow::Cow::Borrowed(_)
+        ));
+
+        let e = load(&with_check(
+            r#"check = { kind = "web_folder_backup", folder = '{tsm}' }"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "rule PM001: unknown placeholder `{tsm}` (did you mean `{tms}`?)"
+        );
+        assert_eq!(e.line, Some(13));
+        // Validated where the folder is at its default: a bad relative path is still refused.
+        let e = load(&with_check(
+            r#"check = { kind = "web_folder_backup", folder = '{tms}', identical = ['..\x'] }"#,
+        ))
+        .unwrap_err();
+        assert!(
+            e.message.contains("must be a path relative"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -24,4 +24,5 @@ mod pm_rules;
 mod registry;
 mod sarif;
 mod waivers;
+mod web_dirs;
 mod xml_real_world;
