@@ -96,11 +96,15 @@ struct ScanArgs {
     /// Also write FORMAT to FILE (repeatable): --report json=report.json
     #[arg(long, value_name = "FORMAT=FILE")]
     report: Vec<String>,
-    /// Lowest severity of a failing result that makes the exit status 1.
+    /// Lowest severity of a failing or unevaluated result that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
-    /// Results that could not be evaluated fail the gate too.
+    /// Accept checks that could not run (not_evaluated): they no longer fail the gate.
     #[arg(long)]
+    allow_unevaluated: bool,
+    /// What --strict asked for (unevaluated checks fail the gate) is the default now;
+    /// kept so that existing pipelines still run, with a notice.
+    #[arg(long, hide = true, conflicts_with = "allow_unevaluated")]
     strict: bool,
     /// Text output: failing, not evaluated and manual results (default), or all.
     #[arg(long, value_enum, default_value_t = ShowArg::Failing)]
@@ -274,6 +278,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 }
 
 fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
+    if args.strict {
+        eprintln!(
+            "upgate: --strict is the default now (unevaluated checks fail the gate) and can be dropped; --allow-unevaluated accepts them"
+        );
+    }
     let mut rules = load_rules(args.rules.as_deref())?;
     for spec in &args.severity {
         let (id, level) = split_pair(spec, "--severity", "ID=LEVEL")?;
@@ -422,7 +431,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
             FailOn::Note => Some(Severity::Note),
             FailOn::Never => None,
         },
-        strict: args.strict,
+        allow_unevaluated: args.allow_unevaluated,
     };
     let show = match args.show {
         ShowArg::Failing => Show::Failing,

@@ -87,9 +87,7 @@ impl Emitter for Github {
             let _ = writeln!(s, "::{cmd} {}::{}", props.join(","), data(&message));
         }
         let (tally, failing) = gate.tally(report);
-        let why = failing
-            .map(|n| format!(" ({n} result(s) fail the gate)"))
-            .unwrap_or_default();
+        let why = failing.map(|w| format!(" ({w})")).unwrap_or_default();
         let _ = writeln!(
             s,
             "upgate {}: {tally} — {}{why}",

@@ -18,9 +18,13 @@ struct Tool {
 #[derive(Serialize)]
 struct GateView {
     fail_on: Option<&'static str>,
+    /// `not_evaluated` results at or above `fail_on` fail the gate (false with
+    /// `--allow-unevaluated`).
     strict: bool,
-    /// The verdict: true when the exit status is 1.
+    /// True when the exit status is 1.
     failed: bool,
+    /// The verdict in words (`READY`, `NOT READY`, `INCOMPLETE`, …).
+    verdict: String,
 }
 
 #[derive(Serialize)]
@@ -49,8 +53,9 @@ impl Emitter for Json {
             summary: &report.summary,
             gate: GateView {
                 fail_on: gate.fail_on.map(|s| s.code()),
-                strict: gate.strict,
+                strict: !gate.allow_unevaluated,
                 failed: gate.failed(report),
+                verdict: gate.verdict(report),
             },
             observed_state: &report.observed_state,
             waivers: &report.waivers,

@@ -77,10 +77,11 @@ impl Emitter for Junit {
                 escape(&scan.host)
             );
             let _ = writeln!(suites, "    <properties>");
+            let verdict = gate.verdict(report);
             for (name, value) in [
                 ("phase", scan.phase.code()),
                 ("procedure", scan.procedure.as_str()),
-                ("verdict", gate.verdict(report)),
+                ("verdict", verdict.as_str()),
             ] {
                 let _ = writeln!(
                     suites,
@@ -138,10 +139,10 @@ fn testcase(r: &Finding, gate: &Gate, s: &mut String, counts: &mut Counts) {
         Status::Pass => None,
         Status::Fail | Status::Error => {
             counts.failures += 1;
-            let gate_note = if gate.trips(r) {
-                ""
-            } else {
+            let gate_note = if gate.below(r) {
                 " (below --fail-on)"
+            } else {
+                ""
             };
             Some(format!(
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
@@ -155,6 +156,16 @@ fn testcase(r: &Finding, gate: &Gate, s: &mut String, counts: &mut Counts) {
             Some(format!(
                 "      <skipped message=\"checklist: {}\"/>\n",
                 escape(&r.message)
+            ))
+        }
+        // A check that could not run fails the gate (it fails closed), so CI shows it failed.
+        Status::NotEvaluated if gate.trips(r) => {
+            counts.failures += 1;
+            Some(format!(
+                "      <failure type=\"not_evaluated {}\" message=\"{}\">{}</failure>\n",
+                r.severity,
+                escape(&r.message),
+                escape(&details(r))
             ))
         }
         Status::NotApplicable | Status::NotEvaluated | Status::Waived => {

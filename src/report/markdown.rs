@@ -114,9 +114,7 @@ impl Emitter for Markdown {
         }
         let _ = writeln!(s, "| Judged at | {} |", cell(&scan.now));
         let (tally, failing) = gate.tally(report);
-        let why = failing
-            .map(|n| format!(" ({n} result(s) fail the gate)"))
-            .unwrap_or_default();
+        let why = failing.map(|w| format!(" ({w})")).unwrap_or_default();
         let _ = writeln!(s, "\n{tally} — **{verdict}**{why}\n");
 
         let shown: Vec<&Finding> = report
@@ -135,7 +133,7 @@ impl Emitter for Markdown {
                 "| Status | Severity | Rule | Where | Finding | Fix |\n|---|---|---|---|---|---|"
             );
             for r in shown {
-                let gate_note = if r.status == Status::Fail && !gate.trips(r) {
+                let gate_note = if gate.below(r) {
                     " (below --fail-on)"
                 } else {
                     ""

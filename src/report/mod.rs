@@ -106,65 +106,132 @@ impl Summary {
     }
 }
 
-/// When the exit status is 1.
+/// When the exit status is 1. The gate fails closed: a check that could not
+/// run at or above `--fail-on` fails it like a failure, unless
+/// `--allow-unevaluated` accepts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gate {
-    /// Lowest severity of a failing result that fails the gate; `None` = never.
+    /// Lowest severity of a failing or unevaluated result that fails the gate;
+    /// `None` = never (the gate is off).
     pub fail_on: Option<Severity>,
-    /// `not_evaluated` results fail the gate too.
-    pub strict: bool,
+    /// `--allow-unevaluated`: `not_evaluated` results do not fail the gate.
+    pub allow_unevaluated: bool,
 }
 
 impl Default for Gate {
     fn default() -> Self {
         Gate {
             fail_on: Some(Severity::Error),
-            strict: false,
+            allow_unevaluated: false,
         }
     }
 }
 
 impl Gate {
-    /// Whether this result makes the gate fail. An `error` result always does:
-    /// an unreadable input is never a pass.
-    pub fn trips(&self, r: &Finding) -> bool {
+    fn at_or_above(&self, r: &Finding) -> bool {
+        self.fail_on.is_some_and(|min| r.severity >= min)
+    }
+
+    /// A failure the gate acts on. An `error` result always is: an unreadable
+    /// input is never a pass.
+    fn failing(&self, r: &Finding) -> bool {
         match r.status {
             Status::Error => true,
-            Status::Fail => self.fail_on.is_some_and(|min| r.severity >= min),
-            Status::NotEvaluated => self.strict,
+            Status::Fail => self.at_or_above(r),
             _ => false,
         }
+    }
+
+    /// A check that could not run, at or above the gate.
+    fn unevaluated(&self, r: &Finding) -> bool {
+        r.status == Status::NotEvaluated && self.at_or_above(r)
+    }
+
+    /// Whether this result makes the gate fail.
+    pub fn trips(&self, r: &Finding) -> bool {
+        self.failing(r) || (self.unevaluated(r) && !self.allow_unevaluated)
+    }
+
+    /// A failing result the gate does not act on (below `--fail-on`, or the gate is off).
+    pub fn below(&self, r: &Finding) -> bool {
+        r.status == Status::Fail && !self.failing(r)
     }
 
     pub fn failed(&self, report: &Report) -> bool {
         report.results.iter().any(|r| self.trips(r))
     }
 
-    /// The verdict in words: `NOT READY`/`READY` before the upgrade,
-    /// `PROBLEMS FOUND`/`COMPLIANT` after it.
-    pub fn verdict(&self, report: &Report) -> &'static str {
-        match (self.failed(report), report.scan.phase) {
-            (true, Phase::Pre) => "NOT READY",
-            (true, Phase::Post) => "PROBLEMS FOUND",
-            (false, Phase::Pre) => "READY",
-            (false, Phase::Post) => "COMPLIANT",
+    /// The verdict in words, agreeing with the counts: `NOT READY` (before the
+    /// upgrade) or `PROBLEMS FOUND` (after it) when something fails at or
+    /// above the gate; `INCOMPLETE` when nothing fails but a check at or above
+    /// it could not run (`INCOMPLETE (accepted)` with `--allow-unevaluated`);
+    /// else `READY` or `COMPLIANT`. With the gate off (`--fail-on never`) the
+    /// words judge every result and say `(gate off)`.
+    pub fn verdict(&self, report: &Report) -> String {
+        let words = |failed: bool, incomplete: bool| match (failed, incomplete, report.scan.phase) {
+            (true, _, Phase::Pre) => "NOT READY",
+            (true, _, Phase::Post) => "PROBLEMS FOUND",
+            (false, true, _) => "INCOMPLETE",
+            (false, false, Phase::Pre) => "READY",
+            (false, false, Phase::Post) => "COMPLIANT",
+        };
+        let results = &report.results;
+        if self.fail_on.is_none() {
+            let failed = results.iter().any(Finding::is_failing);
+            let incomplete = results.iter().any(|r| r.status == Status::NotEvaluated);
+            return format!("{} (gate off)", words(failed, incomplete));
+        }
+        let failed = results.iter().any(|r| self.failing(r));
+        let incomplete = results.iter().any(|r| self.unevaluated(r));
+        let w = words(failed, incomplete);
+        if !failed && incomplete && self.allow_unevaluated {
+            format!("{w} (accepted)")
+        } else {
+            w.to_string()
         }
     }
 
-    /// "24 results: 7 pass, 17 not applicable" and, when the gate fails,
-    /// how many results made it fail.
-    pub fn tally(&self, report: &Report) -> (String, Option<usize>) {
+    /// "24 results: 7 pass, 1 fail (below the gate), 16 not applicable" and,
+    /// when the gate fails, why: how many results fail it and which checks
+    /// could not run.
+    pub fn tally(&self, report: &Report) -> (String, Option<String>) {
+        let below = report.results.iter().filter(|r| self.below(r)).count();
         let counts: Vec<String> = Status::ALL
             .iter()
             .filter_map(|st| {
                 let n = report.summary.count(*st);
-                (n > 0).then(|| format!("{n} {}", st.code().replace('_', " ")))
+                let mut c = format!("{n} {}", st.code().replace('_', " "));
+                if *st == Status::Fail && below > 0 {
+                    c.push_str(&if below == n {
+                        " (below the gate)".to_string()
+                    } else {
+                        format!(" ({below} below the gate)")
+                    });
+                }
+                (n > 0).then_some(c)
             })
             .collect();
-        let failing = report.results.iter().filter(|r| self.trips(r)).count();
+        let tripping: Vec<&Finding> = report.results.iter().filter(|r| self.trips(r)).collect();
+        let mut why = Vec::new();
+        let failing = tripping.iter().filter(|r| self.failing(r)).count();
+        if failing > 0 {
+            why.push(format!("{failing} result(s) fail the gate"));
+        }
+        let mut not_run: Vec<&str> = tripping
+            .iter()
+            .filter(|r| r.status == Status::NotEvaluated)
+            .map(|r| r.rule_id.as_str())
+            .collect();
+        not_run.dedup();
+        if !not_run.is_empty() {
+            why.push(format!(
+                "{} could not be checked: supply what their results ask for, or pass --allow-unevaluated",
+                not_run.join(", ")
+            ));
+        }
         (
             format!("{} results: {}", report.results.len(), counts.join(", ")),
-            (failing > 0).then_some(failing),
+            (!why.is_empty()).then(|| why.join("; ")),
         )
     }
 }

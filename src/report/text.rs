@@ -163,9 +163,7 @@ impl Text {
         } else {
             String::new()
         };
-        let gate_note = if gate.trips(r) {
-            ""
-        } else if matches!(r.status, Status::Fail) {
+        let gate_note = if gate.below(r) {
             " (below --fail-on)"
         } else {
             ""
@@ -242,13 +240,11 @@ impl Text {
         } else {
             Style::new().green().bold()
         };
-        let why = failing
-            .map(|n| format!(" ({n} result(s) fail the gate)"))
-            .unwrap_or_default();
+        let why = failing.map(|w| format!(" ({w})")).unwrap_or_default();
         let _ = writeln!(
             s,
             "\n{tally} — {}{why}",
-            self.paint(gate.verdict(report), style)
+            self.paint(&gate.verdict(report), style)
         );
     }
 }

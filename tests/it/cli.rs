@@ -31,7 +31,7 @@ fn exit_status_follows_the_gate() {
 fn fail_on_counts_lower_severities_only_when_asked() {
     // The only failing PM006 result at warning level is the ThycoticTmsAgent one.
     let lagging = fixture("pm-post-installed-lagging");
-    let warn_only = ["--severity", "PM006=warning"];
+    let warn_only = ["--severity", "PM006=warning", "--select", "PM006"];
     assert_eq!(scan(&lagging, "post", &warn_only).code, 0);
     assert_eq!(
         scan(
@@ -45,7 +45,14 @@ fn fail_on_counts_lower_severities_only_when_asked() {
     // The integrity note of PM005 fails the gate only at --fail-on note
     // (PM002's missing TMS backup, a warning here, is set aside as a note too).
     let defective = fixture("pm-defective-packages");
-    let only_note = ["--severity", "PM005=note", "--severity", "PM002=note"];
+    let only_note = [
+        "--severity",
+        "PM005=note",
+        "--severity",
+        "PM002=note",
+        "--select",
+        "PM002,PM005",
+    ];
     assert_eq!(
         scan(
             &defective,
@@ -67,7 +74,7 @@ fn fail_on_counts_lower_severities_only_when_asked() {
 }
 
 #[test]
-fn strict_makes_not_evaluated_results_fail() {
+fn unevaluated_checks_fail_the_gate_unless_accepted() {
     let dir = common::copy_fixture("pm-offline-ready");
     std::fs::write(
         dir.path().join("facts.json"),
@@ -75,9 +82,61 @@ fn strict_makes_not_evaluated_results_fail() {
     )
     .unwrap();
     let run = scan(dir.path(), "pre", &["--format", "json"]);
-    assert_eq!(run.code, 0);
+    assert_eq!(run.code, 1, "the gate fails closed");
     assert_eq!(run.results_of("PM001")[0]["status"], "not_evaluated");
-    assert_eq!(scan(dir.path(), "pre", &["--strict"]).code, 1);
+    assert_eq!(run.json()["gate"]["verdict"], "INCOMPLETE");
+    let text = scan(dir.path(), "pre", &[]);
+    assert!(text.stdout.contains("— INCOMPLETE ("), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains("PM001, PM009, PM010 could not be checked"),
+        "{}",
+        text.stdout
+    );
+    let accepted = scan(dir.path(), "pre", &["--allow-unevaluated"]);
+    assert_eq!(accepted.code, 0);
+    assert!(
+        accepted.stdout.contains("— INCOMPLETE (accepted)"),
+        "{}",
+        accepted.stdout
+    );
+    // The old flag still runs, with a notice: what it asked for is the default.
+    let strict = scan(dir.path(), "pre", &["--strict"]);
+    assert_eq!(strict.code, 1);
+    assert!(
+        strict.stderr.contains("--strict is the default now"),
+        "{}",
+        strict.stderr
+    );
+}
+
+#[test]
+fn the_verdict_words_agree_with_the_counts() {
+    // A warning below the gate: the exit status is 0, and the tally says why.
+    let lagging = fixture("pm-post-installed-lagging");
+    let below = scan(
+        &lagging,
+        "post",
+        &["--severity", "PM006=warning", "--select", "PM006"],
+    );
+    assert_eq!(below.code, 0);
+    assert!(
+        below.stdout.contains("2 fail (below the gate)") && below.stdout.contains("— COMPLIANT"),
+        "{}",
+        below.stdout
+    );
+    // With the gate off the words still judge every result.
+    let off = scan(
+        &fixture("pm-defective-packages"),
+        "pre",
+        &["--fail-on", "never"],
+    );
+    assert_eq!(off.code, 0);
+    assert!(
+        off.stdout.contains("— NOT READY (gate off)"),
+        "{}",
+        off.stdout
+    );
 }
 
 #[test]

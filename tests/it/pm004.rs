@@ -454,11 +454,15 @@ fn an_external_app_settings_file_is_not_evaluated_never_passed() {
     );
     assert_message_has(&r, &format!("check {KEY} there"));
     assert_eq!(r["expected"], EXPECTED);
-    // Not a failure by default, but --strict counts it.
-    assert_eq!(run.code, 0);
-    let strict = scan(dir.path(), "pre", &["--format", "json", "--strict"]);
-    assert_eq!(strict.only("PM004")["status"], "not_evaluated");
-    assert_eq!(strict.code, 1);
+    // It fails the gate (closed); --allow-unevaluated accepts it.
+    assert_eq!(run.code, 1);
+    let accepted = scan(
+        dir.path(),
+        "pre",
+        &["--format", "json", "--allow-unevaluated"],
+    );
+    assert_eq!(accepted.only("PM004")["status"], "not_evaluated");
+    assert_eq!(accepted.code, 0);
 }
 
 #[test]
