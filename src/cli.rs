@@ -264,6 +264,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 .help("diff compares two scans of one server")
                 .into());
             }
+            crate::diff::check_order(&b, &a)?;
             let (text, any_new) = crate::diff::render(&b, &a);
             io::stdout()
                 .write_all(text.as_bytes())

@@ -10,7 +10,32 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::baseline::{EarlierReport, EarlierResult, EarlierSetting};
+use crate::error::InputError;
 use crate::model::Status;
+
+/// The reports must come in the order they were made: a pre-flight after an
+/// audit, or a later scan first, would turn every comparison around.
+pub fn check_order(before: &EarlierReport, after: &EarlierReport) -> Result<(), InputError> {
+    let swap = "pass the earlier report first: upgate diff BEFORE.json AFTER.json";
+    if before.scan.phase == "post" && after.scan.phase == "pre" {
+        return Err(InputError::new(format!(
+            "the first report is an audit (post, {}) and the second a pre-flight (pre, {})",
+            before.scan.now, after.scan.now
+        ))
+        .help(swap));
+    }
+    let when = |r: &EarlierReport| r.scan.now.parse::<jiff::Timestamp>().ok();
+    if let (Some(b), Some(a)) = (when(before), when(after)) {
+        if b > a {
+            return Err(InputError::new(format!(
+                "the first report was judged at {}, after the second ({})",
+                before.scan.now, after.scan.now
+            ))
+            .help(swap));
+        }
+    }
+    Ok(())
+}
 
 fn failing(s: Status) -> bool {
     matches!(s, Status::Fail | Status::Error)
@@ -85,7 +110,20 @@ pub fn render(before: &EarlierReport, after: &EarlierReport) -> (String, bool) {
         m
     };
     let (old_pkgs, new_pkgs) = (ids(before), ids(after));
-    for (id, vs) in &new_pkgs {
+    // An earlier scan that read no NugetCache (the combined pre-flight does not)
+    // says nothing about its packages: they are not new, just not compared.
+    if old_pkgs.is_empty() && !new_pkgs.is_empty() {
+        versions.push(format!(
+            "packages: not compared (the {} report lists none: its scan did not read the NugetCache, or the cache was empty); {} now",
+            before.scan.phase,
+            new_pkgs
+                .iter()
+                .map(|(id, vs)| format!("{id} {}", vs.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    for (id, vs) in new_pkgs.iter().filter(|_| !old_pkgs.is_empty()) {
         match old_pkgs.get(id) {
             Some(o) if o != vs => versions.push(format!(
                 "package {id}: {} → {}",
@@ -181,7 +219,15 @@ pub fn render(before: &EarlierReport, after: &EarlierReport) -> (String, bool) {
         .collect();
     let line =
         |r: &EarlierResult| format!("{} {} ({}): {}", r.rule_id, r.subject, r.status, r.message);
-    let fixed: Vec<String> = before
+    // A rule the later scan ran only as not_applicable (or not at all) was not
+    // checked then: its earlier failure is not fixed, just no longer judged.
+    let checked_later = |rule: &str| {
+        after
+            .results
+            .iter()
+            .any(|r| r.rule_id == rule && r.status != Status::NotApplicable)
+    };
+    let (fixed, not_checked): (Vec<&EarlierResult>, Vec<&EarlierResult>) = before
         .results
         .iter()
         .filter(|r| failing(r.status))
@@ -190,12 +236,19 @@ pub fn render(before: &EarlierReport, after: &EarlierReport) -> (String, bool) {
                 .get(r.fingerprint.as_str())
                 .is_none_or(|n| !failing(n.status))
         })
+        .partition(|r| checked_later(&r.rule_id));
+    let fixed: Vec<String> = fixed
+        .into_iter()
         .map(|r| {
             let now = later
                 .get(r.fingerprint.as_str())
                 .map_or("gone".to_string(), |n| n.status.to_string());
             format!("{} {} (was {}, now {now})", r.rule_id, r.subject, r.status)
         })
+        .collect();
+    let not_checked: Vec<String> = not_checked
+        .into_iter()
+        .map(|r| format!("{} {} (was {})", r.rule_id, r.subject, r.status))
         .collect();
     let (still, new): (Vec<&EarlierResult>, Vec<&EarlierResult>) = after
         .results
@@ -211,13 +264,23 @@ pub fn render(before: &EarlierReport, after: &EarlierReport) -> (String, bool) {
         still.into_iter().map(line).collect(),
     );
     let any_new = !new.is_empty();
-    let counts = format!(
+    let mut counts = format!(
         "\n{} fixed, {} new, {} still failing",
         fixed.len(),
         new.len(),
         still.len()
     );
+    let not_checked_title = format!("Not checked in the {} scan", after.scan.phase);
+    if !not_checked.is_empty() {
+        let _ = write!(
+            counts,
+            ", {} not checked in the {} scan",
+            not_checked.len(),
+            after.scan.phase
+        );
+    }
     section("Fixed", fixed);
+    section(&not_checked_title, not_checked);
     section("New failures", new);
     section("Still failing", still);
     let _ = writeln!(s, "{counts}");

@@ -305,16 +305,27 @@ pub fn baseline_notes(report: &Report) -> Vec<String> {
             _ => {}
         }
     }
-    // Gone failures are news (fixed, or no longer checked); gone passes are not.
+    // Gone failures are news; gone passes are not. A rule this scan ran only
+    // as not_applicable was not checked in this phase: not fixed, not judged.
+    let checked = |rule: &str| {
+        report
+            .results
+            .iter()
+            .any(|r| r.rule_id == rule && r.status != Status::NotApplicable)
+    };
     for e in cmp
         .absent
         .iter()
         .filter(|e| matches!(e.status, Status::Fail | Status::Error | Status::Waived))
     {
-        lines.push(format!(
-            "absent: {} {} (was {})",
-            e.rule_id, e.subject, e.status
-        ));
+        lines.push(if checked(&e.rule_id) {
+            format!("absent: {} {} (was {})", e.rule_id, e.subject, e.status)
+        } else {
+            format!(
+                "not checked in the {} scan: {} {} (was {})",
+                report.scan.phase, e.rule_id, e.subject, e.status
+            )
+        });
     }
     lines
 }
