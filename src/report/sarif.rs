@@ -56,15 +56,15 @@ pub struct Sarif<'a> {
 }
 
 impl Emitter for Sarif<'_> {
-    fn emit(&self, report: &Report, _gate: &Gate, out: &mut dyn Write) -> io::Result<()> {
-        let log = self.log(report)?;
+    fn emit(&self, report: &Report, gate: &Gate, out: &mut dyn Write) -> io::Result<()> {
+        let log = self.log(report, gate)?;
         serde_json::to_writer_pretty(&mut *out, &log)?;
         writeln!(out)
     }
 }
 
 impl Sarif<'_> {
-    fn log(&self, report: &Report) -> io::Result<Log> {
+    fn log(&self, report: &Report, gate: &Gate) -> io::Result<Log> {
         let ids: BTreeSet<&str> = report.results.iter().map(|f| f.rule_id.as_str()).collect();
         let rules = ids
             .into_iter()
@@ -124,8 +124,22 @@ impl Sarif<'_> {
             report.scan.host.replace('/', "_"),
             report.scan.phase
         );
+        // The gate's verdict, as every other format states it (INCOMPLETE
+        // has no SARIF result of its own: not_evaluated results are not alerts).
+        let mut properties = PropertyBag::builder().build();
+        properties.additional_properties.extend([
+            (
+                "verdict".to_string(),
+                serde_json::json!(gate.verdict(report)),
+            ),
+            (
+                "gateFailed".to_string(),
+                serde_json::json!(gate.failed(report)),
+            ),
+        ]);
         let run = Run::builder()
             .tool(Tool::builder().driver(driver).build())
+            .properties(properties)
             .automation_details(RunAutomationDetails::builder().id(category).build())
             .original_uri_base_ids(bases)
             .column_kind(serde_json::json!("unicodeCodePoints"))
