@@ -349,7 +349,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     let now = match &args.now {
         Some(raw) => {
             Moment::parse(raw)
-                .map_err(|e| InputError::new(format!("--now: {e}")))?
+                .map_err(|e| InputError::new(format!("--now: {}", e.message)).help(e.help))?
                 .0
         }
         None => jiff::Timestamp::now(),
