@@ -674,6 +674,26 @@ mod tests {
         assert_eq!(e, "2:2: `host` is given twice");
     }
 
+    /// Whatever the text, an error (or facts), never a panic: every cut of a facts file
+    /// and every character replaced by one that breaks it differently.
+    #[test]
+    fn damaged_facts_never_panic() {
+        let text = "{\"host\": \"h\", \"env\": {\"A\": \"é\"},\n \"password_secure\": {\"services\": [{\"name\": \"a\", \"state\": \"Running\"}, {\"name\": \"b\", \"state\": 4}],\n \"client_versions\": \"9.3\", \"backup_at\": \"2026-12-01T20:00:00Z\"},\n \"privilege_manager\": {\"installed_packages\": {\"A.B\": \"1.0\"}, \"upgraded_at\": \"2026-12-01t20:00:00+01:00\"}}";
+        for cut in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let _ = parse(&text[..cut]);
+        }
+        for (i, _) in text.char_indices() {
+            for with in ["\"", "{", "]", "\\", "1", "é", " "] {
+                let mut damaged = text.to_string();
+                let end = i + text[i..].chars().next().map_or(0, char::len_utf8);
+                damaged.replace_range(i..end, with);
+                if let Err(e) = parse(&damaged) {
+                    assert!(e.line.is_some(), "{damaged}: {e}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn not_json_is_an_error_not_empty_facts() {
         assert!(parse("").is_err());
