@@ -79,7 +79,7 @@ struct ScanArgs {
     /// Target version, overriding facts.json: --target pm=11.1.1156
     #[arg(long = "target", value_name = "PRODUCT=VERSION")]
     target_version: Vec<String>,
-    /// The time to judge ages against (RFC 3339 or a date); default: now.
+    /// The time to judge ages against, RFC 3339 with an offset (2026-11-22T08:00:00Z); default: now.
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
     /// How old a backup may be and still count as fresh: hours (36, 36h) or days (2d);
@@ -359,7 +359,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     let now = match &args.now {
         Some(raw) => {
             Moment::parse(raw)
-                .map_err(|e| InputError::new(format!("--now: {e}")))?
+                .map_err(|e| InputError::new(format!("--now: {}", e.message)).help(e.help))?
                 .0
         }
         None => jiff::Timestamp::now(),

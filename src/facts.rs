@@ -3,17 +3,24 @@
 //! input error naming the likely intended key, because a misspelt fact would
 //! otherwise be silently ignored and its rule would not see it.
 //!
-//! Versions and times are parsed here, once; rules get typed values.
+//! Versions and times are parsed here, once; rules get typed values. Times carry
+//! their offset and dates are dates ([`time`]); the file may be written as
+//! PowerShell writes it, and errors name the key path and point at the value
+//! ([`json`]).
+
+mod json;
+mod time;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use jiff::Timestamp;
 use serde::{Deserialize, Deserializer};
 
-use crate::error::{InputError, did_you_mean};
+use crate::error::InputError;
 use crate::nuget::NuGetVersion;
+
+pub use time::{Day, Moment, TimeError};
 
 /// A version as the vendor's About page shows it (`11.0.1040`, `10.9.000033`,
 /// `9.2.1.32530`): dotted numbers, compared part by part.
@@ -23,47 +30,35 @@ pub struct Version(pub NuGetVersion);
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
-        raw.parse::<NuGetVersion>()
-            .map(Version)
-            .map_err(|e| serde::de::Error::custom(format!("invalid version: {e}")))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.original())
-    }
-}
-
-/// A point in time: RFC 3339, or a date (taken as 00:00 UTC that day).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Moment(pub Timestamp);
-
-impl Moment {
-    pub fn parse(raw: &str) -> Result<Moment, String> {
-        if let Ok(ts) = raw.parse::<Timestamp>() {
-            return Ok(Moment(ts));
-        }
-        raw.parse::<jiff::civil::Date>()
-            .ok()
-            .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-            .map(|z| Moment(z.timestamp()))
-            .ok_or_else(|| {
-                format!("invalid time '{raw}': expected RFC 3339 (2026-11-21T22:00:00Z) or a date (2026-06-30)")
-            })
+        raw.parse::<NuGetVersion>().map(Version).map_err(|e| {
+            // NuGet's message repeats the value: "'x' is not a valid NuGet version: why".
+            let e = e.to_string();
+            let why = e.split_once(": ").map_or(e.as_str(), |(_, why)| why);
+            json::invalid(
+                format!("{raw:?} is not a version: {why}"),
+                "write it as the product shows it, dotted numbers such as \"11.0.1040\" or \"9.3.1.33994\"",
+            )
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for Moment {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
-        Moment::parse(&raw).map_err(serde::de::Error::custom)
+        Moment::parse(&raw).map_err(|e| json::invalid(e.message, e.help))
     }
 }
 
-impl fmt::Display for Moment {
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Day::parse(&raw).map_err(|e| json::invalid(e.message, e.help))
+    }
+}
+
+impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        f.write_str(self.0.original())
     }
 }
 
@@ -83,7 +78,7 @@ pub struct Facts {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Backups {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "json::one_or_many_or_empty")]
     pub search_dirs: Vec<String>,
     pub max_age_hours: Option<u32>,
 }
@@ -117,26 +112,39 @@ pub struct PrivilegeManager {
 pub struct PasswordSecure {
     pub server_version: Option<Version>,
     pub target_version: Option<Version>,
-    pub target_release_date: Option<Moment>,
+    pub target_release_date: Option<Day>,
+    #[serde(default, deserialize_with = "json::one_or_many")]
     pub client_versions: Option<Vec<Version>>,
-    pub maintenance_until: Option<Moment>,
+    pub maintenance_until: Option<Day>,
     pub backup_dir: Option<String>,
     pub backup_at: Option<Moment>,
     pub web_server: Option<WebServer>,
     pub web_app_dir: Option<String>,
     pub apache_config: Option<String>,
     pub apache_version: Option<Version>,
+    #[serde(default, deserialize_with = "json::one_or_many")]
     pub databases: Option<Vec<Database>>,
+    #[serde(default, deserialize_with = "json::one_or_many")]
     pub services: Option<Vec<Service>>,
     pub client_update_check_for_users: Option<bool>,
     pub server_manager_password_noted: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// `iis` or `apache`, in any case (`"IIS"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebServer {
     Iis,
     Apache,
+}
+
+impl<'de> Deserialize<'de> for WebServer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        json::enum_value(
+            d,
+            "a web server",
+            &[("iis", WebServer::Iis), ("apache", WebServer::Apache)],
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -154,11 +162,24 @@ pub struct Service {
     pub state: ServiceState,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// `running` or `stopped`, in any case (`"Running"`, as Get-Service shows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServiceState {
     Running,
     Stopped,
+}
+
+impl<'de> Deserialize<'de> for ServiceState {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        json::enum_value(
+            d,
+            "a service state",
+            &[
+                ("running", ServiceState::Running),
+                ("stopped", ServiceState::Stopped),
+            ],
+        )
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -222,7 +243,7 @@ pub const PATH_FACTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Time facts a rule may name.
+/// Time facts a rule may name: RFC 3339 with an offset ([`Moment`]).
 pub const TIME_FACTS: &[(&str, &str)] = &[
     (
         "secret_server.database_backup_at",
@@ -236,6 +257,10 @@ pub const TIME_FACTS: &[(&str, &str)] = &[
         "password_secure.backup_at",
         "the time of the last Server Manager backup",
     ),
+];
+
+/// Date facts a rule may name: `YYYY-MM-DD` ([`Day`]).
+pub const DATE_FACTS: &[(&str, &str)] = &[
     (
         "password_secure.maintenance_until",
         "the end of the software maintenance package (Server Manager > License settings)",
@@ -265,6 +290,7 @@ pub fn fact_help(key: &str) -> &'static str {
         PACKAGE_FACTS,
         PATH_FACTS,
         TIME_FACTS,
+        DATE_FACTS,
         FLAG_FACTS,
     ]
     .iter()
@@ -308,6 +334,13 @@ impl Facts {
             "secret_server.database_backup_at" => self.secret_server.as_ref()?.database_backup_at,
             "privilege_manager.upgraded_at" => self.privilege_manager.as_ref()?.upgraded_at,
             "password_secure.backup_at" => self.password_secure.as_ref()?.backup_at,
+            _ => None,
+        }
+    }
+
+    /// A date fact by its dotted key (one of [`DATE_FACTS`]).
+    pub fn date(&self, key: &str) -> Option<Day> {
+        match key {
             "password_secure.maintenance_until" => self.password_secure.as_ref()?.maintenance_until,
             "password_secure.target_release_date" => {
                 self.password_secure.as_ref()?.target_release_date
@@ -352,51 +385,14 @@ impl Facts {
 
     /// Parses facts.json text; `file` is only used in error messages.
     pub fn parse(text: &str, file: &Path) -> Result<Facts, InputError> {
-        serde_json::from_str(text).map_err(|e| {
-            let mut err = InputError::new(clean_message(&e.to_string()))
-                .in_file(file)
-                .at(
-                    u32::try_from(e.line()).unwrap_or(u32::MAX),
-                    u32::try_from(e.column()).unwrap_or(u32::MAX),
-                );
-            if let Some((unknown, expected)) = unknown_field(&e.to_string()) {
-                err.message = format!("unknown key `{unknown}`");
-                err.help = Some(
-                    match did_you_mean(&unknown, expected.iter().map(String::as_str)) {
-                        Some(near) => format!("did you mean `{near}`?"),
-                        None => format!("valid keys here: {}", expected.join(", ")),
-                    },
-                );
-            }
-            err
-        })
-    }
-}
-
-/// serde's "unknown field `x`, expected one of `a`, `b`" → ("x", ["a", "b"]).
-fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (unknown, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
-    Some((unknown.to_string(), expected))
-}
-
-/// serde_json appends " at line L column C"; we report the position ourselves.
-fn clean_message(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+        json::parse(text, file)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::Timestamp;
 
     fn parse(text: &str) -> Result<Facts, InputError> {
         Facts::parse(text, Path::new("facts.json"))
@@ -439,10 +435,7 @@ mod tests {
             "2026-11-21T23:10:00Z".parse::<Timestamp>().unwrap()
         );
         let nps = f.password_secure.unwrap();
-        assert_eq!(
-            nps.maintenance_until.unwrap().0,
-            "2026-06-30T00:00:00Z".parse::<Timestamp>().unwrap()
-        );
+        assert_eq!(nps.maintenance_until.unwrap().to_string(), "2026-06-30");
         assert_eq!(nps.web_server, Some(WebServer::Iis));
     }
 
@@ -450,25 +443,255 @@ mod tests {
     fn unknown_keys_are_refused_with_the_nearest_valid_key() {
         let e =
             parse("{\n  \"privilege_manager\": { \"instaled_version\": \"11.0\" }\n}").unwrap_err();
-        assert_eq!(e.message, "unknown key `instaled_version`");
+        assert_eq!(
+            e.message,
+            "unknown key `privilege_manager.instaled_version`"
+        );
         assert_eq!(e.help.as_deref(), Some("did you mean `installed_version`?"));
-        assert_eq!(e.line, Some(2));
+        assert_eq!((e.line, e.column), (Some(2), Some(26)));
+        // The last key of an object: still its own line.
+        let e = parse("{\n  \"host\": \"a\",\n  \"hots\": \"b\"\n}").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(3), Some(3)));
+        assert_eq!(e.help.as_deref(), Some("did you mean `host`?"));
         let e = parse(r#"{"colour": 1}"#).unwrap_err();
         assert!(e.help.unwrap().starts_with("valid keys here: host, env"));
     }
 
+    /// The error's `line:column: message` and its help.
+    fn refused(text: &str) -> (String, String) {
+        let e = parse(text).unwrap_err();
+        (
+            format!(
+                "{}:{}: {}",
+                e.line.unwrap_or(0),
+                e.column.unwrap_or(0),
+                e.message
+            ),
+            e.help.unwrap_or_default(),
+        )
+    }
+
     #[test]
-    fn bad_versions_and_times_are_input_errors_with_a_position() {
-        let e = parse(r#"{"privilege_manager": {"installed_version": "eleven"}}"#).unwrap_err();
-        assert!(e.message.contains("invalid version"), "{}", e.message);
-        let e =
-            parse("{\n\"secret_server\": {\"database_backup_at\": \"yesterday\"}}").unwrap_err();
+    fn bad_versions_and_times_are_input_errors_at_the_value() {
+        let (e, help) = refused(r#"{"privilege_manager": {"installed_version": "eleven"}}"#);
         assert!(
-            e.message.contains("invalid time 'yesterday'"),
-            "{}",
-            e.message
+            e.starts_with("1:45: privilege_manager.installed_version: \"eleven\" is not a version"),
+            "{e}"
         );
-        assert_eq!(e.line, Some(2));
+        assert!(help.contains("\"11.0.1040\""), "{help}");
+        let (e, _) = refused("{\n\"secret_server\": {\"database_backup_at\": \"yesterday\"}}");
+        assert_eq!(
+            e,
+            "2:41: secret_server.database_backup_at: \"yesterday\" is not an RFC 3339 time"
+        );
+    }
+
+    #[test]
+    fn a_time_without_an_offset_is_refused_at_the_value_with_the_fix() {
+        // The last key of its object: the position is the value's, not the next line's.
+        let text =
+            "{\n  \"privilege_manager\": {\n    \"upgraded_at\": \"2026-12-01T21:55:00\"\n  }\n}\n";
+        let (e, help) = refused(text);
+        assert_eq!(
+            e,
+            "3:20: privilege_manager.upgraded_at: \"2026-12-01T21:55:00\" has no UTC offset, so which moment it means depends on a time zone upgate cannot know"
+        );
+        assert!(
+            help.starts_with(
+                "add Z or the server's offset, e.g. 2026-12-01T21:55:00Z or 2026-12-01T21:55:00+01:00"
+            ),
+            "{help}"
+        );
+        let (e, _) = refused(r#"{"secret_server": {"database_backup_at": "2026-12-01 20:00"}}"#);
+        assert!(e.contains("has no UTC offset"), "{e}");
+        let (e, help) = refused(r#"{"password_secure": {"backup_at": "2026-12-01"}}"#);
+        assert_eq!(
+            e,
+            "1:35: password_secure.backup_at: \"2026-12-01\" is a date, but a time is needed here"
+        );
+        assert!(help.contains("2026-12-01T22:00:00Z"), "{help}");
+    }
+
+    #[test]
+    fn dates_are_dates_alone() {
+        let f = parse(r#"{"password_secure": {"maintenance_until": "2026-06-30", "target_release_date": "2025-11-04"}}"#)
+            .unwrap();
+        assert_eq!(
+            f.date("password_secure.maintenance_until")
+                .map(|d| d.to_string()),
+            Some("2026-06-30".into())
+        );
+        assert_eq!(
+            f.date("password_secure.target_release_date")
+                .map(|d| d.to_string()),
+            Some("2025-11-04".into())
+        );
+        assert_eq!(f.moment("password_secure.maintenance_until"), None);
+        let (e, help) =
+            refused(r#"{"password_secure": {"maintenance_until": "2026-06-30T00:00:00"}}"#);
+        assert_eq!(
+            e,
+            "1:43: password_secure.maintenance_until: \"2026-06-30T00:00:00\" is a time, but a date is needed here"
+        );
+        assert_eq!(help, "write the date alone: 2026-06-30");
+    }
+
+    #[test]
+    fn enum_values_are_read_in_any_case() {
+        let f = parse(
+            r#"{"password_secure": {"web_server": "IIS", "services": [
+                {"name": "a", "state": "Running"}, {"name": "b", "state": "STOPPED"}]}}"#,
+        )
+        .unwrap();
+        let nps = f.password_secure.unwrap();
+        assert_eq!(nps.web_server, Some(WebServer::Iis));
+        let states: Vec<_> = nps.services.unwrap().iter().map(|s| s.state).collect();
+        assert_eq!(states, [ServiceState::Running, ServiceState::Stopped]);
+        let f = parse(r#"{"password_secure": {"web_server": "Apache"}}"#).unwrap();
+        assert_eq!(
+            f.password_secure.unwrap().web_server,
+            Some(WebServer::Apache)
+        );
+    }
+
+    #[test]
+    fn a_bad_enum_value_names_the_values() {
+        let text = "{\"password_secure\": {\"services\": [\n  {\"name\": \"a\", \"state\": \"Runing\"}\n]}}";
+        let (e, help) = refused(text);
+        assert_eq!(
+            e,
+            "2:26: password_secure.services[0].state: \"Runing\" is not a service state"
+        );
+        assert_eq!(
+            help,
+            "did you mean \"running\"? (write \"running\" or \"stopped\" (any case))"
+        );
+        // ConvertTo-Json's number for ServiceControllerStatus.Running
+        let (e, help) = refused(r#"{"password_secure": {"services": {"name": "a", "state": 4}}}"#);
+        assert_eq!(
+            e,
+            "1:57: password_secure.services.state: the number 4 is not a service state"
+        );
+        assert!(help.contains("-EnumsAsStrings"), "{help}");
+        let (e, _) = refused(r#"{"password_secure": {"web_server": "nginx"}}"#);
+        assert_eq!(
+            e,
+            "1:36: password_secure.web_server: \"nginx\" is not a web server"
+        );
+    }
+
+    #[test]
+    fn a_single_item_stands_for_a_list_of_one() {
+        // What ConvertTo-Json writes for one-element arrays.
+        let f = parse(
+            r#"{"backups": {"search_dirs": "D:\\Backups"},
+                "password_secure": {
+                  "services": {"name": "Netwrix Password Secure Service", "state": "Stopped"},
+                  "databases": {"name": "db", "active": true, "patch_level": "9.3.1.33994"},
+                  "client_versions": "9.3.1.33994"}}"#,
+        )
+        .unwrap();
+        assert_eq!(f.backup_search_dirs(), [r"D:\Backups"]);
+        let nps = f.password_secure.unwrap();
+        assert_eq!(nps.services.unwrap().len(), 1);
+        assert_eq!(nps.databases.unwrap()[0].name, "db");
+        assert_eq!(nps.client_versions.unwrap()[0].to_string(), "9.3.1.33994");
+        // null is no list, as when the key is left out
+        let f = parse(r#"{"password_secure": {"services": null, "client_versions": []}}"#).unwrap();
+        let nps = f.password_secure.unwrap();
+        assert_eq!(nps.services, None);
+        assert_eq!(nps.client_versions, Some(vec![]));
+        // a bad version alone is still located
+        let (e, _) = refused(r#"{"password_secure": {"client_versions": "nine"}}"#);
+        assert!(
+            e.starts_with("1:41: password_secure.client_versions: \"nine\" is not a version"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn type_errors_name_the_key_the_shape_and_an_example() {
+        let (e, help) = refused(r#"{"password_secure": {"services": ["a"]}}"#);
+        assert_eq!(
+            e,
+            "1:35: password_secure.services[0]: expected a service, found the string \"a\""
+        );
+        assert_eq!(
+            help,
+            r#"for example {"name": "Netwrix Password Secure Service", "state": "stopped"}"#
+        );
+        let (e, help) = refused("{\"backups\": {\n  \"max_age_hours\": \"24\"\n}}");
+        assert_eq!(
+            e,
+            "2:20: backups.max_age_hours: expected a whole number of hours, found the string \"24\""
+        );
+        assert_eq!(help, "for example 24");
+        let (e, _) = refused(r#"{"backups": {"max_age_hours": -1}}"#);
+        assert_eq!(
+            e,
+            "1:31: backups.max_age_hours: expected a whole number of hours, found the number -1"
+        );
+        let (e, _) =
+            refused(r#"{"password_secure": {"databases": [{"name": "db", "active": "yes"}]}}"#);
+        assert_eq!(
+            e,
+            "1:61: password_secure.databases[0].active: expected true or false, found the string \"yes\""
+        );
+        let (e, _) = refused(r#"{"privilege_manager": []}"#);
+        assert_eq!(
+            e,
+            "1:23: privilege_manager: expected an object, found a list"
+        );
+        let (e, help) =
+            refused(r#"{"privilege_manager": {"installed_packages": {"ThycoticTms": 11}}}"#);
+        assert_eq!(
+            e,
+            "1:62: privilege_manager.installed_packages.ThycoticTms: expected a version string, found the number 11"
+        );
+        assert_eq!(help, r#"for example "11.0.1040""#);
+        let (e, _) = refused(r#"{"host": ["a"]}"#);
+        assert_eq!(
+            e,
+            "1:10: host: expected the server's name (a string), found a list"
+        );
+        let (e, _) = refused("[]");
+        assert_eq!(e, "1:1: expected an object of facts, found a list");
+    }
+
+    #[test]
+    fn a_missing_key_points_at_its_object() {
+        let text = "{\"password_secure\": {\"services\": [\n  {\"state\": \"running\"}\n]}}";
+        let (e, help) = refused(text);
+        assert_eq!(e, "2:3: password_secure.services[0]: `name` is missing");
+        assert!(help.starts_with("a service, e.g. {"), "{help}");
+        let (e, _) = refused(r#"{"password_secure": {"services": {"name": "a"}}}"#);
+        assert_eq!(e, "1:34: password_secure.services: `state` is missing");
+    }
+
+    #[test]
+    fn a_duplicate_key_points_at_the_second() {
+        let (e, _) = refused("{\"host\": \"a\",\n \"host\": \"b\"}");
+        assert_eq!(e, "2:2: `host` is given twice");
+    }
+
+    /// Whatever the text, an error (or facts), never a panic: every cut of a facts file
+    /// and every character replaced by one that breaks it differently.
+    #[test]
+    fn damaged_facts_never_panic() {
+        let text = "{\"host\": \"h\", \"env\": {\"A\": \"é\"},\n \"password_secure\": {\"services\": [{\"name\": \"a\", \"state\": \"Running\"}, {\"name\": \"b\", \"state\": 4}],\n \"client_versions\": \"9.3\", \"backup_at\": \"2026-12-01T20:00:00Z\"},\n \"privilege_manager\": {\"installed_packages\": {\"A.B\": \"1.0\"}, \"upgraded_at\": \"2026-12-01t20:00:00+01:00\"}}";
+        for cut in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let _ = parse(&text[..cut]);
+        }
+        for (i, _) in text.char_indices() {
+            for with in ["\"", "{", "]", "\\", "1", "é", " "] {
+                let mut damaged = text.to_string();
+                let end = i + text[i..].chars().next().map_or(0, char::len_utf8);
+                damaged.replace_range(i..end, with);
+                if let Err(e) = parse(&damaged) {
+                    assert!(e.line.is_some(), "{damaged}: {e}");
+                }
+            }
+        }
     }
 
     #[test]

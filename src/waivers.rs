@@ -27,7 +27,8 @@ struct WaiverFile {
     subject: Option<String>,
     reason: Option<Spanned<String>>,
     owner: Option<Spanned<String>>,
-    expires: Option<Spanned<toml::value::Datetime>>,
+    /// A TOML date; any other value is refused with the fix (see [`parse`]).
+    expires: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,20 +115,12 @@ pub fn parse(text: &str, file: &Path, rules: &RuleSet) -> Result<Vec<Waiver>, In
                     .help("every waiver needs reason, owner and expires (a date, e.g. 2026-12-31)"),
             );
         };
-        let expires_on = match expires.get_ref().date {
-            Some(d) if expires.get_ref().time.is_none() => {
-                Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
-            }
-            _ => None,
-        }
-        .ok_or_else(|| {
+        let expires_on = expiry(expires.get_ref()).map_err(|(message, help)| {
             at(
                 expires.span(),
-                format!(
-                    "waiver for {rule}: `expires` must be a date such as 2026-12-31, not {}",
-                    expires.get_ref()
-                ),
+                format!("waiver for {rule}: `expires` {message}"),
             )
+            .help(help)
         })?;
         out.push(Waiver {
             rule,
@@ -142,6 +135,43 @@ pub fn parse(text: &str, file: &Path, rules: &RuleSet) -> Result<Vec<Waiver>, In
     }
     Ok(out)
 }
+
+/// A waiver's expiry: a TOML date (a day, not a moment: the waiver holds through it).
+/// Otherwise what is wrong and the fix.
+fn expiry(value: &toml::Value) -> Result<Date, (String, String)> {
+    let date_of = |d: toml::value::Date| Date::new(d.year as i16, d.month as i8, d.day as i8);
+    match value {
+        toml::Value::Datetime(dt) => match (dt.date, dt.time) {
+            (Some(d), None) => {
+                date_of(d).map_err(|e| (format!("is not a date: {e}"), EXPIRES.into()))
+            }
+            (Some(d), Some(_)) => Err((
+                format!("must be a date such as 2026-12-31, not {dt}"),
+                format!(
+                    "a waiver holds through its last day (compared with the day of --now in UTC): write the date alone, expires = {d}"
+                ),
+            )),
+            (None, _) => Err((
+                format!("must be a date such as 2026-12-31, not {dt}"),
+                EXPIRES.into(),
+            )),
+        },
+        toml::Value::String(s) => Err((
+            format!("must be a TOML date, not the string {s:?}"),
+            match s.parse::<Date>() {
+                Ok(d) if s.len() == 10 => format!("write it without quotes: expires = {d}"),
+                _ => EXPIRES.into(),
+            },
+        )),
+        other => Err((
+            format!("must be a date such as 2026-12-31, not {other}"),
+            EXPIRES.into(),
+        )),
+    }
+}
+
+const EXPIRES: &str =
+    "write the last day the waiver holds as a TOML date, e.g. expires = 2026-12-31";
 
 impl Waiver {
     fn matches(&self, host: &str, r: &Finding) -> bool {
@@ -193,6 +223,37 @@ pub fn apply(waivers: &[Waiver], host: &str, today: Date, results: &mut [Finding
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn expiry_of(toml_value: &str) -> Result<Date, (String, String)> {
+        let v: toml::Table = toml::from_str(&format!("expires = {toml_value}")).unwrap();
+        expiry(&v["expires"])
+    }
+
+    #[test]
+    fn an_expiry_is_a_date_alone() {
+        assert_eq!(expiry_of("2026-12-31"), Ok("2026-12-31".parse().unwrap()));
+        let (message, help) = expiry_of("2026-12-31T10:00:00Z").unwrap_err();
+        assert_eq!(
+            message,
+            "must be a date such as 2026-12-31, not 2026-12-31T10:00:00Z"
+        );
+        assert!(
+            help.ends_with("write the date alone, expires = 2026-12-31"),
+            "{help}"
+        );
+        assert!(expiry_of("2026-12-31T10:00:00").is_err());
+        assert!(expiry_of("10:00:00").is_err());
+        let (message, help) = expiry_of("\"2026-12-31\"").unwrap_err();
+        assert_eq!(
+            message,
+            "must be a TOML date, not the string \"2026-12-31\""
+        );
+        assert_eq!(help, "write it without quotes: expires = 2026-12-31");
+        let (_, help) = expiry_of("\"soon\"").unwrap_err();
+        assert_eq!(help, EXPIRES);
+        let (message, _) = expiry_of("20261231").unwrap_err();
+        assert_eq!(message, "must be a date such as 2026-12-31, not 20261231");
+    }
 
     fn glob(pattern: &str, subject: &str) -> bool {
         glob::matches(pattern, subject, glob::Syntax::Plain, true)

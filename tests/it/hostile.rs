@@ -616,7 +616,13 @@ fn target() -> String {
 fn a_bad_now_names_the_flag() {
     let t = target();
     let run = raw(&["scan", &t, "--phase", "pre", "--now", "yesterday"]);
-    assert_input_error(&run, &["--now: invalid time 'yesterday'"]);
+    assert_input_error(
+        &run,
+        &[
+            "--now: \"yesterday\" is not an RFC 3339 time",
+            "help: write the date, the time and Z or the server's offset",
+        ],
+    );
 }
 
 #[test]

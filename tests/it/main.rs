@@ -12,6 +12,7 @@ mod cli;
 mod combined_rules;
 mod diff;
 mod docs;
+mod facts_input;
 mod fixtures;
 mod formats;
 mod hostile;

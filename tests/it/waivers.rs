@@ -160,7 +160,17 @@ fn malformed_waivers_are_refused_with_file_and_line() {
     );
     refused(
         "[[waiver]]\nrule = \"PM004\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"soon\"\n",
-        "invalid type",
+        "waiver for PM004: `expires` must be a TOML date, not the string \"soon\"",
+        5,
+    );
+    refused(
+        "[[waiver]]\nrule = \"PM004\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2026-12-31\"\n",
+        "help: write it without quotes: expires = 2026-12-31",
+        5,
+    );
+    refused(
+        "[[waiver]]\nrule = \"PM004\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2026-12-31T10:00:00\n",
+        "write the date alone, expires = 2026-12-31",
         5,
     );
     refused(

@@ -41,12 +41,12 @@ fn run(ctx: &Context<'_>) -> Vec<Outcome> {
     let target = ctx.targets.get(&Product::Nps);
     let until = ctx
         .facts
-        .moment("password_secure.maintenance_until")
-        .map(|m| day(m.0));
+        .date("password_secure.maintenance_until")
+        .map(|d| d.0);
     let fact = ctx
         .facts
-        .moment("password_secure.target_release_date")
-        .map(|m| day(m.0));
+        .date("password_secure.target_release_date")
+        .map(|d| d.0);
     let released = release_date(target, ctx.catalog, fact);
     vec![judge(target, until, released, ctx.now)]
 }
