@@ -140,6 +140,20 @@ pub struct Named {
     pub unreadable: Vec<(Location, FsError)>,
 }
 
+/// What [`Inputs::listing`] found: every entry below a folder, as icacls `/T` would list them.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub folder: Resolved,
+    /// Files and folders below `folder` (not `folder` itself), in listing order.
+    pub entries: Vec<ServerPath>,
+    /// Entries or folders that could not be listed, where and why.
+    pub unreadable: Vec<(Location, FsError)>,
+}
+
+/// How many levels of folders [`Inputs::listing`] descends (a NugetCache has
+/// at most `<id>\<version>\`); deeper folders are reported, not walked.
+pub const LISTING_DEPTH: usize = 16;
+
 /// The scan's reader: memoizes by server path so two rules reading one file
 /// parse it once.
 pub struct Inputs<'s> {
@@ -303,6 +317,66 @@ impl<'s> Inputs<'s> {
             level = next;
         }
         out
+    }
+
+    /// Every file and folder below a folder, to [`LISTING_DEPTH`] levels: the
+    /// entries an `icacls <folder> /T` capture of it should list. Links are
+    /// followed inside the root, each folder once; a dangling link is
+    /// skipped, as nothing is there to capture.
+    pub fn listing(&self, raw: &str) -> Loaded<Listing> {
+        self.folder(raw).then(|top| {
+            self.server.list(&top)?;
+            let mut out = Listing {
+                folder: top.clone(),
+                entries: Vec::new(),
+                unreadable: Vec::new(),
+            };
+            let mut seen = std::collections::HashSet::new();
+            seen.insert(top.host.clone());
+            let mut level = vec![top];
+            for depth in 0..=LISTING_DEPTH {
+                let mut next = Vec::new();
+                for dir in &level {
+                    let entries = match self.server.list(dir) {
+                        Ok(e) => e,
+                        Err(e) => {
+                            out.unreadable.push((dir.location(), e));
+                            continue;
+                        }
+                    };
+                    for entry in entries {
+                        let server = dir.server.join(&entry.name);
+                        match entry.target {
+                            Ok(r) => {
+                                out.entries.push(server.clone());
+                                if r.kind != Kind::Dir || !seen.insert(r.host.clone()) {
+                                    continue;
+                                }
+                                if depth == LISTING_DEPTH {
+                                    out.unreadable.push((
+                                        r.location(),
+                                        FsError::Io {
+                                            path: server.to_string(),
+                                            message: format!(
+                                                "more than {LISTING_DEPTH} levels of folders; not listed"
+                                            ),
+                                        },
+                                    ));
+                                } else {
+                                    next.push(r);
+                                }
+                            }
+                            Err(e) if e.is_not_found() => {}
+                            Err(e) => out
+                                .unreadable
+                                .push((Location::unresolved(&server.to_string()), e)),
+                        }
+                    }
+                }
+                level = next;
+            }
+            Ok(out)
+        })
     }
 
     /// Every file under a folder (walked, not memoized: one rule asks).

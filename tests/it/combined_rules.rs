@@ -212,3 +212,39 @@ fn pm007_a_capture_that_is_a_fifo_is_refused_without_hanging() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
 }
+
+#[test]
+fn pm007_a_capture_without_the_cache_on_disk_to_compare_is_not_evaluated() {
+    let dir = copy_fixture("combined-post-ready");
+    assert_eq!(status(&result(dir.path(), "post", "PM007", &[])), "pass");
+    fs::remove_dir_all(dir.path().join("root/ProgramData/NugetCache")).unwrap();
+    let r = result(dir.path(), "post", "PM007", &[]);
+    assert_eq!(status(&r), "not_evaluated", "{r}");
+    assert_message_has(&r, "cannot be checked against it");
+}
+
+#[test]
+fn pm007_a_package_added_after_the_capture_makes_it_stale() {
+    let dir = copy_fixture("combined-post-ready");
+    let cache = dir.path().join("root/ProgramData/NugetCache");
+    // A hierarchical entry, added since: both its folders and the file are missing from the capture.
+    fs::create_dir_all(cache.join("ThycoticTms/11.1.1200")).unwrap();
+    fs::write(
+        cache.join("ThycoticTms/11.1.1200/thycotictms.11.1.1200.nupkg"),
+        "x",
+    )
+    .unwrap();
+    // A link back to the cache itself is listed once, not walked forever.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(".", cache.join("ThycoticTms/again")).unwrap();
+    let r = result(dir.path(), "post", "PM007", &[]);
+    assert_eq!(status(&r), "not_evaluated", "{r}");
+    assert_message_has(
+        &r,
+        r"is stale: it does not list 4 entries of C:\ProgramData\NugetCache\ on disk (C:\ProgramData\NugetCache\ThycoticTms, C:\ProgramData\NugetCache\ThycoticTms\11.1.1200, C:\ProgramData\NugetCache\ThycoticTms\again, C:\ProgramData\NugetCache\ThycoticTms\11.1.1200\thycotictms.11.1.1200.nupkg)",
+    );
+    assert_message_has(
+        &r,
+        "run `icacls C:\\ProgramData\\NugetCache /T > nugetcache.icacls.txt` again",
+    );
+}

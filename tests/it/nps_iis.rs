@@ -190,36 +190,63 @@ fn nps007_and_nps008_wait_for_the_web_server_and_skip_apache() {
 }
 
 #[test]
-fn nps007_searches_web_app_dir_else_wwwroot_three_levels_deep() {
+fn nps007_searches_the_folder_iis_serves_web_app_dir_else_wwwroot_three_levels_deep() {
     let dir = copy_fixture("nps-post-ready");
     let wwwroot = dir.path().join("root/inetpub/wwwroot");
-    // Two levels below wwwroot plus the file: depth 3, found without web_app_dir.
+    let web_app = dir.path().join(WEB_APP);
+    // The zip unzipped in the Web Application's folder made a folder of its own.
+    fs::create_dir_all(web_app.join("WebApplication")).unwrap();
+    fs::write(web_app.join("WebApplication/CONFIG.BAT"), "@echo off\r\n").unwrap();
+    // Depth 4 below the Web Application's folder: out of reach.
+    fs::create_dir_all(web_app.join("a/b/c")).unwrap();
+    fs::write(web_app.join("a/b/c/config.bat"), "@echo off\r\n").unwrap();
+    // Another application's folder under wwwroot, which IIS does not serve the Web Application from.
     fs::create_dir_all(wwwroot.join("Intranet/PSR")).unwrap();
-    fs::write(wwwroot.join("Intranet/PSR/CONFIG.BAT"), "@echo off\r\n").unwrap();
-    // Depth 4: out of reach.
-    fs::create_dir_all(wwwroot.join("a/b/c")).unwrap();
-    fs::write(wwwroot.join("a/b/c/config.bat"), "@echo off\r\n").unwrap();
-    set_nps_facts(
-        dir.path(),
-        r#"{"server_version": "26.4.10.34111", "web_server": "iis"}"#,
+    fs::write(wwwroot.join("Intranet/PSR/config.bat"), "@echo off\r\n").unwrap();
+    let subjects = |facts: &str| -> Vec<String> {
+        set_nps_facts(dir.path(), facts);
+        let run = checked(scan(dir.path(), "post", &["--format", "json"]));
+        run.results_of("NPS007")
+            .iter()
+            .map(|r| {
+                assert_eq!(status(r), "fail", "{r}");
+                r["subject"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    // No web_app_dir: the "Web Application" site's folder, from applicationHost.config.
+    let iis = r#"{"server_version": "26.4.10.34111", "web_server": "iis"}"#;
+    assert_eq!(
+        subjects(iis),
+        [r"C:\inetpub\wwwroot\Web Application\WebApplication\CONFIG.BAT"]
     );
+    // web_app_dir: its own tree, not only its own files.
+    assert_eq!(
+        subjects(
+            r#"{"server_version": "26.4.10.34111", "web_server": "iis", "web_app_dir": "C:\\inetpub\\wwwroot\\Web Application"}"#
+        ),
+        [r"C:\inetpub\wwwroot\Web Application\WebApplication\CONFIG.BAT"]
+    );
+    // Neither the fact nor IIS: wwwroot, three levels deep.
+    fs::remove_file(dir.path().join(APPHOST)).unwrap();
+    set_nps_facts(dir.path(), iis);
     let run = checked(scan(dir.path(), "post", &["--format", "json"]));
     let found = run.results_of("NPS007");
-    assert_eq!(found.len(), 1, "{found:?}");
+    let got: Vec<&str> = found
+        .iter()
+        .map(|r| r["subject"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        found[0]["subject"],
-        r"C:\inetpub\wwwroot\Intranet\PSR\CONFIG.BAT"
+        got,
+        [
+            r"C:\inetpub\wwwroot\Intranet\PSR\config.bat",
+            r"C:\inetpub\wwwroot\Web Application\WebApplication\CONFIG.BAT"
+        ]
     );
     assert_eq!(
-        found[0]["location"]["root_relative"],
-        "inetpub/wwwroot/Intranet/PSR/CONFIG.BAT"
+        found[1]["location"]["root_relative"],
+        "inetpub/wwwroot/Web Application/WebApplication/CONFIG.BAT"
     );
-    // With web_app_dir, only that folder counts.
-    set_nps_facts(
-        dir.path(),
-        r#"{"server_version": "26.4.10.34111", "web_server": "iis", "web_app_dir": "C:\\inetpub\\wwwroot\\Web Application"}"#,
-    );
-    assert_eq!(status(&result(dir.path(), "post", "NPS007")), "pass");
     // A web_app_dir that is not in the snapshot is not evaluated, not passed.
     set_nps_facts(
         dir.path(),
@@ -230,14 +257,61 @@ fn nps007_searches_web_app_dir_else_wwwroot_three_levels_deep() {
     assert_message_has(&r, "correct it");
 }
 
+#[test]
+fn nps007_finds_config_bat_where_iis_serves_the_web_application_outside_wwwroot() {
+    let dir = copy_fixture("nps-post-ready");
+    let host = dir.path().join(APPHOST);
+    let text = fs::read_to_string(&host).unwrap();
+    fs::write(
+        &host,
+        text.replace(
+            r#"physicalPath="C:\inetpub\wwwroot\Web Application""#,
+            r#"physicalPath="%SystemDrive%\PSR\WebApp""#,
+        ),
+    )
+    .unwrap();
+    set_nps_facts(dir.path(), r#"{"server_version": "26.4.10.34111"}"#);
+    // The folder IIS names is not in the snapshot: not evaluated, saying so.
+    let r = result(dir.path(), "post", "NPS007");
+    assert_eq!(status(&r), "not_evaluated", "{r}");
+    assert_message_has(
+        &r,
+        r#"IIS serves the Web Application from C:\PSR\WebApp (site "Web Application", applicationHost.config line 24), which is not in the snapshot"#,
+    );
+    fs::create_dir_all(dir.path().join("root/PSR/WebApp")).unwrap();
+    let r = result(dir.path(), "post", "NPS007");
+    assert_eq!(status(&r), "pass", "{r}");
+    assert_message_has(
+        &r,
+        r#"no config.bat in C:\PSR\WebApp and 2 level(s) of folders below it (served by IIS as site "Web Application", applicationHost.config line 24)"#,
+    );
+    fs::write(
+        dir.path().join("root/PSR/WebApp/config.bat"),
+        "@echo off\r\n",
+    )
+    .unwrap();
+    let r = result(dir.path(), "post", "NPS007");
+    assert_eq!(status(&r), "fail", "{r}");
+    assert_eq!(r["subject"], r"C:\PSR\WebApp\config.bat");
+    // A malformed applicationHost.config leaves the search incomplete: no pass.
+    fs::remove_file(dir.path().join("root/PSR/WebApp/config.bat")).unwrap();
+    fs::write(&host, "<configuration><system.applicationHost>").unwrap();
+    let r = result(dir.path(), "post", "NPS007");
+    assert_eq!(status(&r), "error", "{r}");
+    assert_message_has(
+        &r,
+        "cannot tell which folder IIS serves the Web Application from",
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn nps007_a_folder_it_cannot_search_is_an_error_not_a_pass() {
     let dir = copy_fixture("nps-post-ready");
-    let wwwroot = dir.path().join("root/inetpub/wwwroot");
-    std::os::unix::fs::symlink("loop", wwwroot.join("loop")).unwrap();
+    let web_app = dir.path().join(WEB_APP);
+    std::os::unix::fs::symlink("loop", web_app.join("loop")).unwrap();
     // A dangling link is nothing to search: harmless.
-    std::os::unix::fs::symlink("gone", wwwroot.join("old")).unwrap();
+    std::os::unix::fs::symlink("gone", web_app.join("old")).unwrap();
     set_nps_facts(
         dir.path(),
         r#"{"server_version": "26.4.10.34111", "web_server": "iis"}"#,

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 
-use super::web_app::{Gate, elsewhere, hosting, websocket_gate};
+use super::web_app::{Gate, elsewhere, hosting, web_app_site, websocket_gate};
 use super::{CheckKind, Context, unreadable};
 use crate::facts::{Version, WebServer};
 use crate::iis::{self, ConfigFile, Decided, Hosted};
@@ -28,9 +28,6 @@ pub struct Params {
     /// The native module IIS's WebSocket Protocol feature registers.
     pub module: String,
 }
-
-/// config.bat's defaults: a site, or an application under an existing site, of this name.
-const DEFAULT_NAME: &str = "Web Application";
 
 impl CheckKind for Params {
     fn validate(&self) -> Result<(), String> {
@@ -88,17 +85,7 @@ impl CheckKind for Params {
         let env = inputs.env();
         let physical = |raw: &str| ServerPath::parse(raw, env).ok();
         let sites = iis::sites(host_root);
-        let web_app_dir = ctx.facts.path("password_secure.web_app_dir");
-        let site = match web_app_dir {
-            Some(raw) => match physical(raw) {
-                Some(dir) => iis::hosting(&sites, &dir, &physical)
-                    .ok_or_else(|| format!("no site in applicationHost.config serves {dir} (password_secure.web_app_dir)")),
-                None => Err(format!("password_secure.web_app_dir '{raw}' is not a Windows path")),
-            },
-            None => by_default_name(&sites).ok_or_else(|| {
-                format!("facts.json has no password_secure.web_app_dir and no site or application is named \"{DEFAULT_NAME}\"")
-            }),
-        };
+        let site = web_app_site(ctx, &sites, &physical);
         // The web.configs from the site's root down to the Web Application's folder.
         let mut web_configs: Vec<(usize, Rc<Loaded<XmlFile>>)> = Vec::new();
         let hosted_site = site
@@ -154,32 +141,6 @@ fn not_parsed(file: &XmlFile, e: &crate::xml::XmlError) -> Outcome {
         None => o.at(file.file.location()),
     };
     o
-}
-
-/// Without `web_app_dir`: config.bat's "Web Application" site, else a
-/// "/Web Application" application under some site.
-fn by_default_name(sites: &[iis::Site]) -> Option<Hosted> {
-    let named = |a: &str| a.eq_ignore_ascii_case(DEFAULT_NAME);
-    if let Some(site) = sites.iter().find(|s| named(&s.name)) {
-        return Some(Hosted {
-            site: site.name.clone(),
-            site_pos: site.pos,
-            url: Vec::new(),
-            application: Vec::new(),
-        });
-    }
-    sites.iter().find_map(|site| {
-        let app = site
-            .applications
-            .iter()
-            .find(|a| matches!(a.path.as_slice(), [one] if named(one)))?;
-        Some(Hosted {
-            site: site.name.clone(),
-            site_pos: site.pos,
-            url: app.path.clone(),
-            application: app.path.clone(),
-        })
-    })
 }
 
 /// `<section name="webSocket">` under configSections, for the message that it proves nothing.
@@ -364,6 +325,7 @@ pub fn judge(p: &Params, s: &State<'_>) -> Outcome {
 mod tests {
     use super::*;
     use crate::rules::checks::testing::file;
+    use crate::rules::checks::web_app::by_default_name;
 
     const HOST: &str = r"C:\Windows\System32\inetsrv\config\applicationHost.config";
     const WEB_CONFIG: &str = r"C:\inetpub\wwwroot\Web Application\web.config";

@@ -8,9 +8,14 @@
 
 use super::Context;
 use crate::facts::{Version, WebServer};
+use crate::iis::{self, Hosted};
 use crate::inputs::Inputs;
-use crate::inputs::web_server::{APACHE_MAIN, Hosting, WWWROOT};
+use crate::inputs::web_server::{APACHE_MAIN, APPLICATION_HOST, Hosting};
 use crate::model::{Outcome, Status};
+use crate::server::ServerPath;
+
+/// config.bat's defaults: a site, or an application under an existing site, of this name.
+pub const DEFAULT_NAME: &str = "Web Application";
 
 /// The web servers that may host the Web Application: the fact, else the snapshot's.
 pub fn hosting(ctx: &Context<'_>, inputs: &Inputs<'_>) -> Hosting {
@@ -52,10 +57,65 @@ pub fn elsewhere(hosting: &Hosting, wanted: WebServer, rule: &str) -> Option<Out
             Status::NotEvaluated,
             "password_secure.web_server",
             format!(
-                "cannot tell which web server hosts the Web Application: the snapshot has no IIS (no applicationHost.config, no {WWWROOT}) and no Apache configuration (looked for {}); set password_secure.web_server, or waive {rule} if the Web Application is not used",
+                "cannot tell which web server hosts the Web Application: the snapshot has no IIS configuration (no {APPLICATION_HOST}) and no Apache configuration (looked for {}); set password_secure.web_server to iis or apache (password_secure.apache_config for Apache's main file elsewhere), or waive {rule} if the Web Application is not used on this server",
                 APACHE_MAIN.join(", ")
             ),
         ),
+    })
+}
+
+/// The site and URL that serve the Web Application in applicationHost.config
+/// (NPS007 searches its folder, NPS008 merges its configuration): the virtual
+/// directory serving `password_secure.web_app_dir` (longest physical path),
+/// else config.bat's "Web Application" site or `/Web Application`
+/// application. `Err` says why none is known.
+pub fn web_app_site(
+    ctx: &Context<'_>,
+    sites: &[iis::Site],
+    physical: &dyn Fn(&str) -> Option<ServerPath>,
+) -> Result<Hosted, String> {
+    match ctx.facts.path("password_secure.web_app_dir") {
+        Some(raw) => match physical(raw) {
+            Some(dir) => iis::hosting(sites, &dir, physical).ok_or_else(|| {
+                format!(
+                    "no site in applicationHost.config serves {dir} (password_secure.web_app_dir)"
+                )
+            }),
+            None => Err(format!(
+                "password_secure.web_app_dir '{raw}' is not a Windows path"
+            )),
+        },
+        None => by_default_name(sites).ok_or_else(|| {
+            format!(
+                "facts.json has no password_secure.web_app_dir and no site or application is named \"{DEFAULT_NAME}\""
+            )
+        }),
+    }
+}
+
+/// Without `web_app_dir`: config.bat's "Web Application" site, else a
+/// "/Web Application" application under some site.
+pub fn by_default_name(sites: &[iis::Site]) -> Option<Hosted> {
+    let named = |a: &str| a.eq_ignore_ascii_case(DEFAULT_NAME);
+    if let Some(site) = sites.iter().find(|s| named(&s.name)) {
+        return Some(Hosted {
+            site: site.name.clone(),
+            site_pos: site.pos,
+            url: Vec::new(),
+            application: Vec::new(),
+        });
+    }
+    sites.iter().find_map(|site| {
+        let app = site
+            .applications
+            .iter()
+            .find(|a| matches!(a.path.as_slice(), [one] if named(one)))?;
+        Some(Hosted {
+            site: site.name.clone(),
+            site_pos: site.pos,
+            url: app.path.clone(),
+            application: app.path.clone(),
+        })
     })
 }
 
@@ -117,13 +177,17 @@ mod tests {
     fn an_unknown_web_server_is_not_evaluated_and_names_the_rule_to_waive() {
         let o = elsewhere(&Hosting::default(), WebServer::Iis, "NPS008").unwrap();
         assert_eq!(o.status, Status::NotEvaluated);
+        assert!(o.message.contains(
+            r"no IIS configuration (no %windir%\System32\inetsrv\config\applicationHost.config)"
+        ));
         assert!(
             o.message
-                .contains("no applicationHost.config, no C:\\inetpub\\wwwroot")
+                .contains("set password_secure.web_server to iis or apache")
         );
+        assert!(!o.message.contains("wwwroot"), "{}", o.message);
         assert!(
             o.message
-                .ends_with("or waive NPS008 if the Web Application is not used")
+                .ends_with("or waive NPS008 if the Web Application is not used on this server")
         );
     }
 }
