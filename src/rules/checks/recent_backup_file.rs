@@ -487,7 +487,7 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert_eq!(
             o.message,
-            r"no fresh backup: the newest backup file, D:\SQLBackups\database.bak, is dated 2026-11-21T12:00:01Z, 1 s after the scan's time (2026-11-21T12:00:00Z), so it does not count: nothing is made later than the scan, so either the server's clock was ahead when it was written or --now is wrong: check the server's clock and the time given as --now (or leave --now out), and if the clock was wrong, correct it and make the backup again"
+            r"no fresh backup: the newest backup file, D:\SQLBackups\database.bak, is dated 2026-11-21T12:00:01Z, 1 s after the scan's time (2026-11-21T12:00:00Z), so it does not count: a backup cannot be newer than the scan, so either the server's clock was ahead when it was written or --now is wrong: check the server's clock and the time given as --now (or leave --now out), and if the clock was wrong, correct it and make the backup again"
         );
         assert_eq!(o.observed.as_deref(), Some("2026-11-21T12:00:01Z"));
         assert_eq!(o.location.map(|l| l.server_path).as_deref(), Some(f),);

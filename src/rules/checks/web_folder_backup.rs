@@ -248,8 +248,8 @@ impl Freshness {
 /// `{what} is dated …, 2 h after the scan's time (…), so it does not count: …; {fix}`.
 pub(super) fn after_now(what: &str, at: Timestamp, now: Timestamp, fix: &str) -> String {
     format!(
-        "{what} is dated {}, {} after the scan's time ({}), so it does not count: nothing is made \
-         later than the scan, so {fix}",
+        "{what} is dated {}, {} after the scan's time ({}), so it does not count: a backup cannot be \
+         newer than the scan, so {fix}",
         time(at),
         span(at.duration_since(now)),
         time(now)
@@ -319,17 +319,11 @@ pub fn judge(found: &Backups, freshness: &Freshness, content: bool) -> Outcome {
             Status::Fail,
             subject,
             format!(
-                "cannot tell which copies of {} were made after the upgrade: {}",
+                "cannot tell which copies of {} were made after the upgrade: it finished at {} ({what}), {} after the scan's time ({}), so no copy can lie between the two; either {what} or --now is wrong, or the server's clock was ahead: check the server's clock, the time given as --now (or leave --now out) and {what}",
                 live.server,
-                after_now(
-                    &format!("the upgrade's end ({what})"),
-                    *t,
-                    *now,
-                    &format!(
-                        "either it or --now is wrong, or the server's clock was ahead: check the \
-                         server's clock, the time given as --now (or leave --now out) and {what}"
-                    )
-                )
+                time(*t),
+                span(t.duration_since(*now)),
+                time(*now)
             ),
         )
         .at(live.location())
@@ -938,7 +932,7 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert_eq!(
             o.message,
-            r"no fresh copy of C:\inetpub\wwwroot\SecretServer: C:\Backups\SecretServer is dated 2026-11-21T12:00:01Z, 1 s after the scan's time (2026-11-21T12:00:00Z), so it does not count: nothing is made later than the scan, so either the server's clock was ahead when it was written or --now is wrong: check the server's clock and the time given as --now (or leave --now out), and if the clock was wrong, correct it and copy the folder again"
+            r"no fresh copy of C:\inetpub\wwwroot\SecretServer: C:\Backups\SecretServer is dated 2026-11-21T12:00:01Z, 1 s after the scan's time (2026-11-21T12:00:00Z), so it does not count: a backup cannot be newer than the scan, so either the server's clock was ahead when it was written or --now is wrong: check the server's clock and the time given as --now (or leave --now out), and if the clock was wrong, correct it and copy the folder again"
         );
         assert_eq!(
             o.observed.as_deref(),
@@ -1060,7 +1054,7 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert_eq!(
             o.message,
-            r"cannot tell which copies of C:\inetpub\wwwroot\SecretServer were made after the upgrade: the upgrade's end (privilege_manager.upgraded_at) is dated 2026-11-21T12:00:01Z, 1 s after the scan's time (2026-11-21T12:00:00Z), so it does not count: nothing is made later than the scan, so either it or --now is wrong, or the server's clock was ahead: check the server's clock, the time given as --now (or leave --now out) and privilege_manager.upgraded_at"
+            r"cannot tell which copies of C:\inetpub\wwwroot\SecretServer were made after the upgrade: it finished at 2026-11-21T12:00:01Z (privilege_manager.upgraded_at), 1 s after the scan's time (2026-11-21T12:00:00Z), so no copy can lie between the two; either privilege_manager.upgraded_at or --now is wrong, or the server's clock was ahead: check the server's clock, the time given as --now (or leave --now out) and privilege_manager.upgraded_at"
         );
     }
 }
