@@ -1,8 +1,10 @@
-//! `recent_backup_file`: a backup made recently enough, proven by the newest
-//! file in the backup folder a fact names, a named file in the backup search
-//! folders, or a recorded time (SS004: seed 000 step 3, "Make a backup of the
-//! Database"). The vendor does not document file names, so files are matched
-//! by extension and judged by their own modification time.
+//! `recent_backup_file`: a backup made recently enough, proven by a file in
+//! the backup folder a fact names, a named file in the backup search folders,
+//! or a recorded time (SS004: seed 000 step 3, "Make a backup of the
+//! Database"; NPS002). Files are matched by extension and judged by their own
+//! modification time; an empty file is never a backup, a time after the
+//! scan's is never fresh, and a file with the product's own name (`prefer`:
+//! Secret Server writes `database.bak`) is taken before other fresh ones.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
