@@ -564,3 +564,44 @@ fn pm008_an_incomplete_copy_made_after_the_upgrade_fails() {
         r"the only copy made after the upgrade, C:\Backups\TMS (folder, modified 2026-11-22T06:00:00Z): it lacks 1 of 2 files (first: bin/Thycotic.Tms.dll)",
     );
 }
+
+#[test]
+fn ss004_never_counts_an_empty_database_bak_and_names_it() {
+    let s = Snap::new(json!({ "secret_server": {} }));
+    s.file("Backups/database.bak", b"");
+    s.age_all(FRESH);
+    let r = s.result("pre", "SS004", &[]);
+    assert_eq!(status(&r), "fail", "{r}");
+    assert_eq!(
+        message(&r),
+        r"no backup found; ignored: C:\Backups\database.bak (0 bytes)"
+    );
+    // A non-empty .bak in the database backup folder counts; the empty one is still named.
+    let facts = json!({ "secret_server": { "database_backup_dir": r"C:\SQLBackups" } });
+    fs::write(s.path.join("facts.json"), facts.to_string()).unwrap();
+    s.file("SQLBackups/SecretServer.bak", b"x");
+    s.age("SQLBackups/SecretServer.bak", FRESH);
+    let r = s.result("pre", "SS004", &[]);
+    assert_eq!(status(&r), "pass", "{r}");
+    assert_message_has(&r, r"C:\SQLBackups\SecretServer.bak is fresh");
+    assert_message_has(&r, r"; ignored: C:\Backups\database.bak (0 bytes)");
+}
+
+#[test]
+fn pm008_with_web_config_dated_after_now_cannot_place_any_copy() {
+    let s = Snap::new(json!({ "privilege_manager": { "installed_version": "11.1.1156" } }));
+    fs::remove_dir_all(s.root().join(SS)).unwrap();
+    s.folder(
+        "Backups/TMS",
+        &[("web.config", b"<configuration />\r\n".to_vec())],
+    );
+    s.age_all("2026-11-22T07:00:00Z");
+    // The server's clock ran ahead when the upgrade rewrote web.config.
+    s.age(&format!("{TMS}/web.config"), "2026-11-22T09:00:00Z");
+    let r = s.result("post", "PM008", &[]);
+    assert_eq!(status(&r), "fail", "{r}");
+    assert_message_has(
+        &r,
+        r"cannot tell which copies of C:\inetpub\wwwroot\TMS were made after the upgrade: it finished at 2026-11-22T09:00:00Z (the modification time of C:\inetpub\wwwroot\TMS\web.config), 60 min after the scan's time (2026-11-22T08:00:00Z)",
+    );
+}

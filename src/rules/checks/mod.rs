@@ -300,10 +300,13 @@ pub fn when(t: Option<Timestamp>) -> String {
     t.map_or_else(|| "at an unknown time".into(), time)
 }
 
-/// A duration for messages: `26 h`, `3 days`, `40 min`: enough precision to judge a backup's age.
+/// A duration for messages: `26 h`, `3 days`, `40 min`, `1 s`: enough precision to judge a
+/// backup's age (seconds matter only at the ends of the interval).
 pub fn span(d: SignedDuration) -> String {
     let minutes = d.as_secs() / 60;
-    if minutes.abs() < 120 {
+    if d.as_secs().abs() < 120 {
+        format!("{} s", d.as_secs())
+    } else if minutes.abs() < 120 {
         format!("{minutes} min")
     } else if minutes.abs() < 72 * 60 {
         format!("{} h", minutes / 60)

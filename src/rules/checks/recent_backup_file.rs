@@ -1,18 +1,20 @@
-//! `recent_backup_file`: a backup made recently enough, proven by the newest
-//! file in the backup folder a fact names, a named file in the backup search
-//! folders, or a recorded time (SS004: seed 000 step 3, "Make a backup of the
-//! Database"). The vendor does not document file names, so files are matched
-//! by extension and judged by their own modification time.
+//! `recent_backup_file`: a backup made recently enough, proven by a file in
+//! the backup folder a fact names, a named file in the backup search folders,
+//! or a recorded time (SS004: seed 000 step 3, "Make a backup of the
+//! Database"; NPS002). Files are matched by extension and judged by their own
+//! modification time; an empty file is never a backup, a time after the
+//! scan's is never fresh, and a file with the product's own name (`prefer`:
+//! Secret Server writes `database.bak`) is taken before other fresh ones.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
-use super::web_folder_backup::Freshness;
+use super::web_folder_backup::{Freshness, Timing, after_now, clock_fix};
 use super::{CheckKind, Context, known_fact, span, time, valid_path};
 use crate::facts::{PATH_FACTS, TIME_FACTS, fact_help};
 use crate::inputs::{Inputs, Loaded};
 use crate::model::{Location, Outcome, Status};
-use crate::server::{FsError, Kind};
+use crate::server::{FsError, Kind, Resolved};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,15 +29,35 @@ pub struct Params {
     /// A file of this name in `backups.search_dirs` counts too (`database.bak`).
     #[serde(default)]
     pub search_name: Option<String>,
+    /// The name the product's own backup gives its file (`database.bak`): a
+    /// fresh one is taken before any other fresh file or recorded time.
+    #[serde(default)]
+    pub prefer: Option<String>,
 }
 
-/// Where a backup's time came from.
+/// A backup file seen, or a recorded time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sighting {
     /// "D:\SQLBackups\pam_2026-11-21.bak" or "secret_server.database_backup_at".
     pub what: String,
-    pub at: Timestamp,
+    /// `None` for a file whose modification time the file system does not give.
+    pub at: Option<Timestamp>,
+    /// A file's place; `None` for a recorded time.
     pub location: Option<Location>,
+    /// A file's size in bytes; `None` for a recorded time.
+    pub bytes: Option<u64>,
+}
+
+impl Sighting {
+    /// A backup file found on the server.
+    pub fn file(f: &Resolved) -> Sighting {
+        Sighting {
+            what: f.server.to_string(),
+            at: f.modified,
+            location: Some(f.location()),
+            bytes: Some(f.len),
+        }
+    }
 }
 
 /// What the rule found, for `judge`.
@@ -66,6 +88,18 @@ impl Params {
         }
     }
 
+    /// Whether `s` is a file with the product's own backup file name.
+    fn preferred(&self, s: &Sighting) -> bool {
+        let Some(name) = &self.prefer else {
+            return false;
+        };
+        s.location.is_some()
+            && s.what
+                .rsplit(['\\', '/'])
+                .next()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }
+
     fn what_files(&self) -> String {
         match &self.extension {
             Some(ext) => format!("*{ext} file"),
@@ -81,6 +115,9 @@ impl CheckKind for Params {
         if let Some(name) = &self.search_name {
             valid_path("search_name", &format!(r"C:\{name}"))?;
         }
+        if let Some(name) = &self.prefer {
+            valid_path("prefer", &format!(r"C:\{name}"))?;
+        }
         Ok(())
     }
 
@@ -89,8 +126,9 @@ impl CheckKind for Params {
         if let Some(m) = ctx.facts.moment(&self.time) {
             ev.sightings.push(Sighting {
                 what: self.time.clone(),
-                at: m.0,
+                at: Some(m.0),
                 location: None,
+                bytes: None,
             });
         }
         if let Some(dir) = ctx.facts.path(&self.dir) {
@@ -104,15 +142,8 @@ impl CheckKind for Params {
                         .filter(|(name, t)| t.kind == Kind::File && self.matches(name))
                         .collect();
                     let n = files.len();
-                    for (_, f) in files {
-                        if let Some(at) = f.modified {
-                            ev.sightings.push(Sighting {
-                                what: f.server.to_string(),
-                                at,
-                                location: Some(f.location()),
-                            });
-                        }
-                    }
+                    ev.sightings
+                        .extend(files.iter().map(|(_, f)| Sighting::file(f)));
                     DirState::Listed(n)
                 }
             };
@@ -122,14 +153,15 @@ impl CheckKind for Params {
             for dir in ctx.facts.backup_search_dirs() {
                 let raw = format!("{}\\{name}", dir.trim_end_matches(['\\', '/']));
                 match inputs.locate(&raw) {
-                    Loaded::Found(f) if f.kind == Kind::File => {
-                        if let Some(at) = f.modified {
-                            ev.sightings.push(Sighting {
-                                what: f.server.to_string(),
-                                at,
-                                location: Some(f.location()),
-                            });
-                        }
+                    // One file reachable from the backup folder too is one sighting.
+                    Loaded::Found(f)
+                        if f.kind == Kind::File
+                            && !ev
+                                .sightings
+                                .iter()
+                                .any(|s| s.what.eq_ignore_ascii_case(&f.server.to_string())) =>
+                    {
+                        ev.sightings.push(Sighting::file(&f));
                     }
                     Loaded::Failed { error, .. } => ev.unsearched.push((dir.clone(), error)),
                     _ => {}
@@ -148,46 +180,139 @@ pub fn judge(p: &Params, ev: &Evidence, now: Timestamp, max_age: SignedDuration)
         .map_or_else(|| p.time.clone(), |(d, _)| d.clone());
     let freshness = Freshness::Within { now, max_age };
     let expected = format!(
-        "a backup made at most {} before {}",
-        span(max_age),
-        time(now)
+        "a backup (a non-empty file, or a recorded time) made between {} and {} (at most {} old, and not after the scan's time)",
+        time(freshness.since()),
+        time(now),
+        span(max_age)
     );
-    let newest = ev.sightings.iter().max_by_key(|s| s.at);
-    if let Some(s) = newest.filter(|s| freshness.fresh(Some(s.at))) {
-        let mut o = Outcome::new(
-            Status::Pass,
-            subject,
-            format!(
-                "{} is fresh: {}, {} before {}",
-                s.what,
-                time(s.at),
-                span(now.duration_since(s.at)),
-                time(now)
-            ),
-        )
-        .observed(time(s.at))
-        .expected(expected);
+    let mut fresh: Vec<(&Sighting, Timestamp)> = Vec::new();
+    let mut early: Vec<(&Sighting, Timestamp)> = Vec::new();
+    let mut future: Vec<(&Sighting, Timestamp)> = Vec::new();
+    // Files that are no backup whatever their time: (sighting, why).
+    let mut rejected: Vec<(&Sighting, &str)> = Vec::new();
+    for s in &ev.sightings {
+        if s.bytes == Some(0) {
+            rejected.push((s, "0 bytes"));
+            continue;
+        }
+        let Some(at) = s.at else {
+            rejected.push((s, "no modification time"));
+            continue;
+        };
+        match freshness.timing(Some(at)) {
+            Timing::Fresh => fresh.push((s, at)),
+            Timing::Future => future.push((s, at)),
+            Timing::Early | Timing::Unknown => early.push((s, at)),
+        }
+    }
+    // Newest first; among the fresh, the product's own file name first.
+    for list in [&mut fresh, &mut early, &mut future] {
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.what.cmp(&b.0.what)));
+    }
+    fresh.sort_by_key(|(s, _)| !p.preferred(s));
+    let ignored = |with_future: bool, with_early_preferred: bool| -> String {
+        let mut items: Vec<String> = rejected
+            .iter()
+            .map(|(s, why)| format!("{} ({why})", s.what))
+            .collect();
+        if with_future {
+            items.extend(future.iter().map(|(s, at)| {
+                format!(
+                    "{} (dated {}, after the scan's time {}: check the server's clock and --now)",
+                    s.what,
+                    time(*at),
+                    time(now)
+                )
+            }));
+        }
+        if with_early_preferred {
+            items.extend(
+                early
+                    .iter()
+                    .filter(|(s, _)| p.preferred(s))
+                    .map(|(s, at)| format!("{} (stale: {})", s.what, time(*at))),
+            );
+        }
+        if items.is_empty() {
+            String::new()
+        } else {
+            format!("; ignored: {}", items.join(", "))
+        }
+    };
+
+    if let Some(&(s, at)) = fresh.first() {
+        let mut message = format!(
+            "{} is fresh: {}, {} before {}",
+            s.what,
+            time(at),
+            span(now.duration_since(at)),
+            time(now)
+        );
+        if let (true, Some(name)) = (p.preferred(s), &p.prefer)
+            && let Some((newer, _)) = fresh.iter().find(|(o, t)| !p.preferred(o) && *t > at)
+        {
+            message.push_str(&format!(
+                " (taken over the newer {}: {name} is the file the product's own backup writes)",
+                newer.what
+            ));
+        }
+        message.push_str(&ignored(true, true));
+        let mut o = Outcome::new(Status::Pass, subject, message)
+            .observed(time(at))
+            .expected(expected);
         if let Some(l) = &s.location {
             o = o.at(l.clone());
         }
         return o;
     }
+
     let mut status = Status::Fail;
-    let mut message = match newest {
-        Some(s) => format!(
-            "the newest backup {} is from {}: {} before {} (a backup counts as fresh for {}; --max-backup-age changes that)",
-            if s.location.is_some() {
-                format!("file, {},", s.what)
-            } else {
-                format!("recorded in {}", s.what)
-            },
-            time(s.at),
-            span(now.duration_since(s.at)),
+    let named = |s: &Sighting| {
+        if s.location.is_some() {
+            format!("the newest backup file, {},", s.what)
+        } else {
+            format!("the newest backup recorded in {}", s.what)
+        }
+    };
+    let stale = |s: &Sighting, at: Timestamp| {
+        format!(
+            "{} is from {}: {} before {} (a backup counts as fresh for {}; --max-backup-age changes that)",
+            named(s),
+            time(at),
+            span(now.duration_since(at)),
             time(now),
             span(max_age)
-        ),
-        None => "no backup found".to_string(),
+        )
     };
+    let headline = future.first().or(early.first()).copied();
+    let mut message = if let Some(&(s, at)) = future.first() {
+        // Dated after the scan: never fresh, and a finding of its own.
+        let fix = if s.location.is_some() {
+            clock_fix("make the backup again")
+        } else {
+            format!(
+                "either {} or --now is wrong: correct the one that is",
+                s.what
+            )
+        };
+        let mut m = format!("no fresh backup: {}", after_now(&named(s), at, now, &fix));
+        if future.len() > 1 {
+            let others: Vec<&str> = future[1..].iter().map(|(s, _)| s.what.as_str()).collect();
+            m.push_str(&format!(
+                "; dated after the scan's time too: {}",
+                others.join(", ")
+            ));
+        }
+        if let Some(&(e, at)) = early.first() {
+            m.push_str(&format!("; before the scan, {}", stale(e, at)));
+        }
+        m
+    } else if let Some(&(s, at)) = early.first() {
+        stale(s, at)
+    } else {
+        "no backup found".to_string()
+    };
+    message.push_str(&ignored(false, false));
     match &ev.dir {
         Some((dir, DirState::Listed(0))) => {
             message.push_str(&format!("; {dir} holds no {}", p.what_files()));
@@ -209,7 +334,7 @@ pub fn judge(p: &Params, ev: &Evidence, now: Timestamp, max_age: SignedDuration)
             status = Status::NotEvaluated;
         }
     }
-    if newest.is_none() && ev.dir.is_none() {
+    if ev.sightings.is_empty() && ev.dir.is_none() {
         // Nothing to go on: the administrator has not told us where to look.
         status = Status::NotEvaluated;
         let named = p
@@ -228,8 +353,13 @@ pub fn judge(p: &Params, ev: &Evidence, now: Timestamp, max_age: SignedDuration)
         );
     }
     let mut o = Outcome::new(status, subject, message).expected(expected);
-    if let Some(s) = newest {
-        o = o.observed(time(s.at));
+    let shown = headline
+        .map(|(s, at)| (s, Some(at)))
+        .or(rejected.first().map(|(s, _)| (*s, s.at)));
+    if let Some((s, at)) = shown {
+        if let Some(at) = at {
+            o = o.observed(time(at));
+        }
         if let Some(l) = &s.location {
             o = o.at(l.clone());
         }
@@ -250,14 +380,40 @@ mod tests {
             time: "secret_server.database_backup_at".into(),
             extension: Some(".bak".into()),
             search_name: Some("database.bak".into()),
+            prefer: Some("database.bak".into()),
+        }
+    }
+
+    /// NPS002's: any file in the folder, no preferred name.
+    fn nps_params() -> Params {
+        Params {
+            dir: "password_secure.backup_dir".into(),
+            time: "password_secure.backup_at".into(),
+            extension: None,
+            search_name: None,
+            prefer: None,
+        }
+    }
+
+    fn sized(what: &str, time: &str, bytes: u64) -> Sighting {
+        Sighting {
+            what: what.into(),
+            at: Some(at(time)),
+            location: Some(Location::unresolved(what)),
+            bytes: Some(bytes),
         }
     }
 
     fn file_seen(what: &str, time: &str) -> Sighting {
+        sized(what, time, 4096)
+    }
+
+    fn recorded(key: &str, time: &str) -> Sighting {
         Sighting {
-            what: what.into(),
-            at: at(time),
-            location: Some(Location::unresolved(what)),
+            what: key.into(),
+            at: Some(at(time)),
+            location: None,
+            bytes: None,
         }
     }
 
@@ -273,6 +429,10 @@ mod tests {
         }
     }
 
+    fn one(what: &str, time: &str) -> Outcome {
+        run(&in_dir(DirState::Listed(1), vec![file_seen(what, time)]))
+    }
+
     #[test]
     fn the_newest_fresh_backup_passes() {
         let ev = in_dir(
@@ -285,42 +445,250 @@ mod tests {
         let o = run(&ev);
         assert_eq!(o.status, Status::Pass);
         assert_eq!(o.subject, r"D:\SQLBackups");
-        assert!(o.message.starts_with(r"D:\SQLBackups\new.bak is fresh: "));
+        assert_eq!(
+            o.message,
+            r"D:\SQLBackups\new.bak is fresh: 2026-11-21T02:00:00Z, 10 h before 2026-11-21T12:00:00Z"
+        );
         assert_eq!(o.observed.as_deref(), Some("2026-11-21T02:00:00Z"));
         assert_eq!(
             o.expected.as_deref(),
-            Some("a backup made at most 24 h before 2026-11-21T12:00:00Z")
+            Some(
+                "a backup (a non-empty file, or a recorded time) made between 2026-11-20T12:00:00Z and 2026-11-21T12:00:00Z (at most 24 h old, and not after the scan's time)"
+            )
         );
         // A recorded time counts too.
         let recorded = Evidence {
-            sightings: vec![Sighting {
-                what: "secret_server.database_backup_at".into(),
-                at: at("2026-11-21T11:00:00Z"),
-                location: None,
-            }],
+            sightings: vec![recorded(
+                "secret_server.database_backup_at",
+                "2026-11-21T11:00:00Z",
+            )],
             ..Evidence::default()
         };
         assert_eq!(run(&recorded).status, Status::Pass);
     }
 
     #[test]
-    fn a_stale_backup_fails_with_its_age() {
+    fn freshness_ends_at_now_minus_the_maximum_age_and_at_now() {
+        let f = r"D:\SQLBackups\database.bak";
+        // Exactly the maximum age: fresh.
+        let o = one(f, "2026-11-20T12:00:00Z");
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        assert!(o.message.ends_with("24 h before 2026-11-21T12:00:00Z"));
+        // One second older: stale.
+        let o = one(f, "2026-11-20T11:59:59Z");
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with(
+            r"the newest backup file, D:\SQLBackups\database.bak, is from 2026-11-20T11:59:59Z: 24 h before"
+        ));
+        // Exactly now: fresh.
+        let o = one(f, NOW);
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        assert!(o.message.ends_with("0 s before 2026-11-21T12:00:00Z"));
+        // One second after now: never fresh, and said why.
+        let o = one(f, "2026-11-21T12:00:01Z");
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"no fresh backup: the newest backup file, D:\SQLBackups\database.bak, is dated 2026-11-21T12:00:01Z, 1 s after the scan's time (2026-11-21T12:00:00Z), so it does not count: a backup cannot be newer than the scan, so either the server's clock was ahead when it was written or --now is wrong: check the server's clock and the time given as --now (or leave --now out), and if the clock was wrong, correct it and make the backup again"
+        );
+        assert_eq!(o.observed.as_deref(), Some("2026-11-21T12:00:01Z"));
+        assert_eq!(o.location.map(|l| l.server_path).as_deref(), Some(f),);
+    }
+
+    #[test]
+    fn a_backup_a_year_after_now_is_not_fresh_and_the_one_before_is_named() {
         let ev = in_dir(
-            DirState::Listed(1),
-            vec![file_seen(r"D:\SQLBackups\old.bak", "2026-11-18T12:00:00Z")],
+            DirState::Listed(2),
+            vec![
+                file_seen(r"D:\SQLBackups\future.bak", "2027-11-21T12:00:00Z"),
+                file_seen(r"D:\SQLBackups\old.bak", "2026-11-18T12:00:00Z"),
+            ],
         );
         let o = run(&ev);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.starts_with(
+                r"no fresh backup: the newest backup file, D:\SQLBackups\future.bak, is dated 2027-11-21T12:00:00Z, 365 days after the scan's time (2026-11-21T12:00:00Z)"
+            ),
+            "{}",
+            o.message
+        );
+        assert!(o.message.ends_with(
+            r"; before the scan, the newest backup file, D:\SQLBackups\old.bak, is from 2026-11-18T12:00:00Z: 3 days before 2026-11-21T12:00:00Z (a backup counts as fresh for 24 h; --max-backup-age changes that)"
+        ));
+        // A recorded time after now: the fact or --now is wrong.
+        let o = run(&Evidence {
+            sightings: vec![recorded(
+                "secret_server.database_backup_at",
+                "2026-11-22T12:00:00Z",
+            )],
+            ..Evidence::default()
+        });
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with(
+            "no fresh backup: the newest backup recorded in secret_server.database_backup_at is dated 2026-11-22T12:00:00Z, 24 h after the scan's time"
+        ));
+        assert!(o.message.ends_with(
+            "either secret_server.database_backup_at or --now is wrong: correct the one that is"
+        ));
+    }
+
+    #[test]
+    fn a_fresh_backup_passes_beside_one_dated_after_now_and_names_it() {
+        let ev = in_dir(
+            DirState::Listed(2),
+            vec![
+                file_seen(r"D:\SQLBackups\future.bak", "2026-11-21T13:00:00Z"),
+                file_seen(r"D:\SQLBackups\database.bak", "2026-11-21T10:00:00Z"),
+            ],
+        );
+        let o = run(&ev);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(
+            o.message,
+            r"D:\SQLBackups\database.bak is fresh: 2026-11-21T10:00:00Z, 2 h before 2026-11-21T12:00:00Z; ignored: D:\SQLBackups\future.bak (dated 2026-11-21T13:00:00Z, after the scan's time 2026-11-21T12:00:00Z: check the server's clock and --now)"
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_never_a_backup_and_is_named() {
+        // Only an empty one: no backup, and the folder is not called empty.
+        let ev = in_dir(
+            DirState::Listed(1),
+            vec![sized(
+                r"D:\SQLBackups\database.bak",
+                "2026-11-21T10:00:00Z",
+                0,
+            )],
+        );
+        let o = run(&ev);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"no backup found; ignored: D:\SQLBackups\database.bak (0 bytes)"
+        );
+        assert_eq!(
+            o.location.map(|l| l.server_path).as_deref(),
+            Some(r"D:\SQLBackups\database.bak")
+        );
+        // Beside a stale non-empty one: that one's age is the finding.
+        let ev = in_dir(
+            DirState::Listed(2),
+            vec![
+                sized(r"D:\SQLBackups\database.bak", "2026-11-21T10:00:00Z", 0),
+                file_seen(r"D:\SQLBackups\old.bak", "2026-11-18T12:00:00Z"),
+            ],
+        );
+        let o = run(&ev);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message
+                .starts_with(r"the newest backup file, D:\SQLBackups\old.bak, is from")
+        );
+        assert!(
+            o.message
+                .ends_with(r"; ignored: D:\SQLBackups\database.bak (0 bytes)")
+        );
+        // Beside a fresh non-empty one: that one passes, the empty one is named.
+        let ev = in_dir(
+            DirState::Listed(2),
+            vec![
+                sized(r"D:\SQLBackups\database.bak", "2026-11-21T11:00:00Z", 0),
+                file_seen(r"D:\SQLBackups\full.bak", "2026-11-21T10:00:00Z"),
+            ],
+        );
+        let o = run(&ev);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(
+            o.message,
+            r"D:\SQLBackups\full.bak is fresh: 2026-11-21T10:00:00Z, 2 h before 2026-11-21T12:00:00Z; ignored: D:\SQLBackups\database.bak (0 bytes)"
+        );
+        // A file without a modification time is named too.
+        let ev = in_dir(
+            DirState::Listed(1),
+            vec![Sighting {
+                at: None,
+                ..file_seen(r"D:\SQLBackups\x.bak", NOW)
+            }],
+        );
+        assert_eq!(
+            run(&ev).message,
+            r"no backup found; ignored: D:\SQLBackups\x.bak (no modification time)"
+        );
+    }
+
+    #[test]
+    fn the_products_own_file_name_is_preferred_to_a_newer_file() {
+        let ev = in_dir(
+            DirState::Listed(2),
+            vec![
+                file_seen(r"D:\SQLBackups\other_db.bak", "2026-11-21T11:00:00Z"),
+                file_seen(r"D:\SQLBackups\Database.BAK", "2026-11-21T09:00:00Z"),
+            ],
+        );
+        let o = run(&ev);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(
+            o.message,
+            r"D:\SQLBackups\Database.BAK is fresh: 2026-11-21T09:00:00Z, 3 h before 2026-11-21T12:00:00Z (taken over the newer D:\SQLBackups\other_db.bak: database.bak is the file the product's own backup writes)"
+        );
+        // A stale database.bak does not win: the fresh other file does, and
+        // the stale one is named.
+        let ev = in_dir(
+            DirState::Listed(2),
+            vec![
+                file_seen(r"D:\SQLBackups\other_db.bak", "2026-11-21T11:00:00Z"),
+                file_seen(r"D:\SQLBackups\database.bak", "2026-11-10T09:00:00Z"),
+            ],
+        );
+        let o = run(&ev);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(
+            o.message,
+            r"D:\SQLBackups\other_db.bak is fresh: 2026-11-21T11:00:00Z, 60 min before 2026-11-21T12:00:00Z; ignored: D:\SQLBackups\database.bak (stale: 2026-11-10T09:00:00Z)"
+        );
+    }
+
+    #[test]
+    fn nps_takes_the_newest_non_empty_file_and_says_which() {
+        let ev = Evidence {
+            sightings: vec![
+                sized(r"C:\NPSBackups\broken.bak", "2026-11-21T11:30:00Z", 0),
+                sized(r"C:\NPSBackups\PSR_Backup.bak", "2026-11-21T10:00:00Z", 92),
+                sized(
+                    r"C:\NPSBackups\PSR_Backup_old.bak",
+                    "2026-11-20T10:00:00Z",
+                    92,
+                ),
+            ],
+            dir: Some((r"C:\NPSBackups".into(), DirState::Listed(3))),
+            ..Evidence::default()
+        };
+        let o = judge(&nps_params(), &ev, at(NOW), SignedDuration::from_hours(24));
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(
+            o.message,
+            r"C:\NPSBackups\PSR_Backup.bak is fresh: 2026-11-21T10:00:00Z, 2 h before 2026-11-21T12:00:00Z; ignored: C:\NPSBackups\broken.bak (0 bytes)"
+        );
+        assert_eq!(
+            o.location.map(|l| l.server_path).as_deref(),
+            Some(r"C:\NPSBackups\PSR_Backup.bak")
+        );
+    }
+
+    #[test]
+    fn a_stale_backup_fails_with_its_age() {
+        let o = one(r"D:\SQLBackups\old.bak", "2026-11-18T12:00:00Z");
         assert_eq!(o.status, Status::Fail);
         assert_eq!(
             o.message,
             r"the newest backup file, D:\SQLBackups\old.bak, is from 2026-11-18T12:00:00Z: 3 days before 2026-11-21T12:00:00Z (a backup counts as fresh for 24 h; --max-backup-age changes that)"
         );
         let recorded = Evidence {
-            sightings: vec![Sighting {
-                what: "secret_server.database_backup_at".into(),
-                at: at("2026-11-01T00:00:00Z"),
-                location: None,
-            }],
+            sightings: vec![recorded(
+                "secret_server.database_backup_at",
+                "2026-11-01T00:00:00Z",
+            )],
             ..Evidence::default()
         };
         assert!(

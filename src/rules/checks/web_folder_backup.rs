@@ -48,6 +48,7 @@ impl Params {
             return Ok(Freshness::After {
                 time: m.0,
                 what: fact.clone(),
+                now: ctx.now,
             });
         }
         let file_time = self
@@ -62,6 +63,7 @@ impl Params {
             Some((file, Some(time))) => Ok(Freshness::After {
                 time,
                 what: format!("the modification time of {file}"),
+                now: ctx.now,
             }),
             other => {
                 let also = other
@@ -135,35 +137,80 @@ impl CheckKind for Params {
     }
 }
 
-/// When a copy counts as fresh.
+/// When a copy counts as fresh: a closed interval of modification times
+/// that ends at the scan's time (a time after it is never fresh).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Freshness {
-    /// Modified at most `max_age` before `now`.
+    /// Modified from `now - max_age` to `now`.
     Within {
         now: Timestamp,
         max_age: SignedDuration,
     },
-    /// Modified after `time`, which `what` names.
-    After { time: Timestamp, what: String },
+    /// Modified from `time`, which `what` names (the upgrade), to `now`.
+    After {
+        time: Timestamp,
+        what: String,
+        now: Timestamp,
+    },
+}
+
+/// Where a modification time falls against a [`Freshness`] interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    /// Inside the interval: the backup counts.
+    Fresh,
+    /// Before it: older than the maximum age, or made before the upgrade.
+    Early,
+    /// After the scan's time: the server's clock or `--now` is wrong.
+    Future,
+    /// No modification time to judge.
+    Unknown,
 }
 
 impl Freshness {
-    pub fn fresh(&self, modified: Option<Timestamp>) -> bool {
-        let Some(m) = modified else { return false };
+    /// The scan's time, where the interval ends.
+    pub fn now(&self) -> Timestamp {
         match self {
-            Freshness::Within { now, max_age } => now.duration_since(m) <= *max_age,
-            Freshness::After { time, .. } => m > *time,
+            Freshness::Within { now, .. } | Freshness::After { now, .. } => *now,
         }
+    }
+
+    /// Where the interval starts.
+    pub fn since(&self) -> Timestamp {
+        match self {
+            Freshness::Within { now, max_age } => {
+                now.checked_sub(*max_age).unwrap_or(Timestamp::MIN)
+            }
+            Freshness::After { time, .. } => *time,
+        }
+    }
+
+    pub fn timing(&self, modified: Option<Timestamp>) -> Timing {
+        match modified {
+            None => Timing::Unknown,
+            Some(m) if m > self.now() => Timing::Future,
+            Some(m) if m < self.since() => Timing::Early,
+            Some(_) => Timing::Fresh,
+        }
+    }
+
+    pub fn fresh(&self, modified: Option<Timestamp>) -> bool {
+        self.timing(modified) == Timing::Fresh
     }
 
     fn requirement(&self) -> String {
         match self {
-            Freshness::Within { now, max_age } => {
-                format!("modified at most {} before {}", span(*max_age), time(*now))
-            }
-            Freshness::After { time: t, what } => {
-                format!("modified after the upgrade ({}, {what})", time(*t))
-            }
+            Freshness::Within { now, max_age } => format!(
+                "modified between {} and {} (at most {} old, and not after the scan's time)",
+                time(self.since()),
+                time(*now),
+                span(*max_age)
+            ),
+            Freshness::After { time: t, what, now } => format!(
+                "modified between the upgrade ({}, {what}) and the scan's time ({})",
+                time(*t),
+                time(*now)
+            ),
         }
     }
 
@@ -175,6 +222,7 @@ impl Freshness {
         }
     }
 
+    /// Why a copy before the interval (or without a time) does not count.
     fn stale(&self, modified: Option<Timestamp>) -> String {
         let Some(m) = modified else {
             return "has no modification time, so its age is unknown".into();
@@ -187,13 +235,62 @@ impl Freshness {
                 time(*now),
                 span(*max_age)
             ),
-            Freshness::After { time: t, what } => format!(
+            Freshness::After { time: t, what, .. } => format!(
                 "was modified {}, before the upgrade finished ({}, {what})",
                 time(m),
                 time(*t)
             ),
         }
     }
+}
+
+/// Why a time after the scan's cannot stand for a backup, and what to do:
+/// `{what} is dated …, 2 h after the scan's time (…), so it does not count: …; {fix}`.
+pub(super) fn after_now(what: &str, at: Timestamp, now: Timestamp, fix: &str) -> String {
+    format!(
+        "{what} is dated {}, {} after the scan's time ({}), so it does not count: a backup cannot be \
+         newer than the scan, so {fix}",
+        time(at),
+        span(at.duration_since(now)),
+        time(now)
+    )
+}
+
+/// The fix for a file dated after the scan: `again` once the clock is right.
+pub(super) fn clock_fix(again: &str) -> String {
+    format!(
+        "either the server's clock was ahead when it was written or --now is wrong: check the \
+         server's clock and the time given as --now (or leave --now out), and if the clock was \
+         wrong, correct it and {again}"
+    )
+}
+
+/// The copies dated after the scan's time, newest first.
+fn future_copies<'a>(found: &'a Backups, freshness: &Freshness) -> Vec<&'a Candidate> {
+    found
+        .candidates
+        .iter()
+        .filter(|c| freshness.timing(c.modified()) == Timing::Future)
+        .collect()
+}
+
+/// `; ignored, dated after the scan's time (…): C:\Backups\TMS (…)` when
+/// copies were.
+fn ignored_future(future: &[&Candidate], now: Timestamp) -> String {
+    if future.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = future
+        .iter()
+        .take(FIRST)
+        .map(|c| format!("{} ({})", c.place.server, when(c.modified())))
+        .collect();
+    format!(
+        "; ignored, dated after the scan's time ({}; check the server's clock and --now): {}{}",
+        time(now),
+        shown.join(", "),
+        more(future.len())
+    )
 }
 
 pub fn judge(found: &Backups, freshness: &Freshness, content: bool) -> Outcome {
@@ -214,6 +311,30 @@ pub fn judge(found: &Backups, freshness: &Freshness, content: bool) -> Outcome {
     if let Some(Err(e)) = &found.live_files {
         return unreadable(&live.location(), e);
     }
+    if let Freshness::After { time: t, what, now } = freshness
+        && t > now
+    {
+        // No copy can lie between the upgrade and the scan.
+        return Outcome::new(
+            Status::Fail,
+            subject,
+            format!(
+                "cannot tell which copies of {} were made after the upgrade: it finished at {} ({what}), {} after the scan's time ({}), so no copy can lie between the two; either {what} or --now is wrong, or the server's clock was ahead: check the server's clock, the time given as --now (or leave --now out) and {what}",
+                live.server,
+                time(*t),
+                span(t.duration_since(*now)),
+                time(*now)
+            ),
+        )
+        .at(live.location())
+        .observed(format!("upgrade finished {}", time(*t)))
+        .expected(format!(
+            "an upgrade time not after the scan's time ({})",
+            time(*now)
+        ));
+    }
+    let future = future_copies(found, freshness);
+    let ignored = ignored_future(&future, freshness.now());
     let expected = format!(
         "a copy {} holding every file of {subject} at the same relative path with the same size{}",
         freshness.requirement(),
@@ -235,7 +356,7 @@ pub fn judge(found: &Backups, freshness: &Freshness, content: bool) -> Outcome {
             Status::Pass,
             subject.clone(),
             format!(
-                "{} holds all {} file(s) of {subject} with the same sizes{}{identical}",
+                "{} holds all {} file(s) of {subject} with the same sizes{}{identical}{ignored}",
                 describe(copy),
                 c.live_files,
                 if content { " and content" } else { "" },
@@ -253,6 +374,46 @@ pub fn judge(found: &Backups, freshness: &Freshness, content: bool) -> Outcome {
     if found.candidates.is_empty() {
         message = format!("no copy of {subject} found; looked in {}", looked_in(found));
         observed = "no copy".to_string();
+    } else if let Some(newest) = future.first().filter(|_| found.compared.is_empty()) {
+        // Dated after the scan: never fresh, and a finding of its own.
+        let now = freshness.now();
+        message = format!(
+            "no {} of {subject}: {}",
+            freshness.noun(),
+            after_now(
+                &newest.place.server.to_string(),
+                newest.modified().unwrap_or(now),
+                now,
+                &clock_fix("copy the folder again")
+            )
+        );
+        if future.len() > 1 {
+            let others: Vec<String> = future[1..]
+                .iter()
+                .map(|c| c.place.server.to_string())
+                .collect();
+            message.push_str(&format!(
+                "; dated after the scan's time too: {}",
+                first(&others)
+            ));
+        }
+        let earlier: Vec<&Candidate> = found
+            .candidates
+            .iter()
+            .filter(|c| freshness.timing(c.modified()) != Timing::Future)
+            .collect();
+        if let Some(e) = earlier.first() {
+            message.push_str(&format!(
+                "; the newest copy before it, {}, {}",
+                e.place.server,
+                freshness.stale(e.modified())
+            ));
+        }
+        location = newest.place.location();
+        observed = format!(
+            "newest copy modified {}, after the scan's time",
+            when(newest.modified())
+        );
     } else if found.compared.is_empty() {
         let newest = &found.candidates[0];
         message = format!(
@@ -308,6 +469,7 @@ pub fn judge(found: &Backups, freshness: &Freshness, content: bool) -> Outcome {
             // Only the live side is missing: a snapshot may leave the key file out.
             status = Status::NotEvaluated;
         }
+        message.push_str(&ignored);
         location = copy.place.location();
         observed = format!("{}: {}", copy.place.server, lacks.join("; "));
     }
@@ -541,6 +703,7 @@ mod tests {
         let after = Freshness::After {
             time: at("2026-11-20T00:00:00Z"),
             what: "privilege_manager.upgraded_at".into(),
+            now: at(NOW),
         };
         let o = judge(&b, &after, false);
         assert!(
@@ -704,16 +867,194 @@ mod tests {
         assert_eq!(judge(&b, &within(), false).status, Status::Error);
     }
 
+    fn after(upgrade: &str) -> Freshness {
+        Freshness::After {
+            time: at(upgrade),
+            what: "privilege_manager.upgraded_at".into(),
+            now: at(NOW),
+        }
+    }
+
     #[test]
-    fn freshness_is_an_age_or_after_the_upgrade() {
-        assert!(within().fresh(Some(at("2026-11-20T12:00:00Z"))));
-        assert!(!within().fresh(Some(at("2026-11-20T11:59:59Z"))));
-        assert!(!within().fresh(None));
-        let after = Freshness::After {
-            time: at("2026-11-20T00:00:00Z"),
-            what: "x".into(),
+    fn freshness_is_an_interval_that_ends_at_now() {
+        use Timing::*;
+        let w = within();
+        // now − max_age and now are both inside; a second past either end is not.
+        assert_eq!(w.timing(Some(at("2026-11-20T12:00:00Z"))), Fresh);
+        assert_eq!(w.timing(Some(at("2026-11-20T11:59:59Z"))), Early);
+        assert_eq!(w.timing(Some(at(NOW))), Fresh);
+        assert_eq!(w.timing(Some(at("2026-11-21T12:00:01Z"))), Future);
+        assert_eq!(w.timing(Some(at("2027-11-21T12:00:00Z"))), Future);
+        assert_eq!(w.timing(None), Unknown);
+        assert!(!w.fresh(Some(at("2026-11-21T12:00:01Z"))));
+        assert!(!w.fresh(None));
+        // After the upgrade: from the upgrade itself to now.
+        let a = after("2026-11-20T00:00:00Z");
+        assert_eq!(a.timing(Some(at("2026-11-20T00:00:00Z"))), Fresh);
+        assert_eq!(a.timing(Some(at("2026-11-19T23:59:59Z"))), Early);
+        assert_eq!(a.timing(Some(at(NOW))), Fresh);
+        assert_eq!(a.timing(Some(at("2026-11-21T12:00:01Z"))), Future);
+        // A maximum age of zero: only a copy made at the scan's time.
+        let zero = Freshness::Within {
+            now: at(NOW),
+            max_age: SignedDuration::ZERO,
         };
-        assert!(after.fresh(Some(at("2026-11-20T00:00:01Z"))));
-        assert!(!after.fresh(Some(at("2026-11-20T00:00:00Z"))));
+        assert!(zero.fresh(Some(at(NOW))));
+        assert!(!zero.fresh(Some(at("2026-11-21T11:59:59Z"))));
+    }
+
+    fn one_copy(modified: &str) -> Backups {
+        let c = copy(r"C:\Backups\SecretServer", Form::Folder, modified);
+        let fresh = within().fresh(c.modified());
+        found(
+            vec![c],
+            if fresh {
+                vec![(0, complete())]
+            } else {
+                Vec::new()
+            },
+        )
+    }
+
+    #[test]
+    fn a_complete_copy_passes_at_both_ends_of_the_interval_only() {
+        let o = judge(&one_copy("2026-11-20T12:00:00Z"), &within(), false);
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        let o = judge(&one_copy(NOW), &within(), false);
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        let o = judge(&one_copy("2026-11-20T11:59:59Z"), &within(), false);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message
+                .contains("was modified 2026-11-20T11:59:59Z, 24 h before")
+        );
+        let o = judge(&one_copy("2026-11-21T12:00:01Z"), &within(), false);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"no fresh copy of C:\inetpub\wwwroot\SecretServer: C:\Backups\SecretServer is dated 2026-11-21T12:00:01Z, 1 s after the scan's time (2026-11-21T12:00:00Z), so it does not count: a backup cannot be newer than the scan, so either the server's clock was ahead when it was written or --now is wrong: check the server's clock and the time given as --now (or leave --now out), and if the clock was wrong, correct it and copy the folder again"
+        );
+        assert_eq!(
+            o.observed.as_deref(),
+            Some("newest copy modified 2026-11-21T12:00:01Z, after the scan's time")
+        );
+        assert_eq!(
+            o.expected.as_deref(),
+            Some(
+                r"a copy modified between 2026-11-20T12:00:00Z and 2026-11-21T12:00:00Z (at most 24 h old, and not after the scan's time) holding every file of C:\inetpub\wwwroot\SecretServer at the same relative path with the same size"
+            )
+        );
+    }
+
+    #[test]
+    fn a_copy_dated_after_now_is_its_own_finding_beside_stale_and_fresh_ones() {
+        let future = copy(
+            r"C:\Backups\SecretServer_next",
+            Form::Folder,
+            "2027-11-21T12:00:00Z",
+        );
+        let stale = copy(
+            r"C:\Backups\SecretServer_old",
+            Form::Folder,
+            "2026-11-18T12:00:00Z",
+        );
+        let fresh = copy(
+            r"C:\Backups\SecretServer",
+            Form::Folder,
+            "2026-11-21T10:00:00Z",
+        );
+        // Beside a stale one: the future one is the finding, the stale one named after it.
+        let o = judge(
+            &found(vec![future.clone(), stale.clone()], Vec::new()),
+            &within(),
+            false,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with(
+            r"no fresh copy of C:\inetpub\wwwroot\SecretServer: C:\Backups\SecretServer_next is dated 2027-11-21T12:00:00Z, 365 days after the scan's time (2026-11-21T12:00:00Z)"
+        ));
+        assert!(o.message.ends_with(
+            r"; the newest copy before it, C:\Backups\SecretServer_old, was modified 2026-11-18T12:00:00Z, 3 days before 2026-11-21T12:00:00Z (a backup counts as fresh for 24 h; --max-backup-age changes that)"
+        ));
+        assert_eq!(
+            o.location.map(|l| l.server_path).as_deref(),
+            Some(r"C:\Backups\SecretServer_next")
+        );
+        // Beside a fresh complete one: that one passes and the future one is named.
+        let o = judge(
+            &found(vec![future.clone(), fresh.clone()], vec![(1, complete())]),
+            &within(),
+            false,
+        );
+        assert_eq!(o.status, Status::Pass);
+        assert!(o.message.ends_with(
+            r"; ignored, dated after the scan's time (2026-11-21T12:00:00Z; check the server's clock and --now): C:\Backups\SecretServer_next (2027-11-21T12:00:00Z)"
+        ));
+        // Beside a fresh incomplete one: that one's shortfall, then the future one.
+        let lacking = Comparison {
+            missing: vec!["a.dll".into()],
+            ..complete()
+        };
+        let o = judge(
+            &found(vec![future, fresh], vec![(1, lacking)]),
+            &within(),
+            false,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with(
+            r"the only fresh copy, C:\Backups\SecretServer (folder, modified 2026-11-21T10:00:00Z): it lacks 1 of 10 files (first: a.dll)"
+        ));
+        assert!(
+            o.message
+                .contains(r"; ignored, dated after the scan's time")
+        );
+    }
+
+    #[test]
+    fn after_the_upgrade_means_between_the_upgrade_and_now() {
+        let tms = |modified: &str| {
+            let c = copy(r"C:\Backups\TMS", Form::Folder, modified);
+            let a = after("2026-11-21T08:00:00Z");
+            let fresh = a.fresh(c.modified());
+            found(
+                vec![c],
+                if fresh {
+                    vec![(0, complete())]
+                } else {
+                    Vec::new()
+                },
+            )
+        };
+        let a = after("2026-11-21T08:00:00Z");
+        assert_eq!(
+            judge(&tms("2026-11-21T08:00:00Z"), &a, false).status,
+            Status::Pass
+        );
+        assert_eq!(judge(&tms(NOW), &a, false).status, Status::Pass);
+        let o = judge(&tms("2026-11-21T07:59:59Z"), &a, false);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains(
+            "before the upgrade finished (2026-11-21T08:00:00Z, privilege_manager.upgraded_at)"
+        ));
+        // A copy made after the scan's time is not "after the upgrade".
+        let o = judge(&tms("2026-11-21T12:00:01Z"), &a, false);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with(
+            r"no copy made after the upgrade of C:\inetpub\wwwroot\SecretServer: C:\Backups\TMS is dated 2026-11-21T12:00:01Z, 1 s after the scan's time"
+        ), "{}", o.message);
+        assert_eq!(
+            o.expected.as_deref(),
+            Some(
+                r"a copy modified between the upgrade (2026-11-21T08:00:00Z, privilege_manager.upgraded_at) and the scan's time (2026-11-21T12:00:00Z) holding every file of C:\inetpub\wwwroot\SecretServer at the same relative path with the same size"
+            )
+        );
+        // An upgrade after the scan's time leaves no room for any copy.
+        let late = after("2026-11-21T12:00:01Z");
+        let o = judge(&tms(NOW), &late, false);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"cannot tell which copies of C:\inetpub\wwwroot\SecretServer were made after the upgrade: it finished at 2026-11-21T12:00:01Z (privilege_manager.upgraded_at), 1 s after the scan's time (2026-11-21T12:00:00Z), so no copy can lie between the two; either privilege_manager.upgraded_at or --now is wrong, or the server's clock was ahead: check the server's clock, the time given as --now (or leave --now out) and privilege_manager.upgraded_at"
+        );
     }
 }

@@ -133,9 +133,11 @@ pub fn assert_message_has(result: &serde_json::Value, part: &str) {
 /// Scans a fixture as it is, with [`select_of`] its rules, and writes its JSON
 /// report into `dir` (for `--baseline` and `diff`).
 pub fn write_json_report(name: &str, phase: &str, dir: &Path) -> PathBuf {
+    // Dated as the fixture tests date it: a checkout's times are the clock's.
+    let (_tmp, staged) = stage_fixture(name, &expect(name).mtimes);
     let r = checked(run(upgate()
         .arg("scan")
-        .arg(fixture(name))
+        .arg(&staged)
         .args(["--phase", phase, "--now", NOW, "--format", "json"])
         .args(select_of(name))));
     let file = dir.join(format!("{name}-{phase}.json"));
@@ -152,10 +154,18 @@ pub fn set_nps_facts(dir: &Path, nps: &str) {
     .unwrap();
 }
 
-/// Copies a fixture into a temporary folder (to alter it, or set times).
+/// Copies a fixture into a temporary folder (to alter it, or set times),
+/// every entry dated as [`stage_fixture`] dates it: a checkout's times are
+/// the clock's, which may lie after the tests' `--now`.
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(name), dir.path());
+    set_all_mtimes(dir.path(), time(FIXTURE_MTIME));
+    if fixture(name).join("expect.toml").is_file() {
+        for (rel, when) in &expect(name).mtimes {
+            set_mtime(&dir.path().join(rel), time(when));
+        }
+    }
     dir
 }
 
