@@ -113,7 +113,11 @@ pub fn parse(bytes: &[u8]) -> Result<Document, XmlError> {
         pos: Some(e.pos(bytes)),
         message: format!("{} (byte offset {})", e.message, e.offset),
     })?;
-    let root = parse_str(&decoded.text)?;
+    let text = decoded
+        .text
+        .strip_prefix('\u{FEFF}')
+        .unwrap_or(&decoded.text);
+    let root = Builder::new(text, Some(decoded.encoding)).run()?;
     Ok(Document {
         root,
         encoding: decoded.encoding,
@@ -126,7 +130,7 @@ pub fn parse_str(text: &str) -> Result<Element, XmlError> {
     // A byte order mark can survive into text (a doubled mark, or text read without
     // decoding); it is not content, and editors do not show it as a column.
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    Builder::new(text).run()
+    Builder::new(text, None).run()
 }
 
 /// Builds the tree from quick-xml's events with an explicit stack of open elements.
@@ -136,15 +140,18 @@ struct Builder<'t> {
     /// Open elements, outermost first; the last one receives children and text.
     open: Vec<Element>,
     root: Option<Element>,
+    /// What the bytes were decoded from, when parsing a file (not text).
+    bytes: Option<Encoding>,
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(text: &'t str, bytes: Option<Encoding>) -> Self {
         Self {
             text,
             locator: Locator::new(text),
             open: Vec::new(),
             root: None,
+            bytes,
         }
     }
 
@@ -369,7 +376,18 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    /// `<?xml …?>`: checked for form; the declared encoding is deliberately ignored.
+    /// `<?xml …?>`: checked for form, and its encoding against the bytes as .NET does.
+    ///
+    /// The byte order mark (or its absence, meaning UTF-8) decides the decoding; the
+    /// declaration comes second. A declaration of `utf-16` (or `ucs-2`,
+    /// `iso-10646-ucs-2`) on bytes that are not UTF-16 is a fatal error: XML 1.0 §4.3.3
+    /// makes an entity presented in another encoding than it declares an error, and
+    /// System.Xml's `XmlTextReaderImpl.CheckEncoding` (Reference Source, e.g.
+    /// mono/mono `mcs/class/referencesource/System.Xml/System/Xml/Core/XmlTextReaderImpl.cs`)
+    /// throws `Xml_MissingByteOrderMark`, "There is no Unicode byte order mark. Cannot
+    /// switch to Unicode.", so TMS cannot read such a web.config at all. (String-built XML
+    /// from .NET declares utf-16 and is often saved as UTF-8.) Other declared names are
+    /// left to the byte order mark, which .NET also trusts first.
     fn declaration(&self, decl: &BytesDecl<'_>, at: usize) -> Result<(), XmlError> {
         if at != 0 {
             return Err(self.error(
@@ -384,13 +402,27 @@ impl<'t> Builder<'t> {
             }
             Err(e) => return Err(self.error(at, format!("bad XML declaration: {e}"))),
         }
-        // The byte order mark (or its absence, meaning UTF-8) decided the decoding.
-        // Tools often declare encoding="utf-16" in files they then save as UTF-8, so the
-        // value is not held against the file; only a malformed attribute is.
-        if let Some(Err(e)) = decl.encoding() {
-            return Err(self.error(at, format!("bad XML declaration: {e}")));
+        match decl.encoding() {
+            Some(Err(e)) => Err(self.error(at, format!("bad XML declaration: {e}"))),
+            Some(Ok(name)) => {
+                let name = name.to_ascii_lowercase();
+                let unicode = matches!(name.as_str(), "utf-16" | "ucs-2" | "iso-10646-ucs-2");
+                match self.bytes {
+                    Some(bytes @ (Encoding::Utf8 | Encoding::Utf8Bom)) if unicode => Err(self
+                        .error(
+                            at,
+                            format!(
+                                "the declaration says encoding=\"{name}\" but the file is {bytes} \
+                                 (no UTF-16 byte order mark); .NET refuses it (\"There is no \
+                                 Unicode byte order mark. Cannot switch to Unicode.\"): save it \
+                                 as UTF-16 or declare encoding=\"utf-8\""
+                            ),
+                        )),
+                    _ => Ok(()),
+                }
+            }
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn reader_error(&self, error: QxError, at: usize) -> XmlError {
@@ -705,15 +737,30 @@ mod tests {
     }
 
     #[test]
-    fn declared_encoding_does_not_override_the_bytes() {
+    fn a_utf16_declaration_on_utf8_bytes_is_refused_as_dotnet_does() {
         // Saved as UTF-8 without a BOM by a tool that wrote encoding="utf-16" anyway.
         let text = "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<a x=\"é\"/>";
-        let doc = parse(text.as_bytes()).unwrap();
-        assert_eq!(doc.encoding, Encoding::Utf8);
-        assert_eq!(doc.root.attr("x").unwrap().value, "é");
+        let e = parse(text.as_bytes()).unwrap_err();
+        assert_eq!(e.pos, Some(pos(1, 1)));
+        assert!(e.message.contains("encoding=\"utf-16\""), "{e}");
+        assert!(
+            e.message.contains("There is no Unicode byte order mark"),
+            "{e}"
+        );
+        // With a UTF-8 BOM too, and for the other names .NET treats as UTF-16.
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.replace("utf-16", "UCS-2").as_bytes());
+        let e = parse(&bom).unwrap_err();
+        assert!(e.message.contains("UTF-8 with BOM"), "{e}");
+        // Bytes that are UTF-16 (BOM first) agree with the declaration.
         let doc = parse(&utf16(text, true)).unwrap();
         assert_eq!(doc.encoding, Encoding::Utf16Le);
         assert_eq!(doc.root.attr("x").unwrap().pos, pos(2, 4));
+        // The byte order mark decides over other declared names.
+        let doc = parse(&utf16(&text.replace("utf-16", "utf-8"), true)).unwrap();
+        assert_eq!(doc.encoding, Encoding::Utf16Le);
+        // Text already decoded has no bytes to disagree with.
+        assert!(parse_str(text).is_ok());
     }
 
     #[test]
