@@ -427,42 +427,171 @@ fn a_clear_after_the_add_fails_and_names_its_line() {
     assert_message_has(&r, "removed by the <remove>/<clear> at line 10");
 }
 
-#[test]
-fn an_external_app_settings_file_is_not_evaluated_never_passed() {
+/// The fixture's web.config with its `<appSettings>` replaced by `section`.
+fn with_section(section: &str) -> String {
     let text = original();
     let start = text.find("  <appSettings>").unwrap();
     let end = text.find("  <system.web>").unwrap();
-    let text = format!(
-        "{}  <appSettings configSource=\"appSettings.config\" />\r\n{}",
-        &text[..start],
-        &text[end..]
+    format!("{}{}\r\n{}", &text[..start], crlf(section), &text[end..])
+}
+
+fn write_tms(dir: &TempDir, name: &str, text: &str) {
+    let path = dir.path().join("root/inetpub/wwwroot/TMS").join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, crlf(text)).unwrap();
+}
+
+#[test]
+fn config_source_replaces_the_section_and_the_file_and_line_are_named() {
+    let dir = copy_with(&with_section(
+        r#"  <appSettings configSource="Config\appSettings.config" />"#,
+    ));
+    write_tms(
+        &dir,
+        r"Config/appSettings.config",
+        &format!(
+            "<appSettings>\n  <add key=\"other\" value=\"x\" />\n{GOOD_LINE}\n</appSettings>\n"
+        ),
     );
-    let dir = copy_with(&text);
-    // Even with the right value in the file it names, upgate does not follow it.
-    fs::write(
-        dir.path()
-            .join("root/inetpub/wwwroot/TMS/appSettings.config"),
-        crlf(&format!("<appSettings>\n{GOOD_LINE}\n</appSettings>\n")),
-    )
-    .unwrap();
     let (run, r) = scan_only(dir.path(), "pre", "PM004");
-    assert_eq!(r["status"], "not_evaluated", "{r:#}");
-    assert_eq!(line(&r), 6);
+    assert_eq!(r["status"], "pass", "{r:#}");
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        r["location"]["root_relative"],
+        "inetpub/wwwroot/TMS/Config/appSettings.config"
+    );
+    assert_eq!(line(&r), 3);
     assert_message_has(
         &r,
-        "<appSettings configSource=\"appSettings.config\"> keeps the settings in another file",
+        r#"read through <appSettings configSource="Config\appSettings.config"> (line 6) in C:\inetpub\wwwroot\TMS\web.config"#,
     );
-    assert_message_has(&r, &format!("check {KEY} there"));
-    assert_eq!(r["expected"], EXPECTED);
-    // It fails the gate (closed); --allow-unevaluated accepts it.
+}
+
+#[test]
+fn a_missing_config_source_fails_never_passes() {
+    let dir = copy_with(&with_section(
+        r#"  <appSettings configSource="appSettings.config" />"#,
+    ));
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
+    assert_fails(&run, &r, Some(6));
+    assert_message_has(
+        &r,
+        r"names C:\inetpub\wwwroot\TMS\appSettings.config, which does not exist",
+    );
+    assert_message_has(&r, "TMS does not start");
+}
+
+#[test]
+fn a_config_source_outside_the_folder_fails() {
+    let dir = copy_with(&with_section(
+        r#"  <appSettings configSource="..\appSettings.config" />"#,
+    ));
+    write_tms(
+        &dir,
+        "../appSettings.config",
+        &format!("<appSettings>\n{GOOD_LINE}\n</appSettings>\n"),
+    );
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
+    assert_fails(&run, &r, Some(6));
+    assert_message_has(
+        &r,
+        "configSource must name a file in the web.config's folder or below",
+    );
+}
+
+#[test]
+fn a_config_source_that_is_not_app_settings_fails() {
+    let dir = copy_with(&with_section(
+        r#"  <appSettings configSource="appSettings.config" />"#,
+    ));
+    write_tms(
+        &dir,
+        "appSettings.config",
+        &format!("<configuration>\n{GOOD_LINE}\n</configuration>\n"),
+    );
+    let (_run, r) = scan_only(dir.path(), "pre", "PM004");
+    assert_eq!(r["status"], "fail", "{r:#}");
+    assert_message_has(&r, "has the root <configuration>, not <appSettings>");
+}
+
+#[test]
+fn a_file_is_merged_over_the_inline_adds() {
+    let dir = copy_with(&with_section(&format!(
+        "  <appSettings file=\"Private.config\">\n{GOOD_LINE}\n  </appSettings>"
+    )));
+    write_tms(
+        &dir,
+        "Private.config",
+        &format!("<appSettings>\n  <add key=\"{KEY}\" value=\"{ONLINE}\" />\n</appSettings>\n"),
+    );
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
+    assert_fails(&run, &r, Some(2));
+    assert_eq!(
+        r["location"]["root_relative"],
+        "inetpub/wwwroot/TMS/Private.config"
+    );
+    assert_message_has(&r, "still names the online feed");
+    assert_message_has(
+        &r,
+        r#"read through <appSettings file="Private.config"> (line 6)"#,
+    );
+    // A <clear/> there clears the inline adds too.
+    write_tms(
+        &dir,
+        "Private.config",
+        "<appSettings>\n  <clear />\n</appSettings>\n",
+    );
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
+    assert_fails(&run, &r, Some(2));
+}
+
+#[test]
+fn a_missing_file_is_ignored_as_dotnet_ignores_it() {
+    let dir = copy_with(&with_section(&format!(
+        "  <appSettings file=\"Private.config\">\n{GOOD_LINE}\n  </appSettings>"
+    )));
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
+    assert_eq!(r["status"], "pass", "{r:#}");
+    assert_eq!(run.code, 0);
+    assert_eq!(line(&r), 7);
+    assert_message_has(&r, "does not exist, and .NET ignores a missing file= file");
+}
+
+#[test]
+fn a_location_for_the_application_itself_holds_its_settings() {
+    for path in [r#" path=".""#, r#" path="""#, ""] {
+        let section = format!(
+            "  <location{path} inheritInChildApplications=\"false\">\n  <appSettings>\n{GOOD_LINE}\n  </appSettings>\n  </location>"
+        );
+        let dir = copy_with(&with_section(&section));
+        let (_run, r) = scan_only(dir.path(), "pre", "PM004");
+        assert_eq!(r["status"], "pass", "{path}: {r:#}");
+        assert_eq!(line(&r), 8, "{path}");
+    }
+    // A location for a child path is not the application's level.
+    let section = format!(
+        "  <location path=\"api\">\n  <appSettings>\n{GOOD_LINE}\n  </appSettings>\n  </location>"
+    );
+    let dir = copy_with(&with_section(&section));
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
+    assert_fails(&run, &r, None);
+    assert_message_has(&r, "there is no <appSettings> section");
+}
+
+#[test]
+fn a_utf16_declaration_on_utf8_bytes_is_an_error_naming_the_file() {
+    let text = original().replacen("encoding=\"utf-8\"", "encoding=\"utf-16\"", 1);
+    assert!(text.contains("utf-16"));
+    let dir = copy_with(&text);
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
+    assert_eq!(r["status"], "error", "{r:#}");
     assert_eq!(run.code, 1);
-    let accepted = scan(
-        dir.path(),
-        "pre",
-        &["--format", "json", "--allow-unevaluated"],
+    assert_eq!(line(&r), 1);
+    assert_message_has(&r, SERVER_PATH);
+    assert_message_has(
+        &r,
+        "There is no Unicode byte order mark. Cannot switch to Unicode.",
     );
-    assert_eq!(accepted.only("PM004")["status"], "not_evaluated");
-    assert_eq!(accepted.code, 0);
 }
 
 #[test]

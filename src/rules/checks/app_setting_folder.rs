@@ -5,6 +5,25 @@
 //! The key is looked up as .NET does: case-insensitively, `<add>` elements in
 //! order with the last one winning, `<remove>` and `<clear/>` undoing earlier
 //! ones.
+//!
+//! Where the section is, as System.Configuration reads a web.config:
+//! - directly under `<configuration>`, or inside `<location path=".">`,
+//!   `<location path="">` or a `<location>` without `path`: all three are the
+//!   application's own level (`path` names a child relative to the file; `.`
+//!   and empty name the file's own folder). `<location path="child">` is not.
+//! - `<appSettings file="x.config">`: "The runtime ignores the attribute, if the
+//!   specified file cannot be found. [...] The contents of the separate file are
+//!   merged with the appSettings section" (appSettings Element, General Settings
+//!   Schema, learn.microsoft.com ms228154). The file's `<add>`/`<remove>`/`<clear>`
+//!   apply after the inline ones, so its values win.
+//! - `<appSettings configSource="x.config">` replaces the section with the file
+//!   (whose root is `<appSettings>`); when that file is missing, unreadable or not
+//!   an `<appSettings>`, .NET raises a configuration error and the application
+//!   does not start. Its path must be relative and stay in the web.config's
+//!   folder or below.
+//!
+//! Both files are read through `Inputs` like every server file: `..` stops at
+//! the root, links are re-rooted. The result names the file and line that decided.
 
 use serde::Deserialize;
 
@@ -49,18 +68,131 @@ impl CheckKind for Params {
                 )];
             }
         };
-        let file = inputs.xml(&self.file);
-        let (xml, root) = match readable(&self.key, &file, &expected) {
+        let web = inputs.xml(&self.file);
+        let (xml, root) = match readable(&self.key, &web, &expected) {
             Ok(read) => read,
             Err(outcome) => return vec![*outcome],
         };
-        let found = lookup(root, &self.key);
+        let section = match own_section(root) {
+            Ok(section) => section,
+            Err(found) => {
+                return vec![judge(
+                    self,
+                    ctx.phase,
+                    xml,
+                    &found,
+                    &expected,
+                    None,
+                    inputs.env(),
+                )];
+            }
+        };
+        let want = folder_display(&expected);
+        let subject = xml.file.server.to_string();
+        let ext;
+        // The parts read in order, the files they are in, and what to add to the message.
+        let (found, files, via): (Lookup, Vec<&XmlFile>, Option<String>) = match section
+            .and_then(external)
+        {
+            None => {
+                let found = match section {
+                    Some(s) => settle(&[s], &self.key),
+                    None => lookup(root, &self.key),
+                };
+                (found, vec![xml], None)
+            }
+            Some((attribute, value, pos)) => {
+                let replaces = attribute == "configSource";
+                let what = format!("<appSettings {attribute}=\"{value}\"> (line {})", pos.line);
+                let refuse = |status: Status, message: String| {
+                    vec![
+                        Outcome::new(status, subject.clone(), message)
+                            .at(xml.at(pos))
+                            .expected(want.clone()),
+                    ]
+                };
+                let path = match external_path(&xml.file.server, value, replaces, inputs.env()) {
+                    Ok(path) => path,
+                    Err(why) => {
+                        return refuse(
+                            Status::Fail,
+                            format!(
+                                "{what}: {why}; .NET raises a configuration error, so TMS does not start"
+                            ),
+                        );
+                    }
+                };
+                ext = inputs.xml(&path.to_string());
+                match &*ext {
+                    Loaded::Missing { .. } if !replaces => {
+                        let found = settle(&[section.expect("a section")], &self.key);
+                        let note = format!(
+                            "{path}, named by {what}, does not exist, and .NET ignores a missing file= file"
+                        );
+                        (found, vec![xml], Some(note))
+                    }
+                    Loaded::Missing { .. } => {
+                        return refuse(
+                            Status::Fail,
+                            format!(
+                                "{what} names {path}, which does not exist: .NET raises a configuration error for the section, so TMS does not start"
+                            ),
+                        );
+                    }
+                    Loaded::Failed { location, error } => {
+                        return vec![unreadable(location, error)];
+                    }
+                    Loaded::Found(other) => {
+                        let doc = match &other.parsed {
+                            Ok(doc) => doc,
+                            Err(e) => {
+                                let at =
+                                    e.pos.map_or_else(|| other.file.location(), |p| other.at(p));
+                                return vec![
+                                        Outcome::new(
+                                            Status::Error,
+                                            other.file.server.to_string(),
+                                            format!("{} (named by {what} in {subject}) is not well-formed XML: {}; .NET cannot read the section", other.file.server, e.message),
+                                        )
+                                        .at(at),
+                                    ];
+                            }
+                        };
+                        if doc.root.local_name() != "appSettings" {
+                            return vec![
+                                    Outcome::new(
+                                        Status::Fail,
+                                        other.file.server.to_string(),
+                                        format!("{} (named by {what} in {subject}) has the root <{}>, not <appSettings>: .NET raises a configuration error, so TMS does not start", other.file.server, doc.root.name),
+                                    )
+                                    .at(other.at(doc.root.pos)),
+                                ];
+                        }
+                        let note = format!("read through {what} in {subject}");
+                        if replaces {
+                            (settle(&[&doc.root], &self.key), vec![other], Some(note))
+                        } else {
+                            let inline = section.expect("a section");
+                            (
+                                settle(&[inline, &doc.root], &self.key),
+                                vec![xml, other],
+                                Some(note),
+                            )
+                        }
+                    }
+                }
+            }
+        };
+        let decider = match &found {
+            Lookup::Found { file, .. } | Lookup::Missing { file, .. } => files[*file],
+            _ => xml,
+        };
         let value = match &found {
             Lookup::Found { value, .. } => Some(value.clone()),
             _ => None,
         };
         inputs.record_setting(ObservedSetting {
-            file: xml.file.server.to_string(),
+            file: decider.file.server.to_string(),
             key: self.key.clone(),
             value: value.clone(),
             line: match &found {
@@ -71,16 +203,49 @@ impl CheckKind for Params {
         // The one extra read: does the folder the value names exist?
         let target = value.filter(|v| !is_url(v)).map(|v| inputs.locate(&v));
         let env = inputs.env();
-        vec![judge(
+        let mut outcome = judge(
             self,
             ctx.phase,
-            xml,
+            decider,
             &found,
             &expected,
             target.as_ref(),
             env,
-        )]
+        );
+        if let Some(via) = via {
+            outcome.message.push_str(&format!(" ({via})"));
+        }
+        vec![outcome]
     }
+}
+
+/// The server path of a `file=` or `configSource=` value, relative to the
+/// web.config's folder. `configSource` must be relative and stay in that folder or
+/// below; `file` may also be absolute. `..` never leaves the root (ServerPath).
+fn external_path(
+    web_config: &ServerPath,
+    value: &str,
+    config_source: bool,
+    env: &Env,
+) -> Result<ServerPath, String> {
+    let value = value.trim();
+    let bytes = value.as_bytes();
+    let absolute = value.starts_with(['\\', '/'])
+        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':');
+    if config_source {
+        if absolute {
+            return Err("configSource must be a relative path".into());
+        }
+        if value.split(['\\', '/']).any(|s| s == "..") {
+            return Err("configSource must name a file in the web.config's folder or below".into());
+        }
+    }
+    let raw = if absolute {
+        value.to_string()
+    } else {
+        format!("{}\\{value}", web_config.parent())
+    };
+    ServerPath::parse(&raw, env).map_err(|e| format!("not a usable path: {e}"))
 }
 
 /// What a web.config says about one appSettings key.
@@ -98,84 +263,142 @@ pub enum Lookup {
         value: String,
         pos: Pos,
     },
+    /// `file` is the index of the part (see [`settle`]) holding `removed_at`, else
+    /// the section.
     Missing {
         section: Option<Pos>,
         removed_at: Option<Pos>,
+        file: usize,
     },
-    /// The winning `<add>`, and every `<add>` of the key in order.
+    /// The winning `<add>`, and every `<add>` of the key in order in the same part;
+    /// `file` is the index of that part (see [`settle`]).
     Found {
         value: String,
         pos: Pos,
         adds: Vec<Pos>,
+        file: usize,
     },
 }
 
-pub fn lookup(root: &Element, key: &str) -> Lookup {
+/// `<location>` children of `<configuration>` that stand for the file's own level.
+fn own_level(location: &Element) -> bool {
+    location
+        .attr("path")
+        .is_none_or(|p| matches!(p.value.trim(), "" | "."))
+}
+
+/// The application's own `<appSettings>`: under `<configuration>` or an own-level
+/// `<location>`; `Err` for a root that is not `<configuration>` or a section given
+/// more than once.
+pub fn own_section(root: &Element) -> Result<Option<&Element>, Lookup> {
     if root.local_name() != "configuration" {
-        return Lookup::NotConfiguration {
+        return Err(Lookup::NotConfiguration {
             root: root.name.clone(),
             pos: root.pos,
-        };
+        });
     }
-    let sections: Vec<&Element> = root.children_named("appSettings").collect();
-    let section = match sections.as_slice() {
-        [] => {
-            return Lookup::Missing {
-                section: None,
-                removed_at: None,
-            };
-        }
-        [one] => *one,
-        many => return Lookup::SeveralSections(many.iter().map(|e| e.pos).collect()),
-    };
-    for attribute in ["configSource", "file"] {
-        if let Some(a) = section.attr(attribute) {
-            return Lookup::External {
-                attribute: attribute.to_string(),
-                value: a.value.clone(),
-                pos: a.pos,
-            };
-        }
-    }
-    let mut adds: Vec<(&Element, String)> = Vec::new();
-    let mut all_adds: Vec<Pos> = Vec::new();
-    let mut removed_at = None;
-    let matches = |e: &Element| {
-        e.attr("key")
-            .is_some_and(|k| k.value.eq_ignore_ascii_case(key))
-    };
-    for child in &section.children {
+    let mut sections: Vec<&Element> = Vec::new();
+    for child in &root.children {
         match child.local_name() {
-            "add" if matches(child) => {
-                let value = child
-                    .attr("value")
-                    .map(|a| a.value.clone())
-                    .unwrap_or_default();
-                adds.push((child, value));
-                all_adds.push(child.pos);
-            }
-            "remove" if matches(child) => {
-                adds.clear();
-                removed_at = Some(child.pos);
-            }
-            "clear" => {
-                adds.clear();
-                removed_at = Some(child.pos);
+            "appSettings" => sections.push(child),
+            "location" if own_level(child) => {
+                sections.extend(child.children_named("appSettings"));
             }
             _ => {}
         }
     }
-    match adds.pop() {
-        Some((element, value)) => Lookup::Found {
-            value,
+    match sections.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        many => Err(Lookup::SeveralSections(
+            many.iter().map(|e| e.pos).collect(),
+        )),
+    }
+}
+
+/// The key's state after reading `parts` in order (the inline section, then the
+/// `file=` one): each part's `<add>`, `<remove>` and `<clear/>` apply to what the
+/// parts before left.
+pub fn settle(parts: &[&Element], key: &str) -> Lookup {
+    let matches = |e: &Element| {
+        e.attr("key")
+            .is_some_and(|k| k.value.eq_ignore_ascii_case(key))
+    };
+    // (part, element, value) of the live adds; all adds of the winning part.
+    let mut adds: Vec<(usize, &Element, String)> = Vec::new();
+    let mut removed_at: Option<(usize, Pos)> = None;
+    for (index, section) in parts.iter().enumerate() {
+        for child in &section.children {
+            match child.local_name() {
+                "add" if matches(child) => {
+                    let value = child
+                        .attr("value")
+                        .map(|a| a.value.clone())
+                        .unwrap_or_default();
+                    adds.push((index, child, value));
+                }
+                "remove" if matches(child) => {
+                    adds.clear();
+                    removed_at = Some((index, child.pos));
+                }
+                "clear" => {
+                    adds.clear();
+                    removed_at = Some((index, child.pos));
+                }
+                _ => {}
+            }
+        }
+    }
+    match adds.last() {
+        Some((file, element, value)) => Lookup::Found {
+            value: value.clone(),
             pos: element.pos,
-            adds: all_adds,
+            adds: adds
+                .iter()
+                .filter(|(f, _, _)| f == file)
+                .map(|(_, e, _)| e.pos)
+                .collect(),
+            file: *file,
         },
         None => Lookup::Missing {
-            section: Some(section.pos),
-            removed_at,
+            section: parts.first().map(|s| s.pos),
+            removed_at: removed_at.map(|(_, p)| p),
+            file: removed_at.map_or(0, |(f, _)| f),
         },
     }
+}
+
+/// The key in one web.config on its own: `External` where the section points
+/// at another file (which [`Params::run`] then reads).
+pub fn lookup(root: &Element, key: &str) -> Lookup {
+    let section = match own_section(root) {
+        Err(l) => return l,
+        Ok(None) => {
+            return Lookup::Missing {
+                section: None,
+                removed_at: None,
+                file: 0,
+            };
+        }
+        Ok(Some(s)) => s,
+    };
+    if let Some((attribute, value, pos)) = external(section) {
+        return Lookup::External {
+            attribute: attribute.to_string(),
+            value: value.to_string(),
+            pos,
+        };
+    }
+    settle(&[section], key)
+}
+
+/// `configSource=` (first, as it replaces the section) or `file=`.
+fn external(section: &Element) -> Option<(&'static str, &str, Pos)> {
+    ["configSource", "file"].into_iter().find_map(|attribute| {
+        section
+            .attr(attribute)
+            .map(|a| (attribute, a.value.as_str(), a.pos))
+    })
 }
 
 fn is_url(value: &str) -> bool {
@@ -286,6 +509,7 @@ pub fn judge(
         Lookup::Missing {
             section,
             removed_at,
+            ..
         } => {
             let message = match removed_at {
                 Some(at) => format!(
@@ -299,7 +523,9 @@ pub fn judge(
             };
             return fail(message, removed_at.or(section)).observed("missing");
         }
-        Lookup::Found { value, pos, adds } => (value, pos, adds),
+        Lookup::Found {
+            value, pos, adds, ..
+        } => (value, pos, adds),
     };
     let duplicated = (adds.len() > 1).then(|| {
         format!(
@@ -430,7 +656,9 @@ mod tests {
 </appSettings></configuration>"#,
         );
         match lookup(&r, "nuget:source:SolutionCentre") {
-            Lookup::Found { value, pos, adds } => {
+            Lookup::Found {
+                value, pos, adds, ..
+            } => {
                 assert_eq!(value, "b");
                 assert_eq!(pos.line, 3);
                 assert_eq!(adds.iter().map(|p| p.line).collect::<Vec<_>>(), [2, 3]);
@@ -470,6 +698,77 @@ mod tests {
         ));
         let twice = root("<configuration><appSettings/><appSettings/></configuration>");
         assert!(matches!(lookup(&twice, "k"), Lookup::SeveralSections(p) if p.len() == 2));
+    }
+
+    #[test]
+    fn a_location_for_the_file_itself_is_the_applications_level() {
+        for path in [r#"path=".""#, r#"path="""#, ""] {
+            let r = root(&format!(
+                r#"<configuration><location {path}><appSettings><add key="k" value="a"/></appSettings></location></configuration>"#
+            ));
+            assert!(
+                matches!(lookup(&r, "k"), Lookup::Found { value, .. } if value == "a"),
+                "{path}"
+            );
+        }
+        let child = root(
+            r#"<configuration><location path="api"><appSettings><add key="k" value="a"/></appSettings></location></configuration>"#,
+        );
+        assert!(matches!(
+            lookup(&child, "k"),
+            Lookup::Missing { section: None, .. }
+        ));
+        // Beside a top-level section it is the same section twice.
+        let twice = root(
+            r#"<configuration><appSettings/><location path="."><appSettings/></location></configuration>"#,
+        );
+        assert!(matches!(lookup(&twice, "k"), Lookup::SeveralSections(p) if p.len() == 2));
+    }
+
+    #[test]
+    fn a_file_part_applies_after_the_inline_one() {
+        let inline = root(
+            r#"<appSettings><add key="k" value="inline"/><add key="k" value="inline2"/></appSettings>"#,
+        );
+        let file = root(r#"<appSettings><add key="K" value="file"/></appSettings>"#);
+        match settle(&[&inline, &file], "k") {
+            Lookup::Found {
+                value, adds, file, ..
+            } => {
+                assert_eq!((value.as_str(), file), ("file", 1));
+                // Overriding the inline value is the point of file=, not a duplicate.
+                assert_eq!(adds.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        let clears = root(r#"<appSettings><clear/></appSettings>"#);
+        assert!(matches!(
+            settle(&[&inline, &clears], "k"),
+            Lookup::Missing {
+                file: 1,
+                removed_at: Some(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn external_paths_are_relative_to_the_web_config_and_confined() {
+        let env = Env::new('C', &std::collections::BTreeMap::new());
+        let web = ServerPath::parse(r"C:\inetpub\wwwroot\TMS\web.config", &env).unwrap();
+        let p = |v: &str, cs: bool| external_path(&web, v, cs, &env).map(|p| p.to_string());
+        assert_eq!(
+            p(r"Config\a.config", true).unwrap(),
+            r"C:\inetpub\wwwroot\TMS\Config\a.config"
+        );
+        assert_eq!(p(r"..\..\s.config", false).unwrap(), r"C:\inetpub\s.config");
+        assert_eq!(
+            p(r"..\..\..\..\..\s.config", false).unwrap(),
+            r"C:\s.config"
+        );
+        assert_eq!(p(r"D:\s.config", false).unwrap(), r"D:\s.config");
+        assert!(p(r"..\a.config", true).is_err());
+        assert!(p(r"C:\a.config", true).is_err());
     }
 
     #[test]
