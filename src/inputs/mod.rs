@@ -94,6 +94,9 @@ pub struct PackageFile {
     pub server_path: ServerPath,
     /// For `<id>\<version>\<file>` layouts: the two folder names.
     pub folders: Option<(String, String)>,
+    /// For the packages.config layout `<Id>.<Version>\<file>` (one folder down):
+    /// that folder's name.
+    pub subfolder: Option<String>,
     pub content: PackageState,
     pub integrity: Integrity,
 }
@@ -420,11 +423,20 @@ impl<'s> Inputs<'s> {
         loaded
     }
 
-    /// Flat `<id>.<version>.nupkg` files, and hierarchical `<id>\<version>\*.nupkg`.
+    /// The packages of a local folder feed, in the three layouts NuGet reads:
+    /// flat `<id>.<version>.nupkg`; one folder down, any `*.nupkg` in a subfolder
+    /// (the packages.config-era `<Id>.<Version>\<Id>.<Version>.nupkg`); and
+    /// hierarchical `<id>\<version>\*.nupkg`. NuGet.Protocol's
+    /// `LocalFolderUtility.GetPackagesV2` reads "all packages from a folder and one
+    /// level deep" (`GetNupkgsFromFlatFolder`: the folder's `*.nupkg`, then each
+    /// subfolder's), and `GetPackagesV3` the `<id>\<version>` tree (NuGet/NuGet.Client,
+    /// src/NuGet.Core/NuGet.Protocol/Utility/LocalFolderUtility.cs). NuGet settles on
+    /// one layout per folder; a copy mixing them is read here as their union, so that
+    /// every file the cache holds is checked (PM005).
     fn read_feed(&self, folder: &Resolved) -> Result<Vec<PackageFile>, FsError> {
         let mut packages = Vec::new();
         let top = self.server.list(folder)?;
-        self.collect_packages(folder, &top, None, &mut packages);
+        self.collect_packages(folder, &top, None, None, &mut packages);
         for id_dir in &top {
             let Ok(id_folder) = &id_dir.target else {
                 continue;
@@ -432,7 +444,15 @@ impl<'s> Inputs<'s> {
             if id_folder.kind != Kind::Dir {
                 continue;
             }
-            for version_dir in self.server.list(id_folder)? {
+            let children = self.server.list(id_folder)?;
+            self.collect_packages(
+                id_folder,
+                &children,
+                None,
+                Some(id_dir.name.clone()),
+                &mut packages,
+            );
+            for version_dir in children {
                 let Ok(version_folder) = &version_dir.target else {
                     continue;
                 };
@@ -441,7 +461,7 @@ impl<'s> Inputs<'s> {
                 }
                 let files = self.server.list(version_folder)?;
                 let folders = Some((id_dir.name.clone(), version_dir.name.clone()));
-                self.collect_packages(version_folder, &files, folders, &mut packages);
+                self.collect_packages(version_folder, &files, folders, None, &mut packages);
             }
         }
         Ok(packages)
@@ -452,6 +472,7 @@ impl<'s> Inputs<'s> {
         folder: &Resolved,
         entries: &[crate::server::Entry],
         folders: Option<(String, String)>,
+        subfolder: Option<String>,
         out: &mut Vec<PackageFile>,
     ) {
         for entry in entries {
@@ -475,6 +496,7 @@ impl<'s> Inputs<'s> {
                 file: entry.target.clone(),
                 server_path: folder.server.join(&entry.name),
                 folders: folders.clone(),
+                subfolder: subfolder.clone(),
                 content,
                 integrity,
             });

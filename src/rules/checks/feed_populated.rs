@@ -1,6 +1,8 @@
 //! `feed_populated`: the NugetCache folder exists and holds at least one
-//! `.nupkg`, flat or hierarchical (PM003; seed 001 step 3 copies the offline
-//! package's nugetCache folder there).
+//! `.nupkg` in a layout NuGet's local folder feed reads: flat, one folder down
+//! (packages.config's `<Id>.<Version>\<Id>.<Version>.nupkg`) or hierarchical
+//! (see `Inputs::feed`; PM003; seed 001 step 3 copies the offline package's
+//! nugetCache folder there). The evidence counts the files of each layout.
 
 use serde::Deserialize;
 
@@ -46,20 +48,26 @@ pub fn judge(feed: &Loaded<Feed>) -> Outcome {
                     Status::Fail,
                     subject,
                     format!(
-                        "{} holds no .nupkg (neither <id>.<version>.nupkg nor <id>\\<version>\\<id>.<version>.nupkg)",
+                        "{} holds no .nupkg (neither <id>.<version>.nupkg, <Id>.<Version>\\<Id>.<Version>.nupkg nor <id>\\<version>\\<id>.<version>.nupkg)",
                         folder_display(&feed.folder.server)
                     ),
                 )
             } else {
                 let hierarchical = feed.packages.iter().filter(|p| p.folders.is_some()).count();
-                Outcome::new(
-                    Status::Pass,
-                    subject,
+                let one_down = feed
+                    .packages
+                    .iter()
+                    .filter(|p| p.subfolder.is_some())
+                    .count();
+                let flat = n - hierarchical - one_down;
+                let message = if one_down == 0 {
+                    format!("{n} package file(s) ({flat} flat, {hierarchical} hierarchical)")
+                } else {
                     format!(
-                        "{n} package file(s) ({} flat, {hierarchical} hierarchical)",
-                        n - hierarchical
-                    ),
-                )
+                        "{n} package file(s) ({flat} flat, {hierarchical} hierarchical, {one_down} one folder down as packages.config's <Id>.<Version>\\<Id>.<Version>.nupkg)"
+                    )
+                };
+                Outcome::new(Status::Pass, subject, message)
             };
             outcome
                 .at(feed.folder.location())
@@ -125,6 +133,31 @@ mod tests {
         ]));
         assert_eq!(o.status, Status::Pass);
         assert_eq!(o.message, "3 package file(s) (1 flat, 2 hierarchical)");
+    }
+
+    #[test]
+    fn packages_one_folder_down_pass_and_say_their_layout() {
+        let mut one_down = testing::package(
+            CACHE,
+            "MongoDB.Bson.2.2.3.nupkg",
+            None,
+            PackageState::Defective(Defect::Empty),
+            Integrity::NoSidecar,
+        );
+        one_down.subfolder = Some("MongoDB.Bson.2.2.3".into());
+        let flat = testing::package(
+            CACHE,
+            "a.1.0.0.nupkg",
+            None,
+            PackageState::Defective(Defect::Empty),
+            Integrity::NoSidecar,
+        );
+        let o = judge(&testing::feed(CACHE, vec![one_down, flat]));
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(
+            o.message,
+            r"2 package file(s) (1 flat, 0 hierarchical, 1 one folder down as packages.config's <Id>.<Version>\<Id>.<Version>.nupkg)"
+        );
     }
 
     #[test]

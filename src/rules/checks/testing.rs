@@ -59,6 +59,7 @@ pub fn package(
         file: Ok(file(&raw, 100)),
         server_path: path(&raw),
         folders: folders.map(|(a, b)| (a.into(), b.into())),
+        subfolder: None,
         content,
         integrity,
     }
