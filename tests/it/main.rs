@@ -22,6 +22,7 @@ mod nps_iis;
 mod nuget_vectors;
 mod pm004;
 mod pm_rules;
+mod real_world;
 mod registry;
 mod sarif;
 mod waivers;
