@@ -252,6 +252,29 @@ pub fn judge(j: &Judged<'_>) -> Outcome {
             ),
         );
     };
+    // `icacls FOLDER /T` lists the folder and what is below it, nothing else: an entry
+    // elsewhere means the file was edited or joined with another capture, so what it
+    // says about the NugetCache cannot be trusted either.
+    let elsewhere: Vec<&Entry> = capture
+        .entries
+        .iter()
+        .filter(|e| !path_of(e).is_some_and(|p| p.same_as(folder) || is_below(&p, folder)))
+        .collect();
+    if let Some(first) = elsewhere.first() {
+        return Outcome::new(
+            Status::NotEvaluated,
+            subject.clone(),
+            format!(
+                "{shown} is not a capture of {subject} alone: {} of its entries are not under that folder (first: {}, line {}), which icacls {folder} /T never prints; the file was edited or joined with another capture, so run {} again",
+                elsewhere.len(),
+                first.path,
+                first.line,
+                j.command
+            ),
+        )
+        .observed(format!("{} entries outside the folder", elsewhere.len()))
+        .expected(format!("only {subject} and the entries below it"));
+    }
     let below: Vec<&Entry> = capture
         .entries
         .iter()
@@ -448,6 +471,58 @@ mod tests {
     const ROOT: &str = "C:\\ProgramData\\NugetCache NT AUTHORITY\\SYSTEM:(I)(OI)(CI)(F)\n                          BUILTIN\\Users:(I)(OI)(CI)(RX)\n";
     const DONE: &str = "Successfully processed 3 files; Failed processing 0 files\n";
     const BOTH: &str = "C:\\ProgramData\\NugetCache\\a.nupkg NT AUTHORITY\\SYSTEM:(I)(F)\nC:\\ProgramData\\NugetCache\\b.nupkg BUILTIN\\Users:(I)(RX)\n";
+
+    #[test]
+    fn a_capture_with_entries_outside_the_folder_is_refused() {
+        let other = "C:\\Windows\\Temp\\x.txt NT AUTHORITY\\SYSTEM:(F)\n";
+        let o = check(&format!("{ROOT}{other}{BOTH}\n{DONE}"));
+        assert_eq!(o.status, Status::NotEvaluated, "{}", o.message);
+        assert!(
+            o.message.starts_with(
+                r"nugetcache.icacls.txt is not a capture of C:\ProgramData\NugetCache\ alone: 1 of its entries are not under that folder (first: C:\Windows\Temp\x.txt, line 3)"
+            ),
+            "{}",
+            o.message
+        );
+        assert!(
+            o.message.ends_with(&format!("so run {COMMAND} again")),
+            "{}",
+            o.message
+        );
+        // A sibling whose name starts like the folder's is not under it.
+        let sibling = "C:\\ProgramData\\NugetCacheOld\\a.nupkg NT AUTHORITY\\SYSTEM:(I)(F)\n";
+        let o = check(&format!("{ROOT}{BOTH}{sibling}\n{DONE}"));
+        assert_eq!(o.status, Status::NotEvaluated, "{}", o.message);
+    }
+
+    #[test]
+    fn access_denied_and_code_page_850_principals_are_kept_exact() {
+        // German Windows, cmd's `>`: code page 850 bytes (Ä = 0x8E).
+        let mut bytes =
+            b"C:\\ProgramData\\NugetCache NT-AUTORIT\x8eT\\SYSTEM:(I)(OI)(CI)(F)\r\n".to_vec();
+        bytes.extend_from_slice(b"C:\\ProgramData\\NugetCache\\a.nupkg: Access is denied.\r\n");
+        bytes.extend_from_slice(
+            b"C:\\ProgramData\\NugetCache\\b.nupkg NT-AUTORIT\x8eT\\SYSTEM:(F)\r\n\r\n",
+        );
+        let parsed = icacls::parse(&bytes).unwrap();
+        assert_eq!(parsed.entries[0].aces[0].principal, "NT-AUTORITÄT\\SYSTEM");
+        let env = Env::new('C', &Default::default());
+        let o = judge(&Judged {
+            folder: &path(CACHE),
+            capture: &parsed,
+            shown: "nugetcache.icacls.txt",
+            env: &env,
+            disk: &disk(&["a.nupkg", "b.nupkg"]),
+            command: COMMAND,
+        });
+        // The explicit entry fails with its principal spelled as Windows spells it.
+        assert_eq!(o.status, Status::Fail, "{}", o.message);
+        assert!(
+            o.message.contains("explicit NT-AUTORITÄT\\SYSTEM (F)"),
+            "{}",
+            o.message
+        );
+    }
 
     #[test]
     fn entries_that_inherit_everything_pass() {
