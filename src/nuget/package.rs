@@ -31,7 +31,13 @@ pub enum Defect {
     NotAZip(String),
     NoNuspec,
     SeveralNuspecs(Vec<String>),
-    BadNuspec { entry: String, reason: String },
+    BadNuspec {
+        entry: String,
+        reason: String,
+    },
+    /// A Git LFS pointer file (`version https://git-lfs.github.com/spec/v1`, `oid`, `size`)
+    /// committed or copied in place of the package.
+    LfsPointer,
 }
 
 impl fmt::Display for Defect {
@@ -50,15 +56,25 @@ impl fmt::Display for Defect {
                 )
             }
             Defect::BadNuspec { entry, reason } => write!(f, "{entry}: {reason}"),
+            Defect::LfsPointer => f.write_str(
+                "a Git LFS pointer, not the package: the file was copied from a repository without `git lfs pull`, so NuGet cannot open it",
+            ),
         }
     }
 }
 
 /// Reads the `.nuspec` of a package of `len` bytes.
-pub fn read_nuspec<R: Read + Seek>(reader: R, len: u64) -> Result<Nuspec, Defect> {
+pub fn read_nuspec<R: Read + Seek>(mut reader: R, len: u64) -> Result<Nuspec, Defect> {
     if len == 0 {
         return Err(Defect::Empty);
     }
+    let io = |e: std::io::Error| Defect::NotAZip(e.to_string());
+    let mut head = Vec::new();
+    (&mut reader).take(64).read_to_end(&mut head).map_err(io)?;
+    if head.starts_with(b"version https://git-lfs.github.com/spec/") {
+        return Err(Defect::LfsPointer);
+    }
+    reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| Defect::NotAZip(e.to_string()))?;
     // A name that is not valid text cannot be the nuspec; skip it rather than fail.
     let names: Vec<String> = zip
@@ -205,6 +221,20 @@ pub fn base64(bytes: &[u8]) -> String {
 pub mod tests {
     use super::*;
     use std::io::{Cursor, Write};
+
+    #[test]
+    fn a_git_lfs_pointer_is_named_as_such() {
+        let pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:47c8a0d90b24b4e226aeb55c9e412e4485bf20fb8ebb2ec9bf9f6b6bbd0043fd\nsize 230886\n";
+        let e = read_nuspec(Cursor::new(&pointer[..]), pointer.len() as u64).unwrap_err();
+        assert_eq!(e, Defect::LfsPointer);
+        assert!(
+            e.to_string()
+                .starts_with("a Git LFS pointer, not the package")
+        );
+        // Other text is still simply not a zip.
+        let e = read_nuspec(Cursor::new(&b"hello"[..]), 5).unwrap_err();
+        assert!(matches!(e, Defect::NotAZip(_)), "{e}");
+    }
 
     /// A package as `nuget pack` would write it, with the given nuspec body.
     pub fn package(entries: &[(&str, &str)]) -> Vec<u8> {

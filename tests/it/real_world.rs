@@ -408,3 +408,36 @@ fn every_copied_snapshot_is_in_the_table() {
     listed.sort();
     assert_eq!(names, listed);
 }
+
+#[test]
+fn the_git_lfs_pointer_in_nuget_3_is_named_as_such() {
+    let dir = snapshots().join("nuget-3");
+    let run = checked(scan(
+        &dir,
+        "pre",
+        &["--format", "json", "--select", "PM005"],
+    ));
+    let pointer = run
+        .results_of("PM005")
+        .into_iter()
+        .find(|r| {
+            r["location"]["root_relative"] == "ProgramData/NugetCache/MongoDB.Bson.2.2.3.nupkg"
+        })
+        .expect("a PM005 result for the pointer");
+    assert_eq!(pointer["status"], "fail", "{pointer:#}");
+    crate::common::assert_message_has(&pointer, "a Git LFS pointer, not the package");
+}
+
+#[test]
+fn nuget_5_says_which_layout_it_found() {
+    let dir = snapshots().join("nuget-5");
+    let run = checked(scan(
+        &dir,
+        "pre",
+        &["--format", "json", "--select", "PM003"],
+    ));
+    crate::common::assert_message_has(
+        &run.only("PM003"),
+        r"4 one folder down as packages.config's <Id>.<Version>\<Id>.<Version>.nupkg",
+    );
+}
