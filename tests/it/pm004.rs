@@ -515,6 +515,21 @@ fn a_config_source_that_is_not_app_settings_fails() {
 }
 
 #[test]
+fn a_config_source_with_inline_adds_fails() {
+    let dir = copy_with(&with_section(&format!(
+        "  <appSettings configSource=\"appSettings.config\">\n{GOOD_LINE}\n  </appSettings>"
+    )));
+    write_tms(
+        &dir,
+        "appSettings.config",
+        &format!("<appSettings>\n{GOOD_LINE}\n</appSettings>\n"),
+    );
+    let (run, r) = scan_only(dir.path(), "pre", "PM004");
+    assert_fails(&run, &r, Some(6));
+    assert_message_has(&r, "may contain no other attributes or elements");
+}
+
+#[test]
 fn a_file_is_merged_over_the_inline_adds() {
     let dir = copy_with(&with_section(&format!(
         "  <appSettings file=\"Private.config\">\n{GOOD_LINE}\n  </appSettings>"

@@ -111,6 +111,17 @@ impl CheckKind for Params {
                             .expected(want.clone()),
                     ]
                 };
+                // .NET: "A section using 'configSource' may contain no other
+                // attributes or elements."
+                let inline = section.expect("a section");
+                if replaces && (!inline.children.is_empty() || inline.attr("file").is_some()) {
+                    return refuse(
+                        Status::Fail,
+                        format!(
+                            "{what} also has other content (elements or file=); a section using configSource may contain no other attributes or elements, so .NET raises a configuration error and TMS does not start"
+                        ),
+                    );
+                }
                 let path = match external_path(&xml.file.server, value, replaces, inputs.env()) {
                     Ok(path) => path,
                     Err(why) => {
