@@ -57,6 +57,11 @@ impl Inputs<'_> {
     }
 }
 
+/// The [`ConfigFiles`] NPS009 reads through, for tests that compare it with httpd.
+pub fn config_files(server: &Server) -> impl ConfigFiles + '_ {
+    ServerFiles(server)
+}
+
 /// [`ConfigFiles`] over the confined server: Apache's paths are server paths.
 struct ServerFiles<'s>(&'s Server);
 
@@ -99,6 +104,23 @@ impl ConfigFiles for ServerFiles<'_> {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("{path} does not exist"))?;
         self.0.read(&r, CONFIG_LIMIT).map_err(|e| e.to_string())
+    }
+
+    fn is_link(&self, path: &str) -> Result<bool, String> {
+        let Some((dir, name)) = path.rsplit_once('/') else {
+            return Ok(false);
+        };
+        let dir = if dir.is_empty() || dir.ends_with(':') {
+            format!("{dir}/")
+        } else {
+            dir.to_owned()
+        };
+        match self.resolve(&dir).map_err(|e| e.to_string())? {
+            Some(r) => Ok(std::fs::symlink_metadata(r.host.join(name))
+                .map(|m| m.file_type().is_symlink())
+                .unwrap_or(false)),
+            None => Ok(false),
+        }
     }
 
     fn list(&self, dir: &str) -> Result<Vec<String>, String> {

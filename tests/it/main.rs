@@ -6,6 +6,7 @@ mod common;
 
 mod apache_debian;
 mod apache_effective;
+mod apache_httpd;
 mod backups;
 mod baseline;
 mod cli;
