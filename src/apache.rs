@@ -213,6 +213,13 @@ pub struct Options {
     pub version: Option<(u32, u32, u32)>,
     /// Said in the evidence.
     pub assumptions: Vec<String>,
+    /// openSUSE: `APACHE_MODULES` from `/etc/sysconfig/apache2` (`None`: not in the
+    /// snapshot), from which `start_apache2` regenerates `sysconfig.d/loadmodule.conf`
+    /// at every start.
+    pub suse_modules: Option<Option<Vec<String>>>,
+    /// `-C` directives, read before the main file, and `-c` ones, read after it.
+    pub before: Vec<String>,
+    pub after: Vec<String>,
 }
 
 /// Debian's `apache2 -l` (2.4.x, bookworm).
@@ -261,12 +268,25 @@ impl Options {
                 o.env = Some(BTreeMap::new());
                 o.assumptions.push("RHEL/Fedora layout: ServerRoot /etc/httpd, started by httpd.service as httpd -DFOREGROUND with an empty environment".into());
             }
-            "/etc/apache2/httpd.conf" if exists("/etc/sysconfig/apache2") => {
+            "/etc/apache2/httpd.conf"
+                if exists("/etc/sysconfig/apache2") || exists("/etc/apache2/sysconfig.d") =>
+            {
+                o.suse_modules = Some(
+                    files
+                        .read("/etc/sysconfig/apache2")
+                        .ok()
+                        .map(|b| sysconfig_modules(&String::from_utf8_lossy(&b))),
+                );
                 o.server_root = "/srv/www".into();
+                o.before = vec![
+                    "Include /etc/apache2/sysconfig.d/loadmodule.conf".into(),
+                    "Include /etc/apache2/sysconfig.d/global.conf".into(),
+                ];
+                o.after = vec!["Include /etc/apache2/sysconfig.d/include.conf".into()];
                 o.static_modules = statics(MINIMAL_STATIC);
                 o.defines = vec!["SYSCONFIG".into()];
                 o.env = Some(BTreeMap::new());
-                o.assumptions.push("openSUSE layout: ServerRoot /srv/www, started by start_apache2 with -DSYSCONFIG (sysconfig.d/loadmodule.conf holds APACHE_MODULES from /etc/sysconfig/apache2)".into());
+                o.assumptions.push("openSUSE layout: ServerRoot /srv/www, started by start_apache2 as httpd -DSYSCONFIG -C 'Include /etc/apache2/sysconfig.d/loadmodule.conf' -C 'Include /etc/apache2/sysconfig.d/global.conf' -f /etc/apache2/httpd.conf -c 'Include /etc/apache2/sysconfig.d/include.conf' (loadmodule.conf is written from APACHE_MODULES in /etc/sysconfig/apache2)".into());
             }
             "/etc/apache2/httpd.conf" => {
                 o.server_root = "/var/www".into();
@@ -287,6 +307,12 @@ impl Options {
                 o.static_modules = statics(MINIMAL_STATIC);
                 o.assumptions.push(format!("Windows build: ServerRoot {} (the install folder), no -D parameters; the environment is unknown", o.server_root));
             }
+            _ if main.ends_with("/conf/httpd.conf") => {
+                // An installation prefix (Bitnami, source builds): PREFIX/conf/httpd.conf.
+                o.server_root = join(main, "../..");
+                o.static_modules = statics(MINIMAL_STATIC);
+                o.assumptions.push(format!("installation prefix {0}: ServerRoot {0} (the folder holding conf/), as `configure --prefix` builds; -D parameters and the environment unknown", o.server_root));
+            }
             _ => {
                 o.server_root = join(main, "..");
                 o.static_modules = statics(MINIMAL_STATIC);
@@ -295,6 +321,24 @@ impl Options {
         }
         o
     }
+}
+
+/// `APACHE_MODULES="actions alias ... proxy"` as module ids (`mod_x` or `x` → `x_module`).
+fn sysconfig_modules(text: &str) -> Vec<String> {
+    let value = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("APACHE_MODULES="))
+        .next_back()
+        .unwrap_or_default();
+    value
+        .trim_matches(|c| c == '"' || c == '\'')
+        .split_whitespace()
+        .map(|m| {
+            let m = m.strip_prefix("mod_").unwrap_or(m);
+            let m = m.strip_suffix(".so").unwrap_or(m);
+            format!("{m}_module")
+        })
+        .collect()
 }
 
 /// `export NAME=value` lines of a Debian `envvars`, as `sh` would set them for the
@@ -425,7 +469,22 @@ pub fn effective_with(main: &str, files: &dyn ConfigFiles, options: &Options) ->
     ev.out.assumptions = options.assumptions.clone();
     ev.out.version = options.version.map(|(a, b, c)| format!("{a}.{b}.{c}"));
     let at = At(&main, None);
+    let command_line = |lines: &[String]| lines.join("\n");
+    if !options.before.is_empty() {
+        ev.run(
+            "(command line -C)",
+            logical_lines(&command_line(&options.before)),
+            0,
+        );
+    }
     ev.include_target(&main, Some(ProblemKind::MainMissing), 0, &at);
+    if !options.after.is_empty() && ev.out.refusal().is_none() {
+        ev.run(
+            "(command line -c)",
+            logical_lines(&command_line(&options.after)),
+            0,
+        );
+    }
     ev.out.server_root = Some(ev.server_root.clone());
     let mut defines: BTreeMap<String, Option<String>> =
         ev.names.iter().map(|n| (n.clone(), None)).collect();
@@ -433,7 +492,38 @@ pub fn effective_with(main: &str, files: &dyn ConfigFiles, options: &Options) ->
         defines.insert(k.clone(), Some(v.clone()));
     }
     ev.out.defines = defines;
-    ev.out
+    let mut out = ev.out;
+    if let Some(listed) = &options.suse_modules {
+        suse_next_start(&mut out, listed.as_deref());
+    }
+    out
+}
+
+/// openSUSE's `start_apache2` writes `sysconfig.d/loadmodule.conf` from
+/// `APACHE_MODULES` before every start, so the file on disk only shows the last
+/// start: a module it loads that `APACHE_MODULES` lacks is gone at the next start,
+/// and without `/etc/sysconfig/apache2` in the snapshot none of them is certain.
+fn suse_next_start(out: &mut Effective, listed: Option<&[String]>) {
+    const GENERATED: &str = "/etc/apache2/sysconfig.d/loadmodule.conf";
+    let (keep, moved): (Vec<Module>, Vec<Module>) = std::mem::take(&mut out.modules)
+        .into_iter()
+        .partition(|m| m.file != GENERATED || listed.is_some_and(|l| l.contains(&m.name)));
+    out.modules = keep;
+    for m in moved {
+        match listed {
+            // Certain: the next start does not load it.
+            Some(_) => out.assumptions.push(format!(
+                "{} at {}:{} is dropped: APACHE_MODULES in /etc/sysconfig/apache2 lacks it and start_apache2 regenerates that file",
+                m.name, m.file, m.line
+            )),
+            None => {
+                let why = format!(
+                    "{GENERATED}, which start_apache2 regenerates from APACHE_MODULES in /etc/sysconfig/apache2 at every start (not in the snapshot; copy it)"
+                );
+                out.uncertain_modules.push((m, why));
+            }
+        }
+    }
 }
 
 /// One logical line of a config file.

@@ -199,7 +199,8 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
         .filter_map(|m| eff.uncertain_modules.iter().find(|(u, _)| &&u.name == m))
         .map(|(u, why)| format!("{} at {} is inside {why}", u.name, shown(u)))
         .collect();
-    if !maybe.is_empty() && blocking.is_empty() {
+    // Only when every missing module may yet be loaded: one certainly missing fails.
+    if !maybe.is_empty() && maybe.len() == missing.len() && blocking.is_empty() {
         let o = Outcome::new(
             Status::NotEvaluated,
             subject,
