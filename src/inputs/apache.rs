@@ -28,9 +28,20 @@ impl Inputs<'_> {
 
     /// The effective configuration httpd reads from `main`, and which of
     /// `modules` Debian offers; its LoadModules are kept for `observed_state`.
-    pub fn apache(&mut self, main: &Resolved, modules: &[String]) -> ApacheConfig {
+    /// `version` (the fact) decides `<IfVersion>` before the package database does.
+    pub fn apache(
+        &mut self,
+        main: &Resolved,
+        modules: &[String],
+        version: Option<(u32, u32, u32)>,
+    ) -> ApacheConfig {
         let files = ServerFiles(self.server);
-        let effective = apache::effective(&main.server.to_string(), &files);
+        let main_path = main.server.to_string();
+        let mut options = apache::Options::for_layout(&main_path, &files);
+        if version.is_some() {
+            options.version = version;
+        }
+        let effective = apache::effective_with(&main_path, &files, &options);
         let offered = modules
             .iter()
             .filter_map(|m| Some((m.clone(), files.mods_available(&main.server, m)?)))

@@ -99,7 +99,13 @@ impl CheckKind for Params {
                 }
             },
         };
-        let config = inputs.apache(&main, &self.modules);
+        let fact_version = ctx
+            .facts
+            .password_secure
+            .as_ref()
+            .and_then(|f| f.apache_version.as_ref())
+            .and_then(|v| crate::apache::parse_version(&v.to_string()));
+        let config = inputs.apache(&main, &self.modules, fact_version);
         // The fact first; else the package database's version (Debian, Ubuntu).
         let packaged: Option<Version> = config
             .effective
