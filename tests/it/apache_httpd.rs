@@ -472,7 +472,9 @@ fn random_tree(seed: u64) -> Tree {
 
 /// Root and `apache2` are needed; in CI their absence is a failure.
 fn prerequisites() -> Option<String> {
-    let uid = Command::new("id").arg("-u").output().ok()?;
+    let Ok(uid) = Command::new("id").arg("-u").output() else {
+        return Some("cannot run id -u".into());
+    };
     let root = String::from_utf8_lossy(&uid.stdout).trim() == "0";
     if !Path::new("/usr/sbin/apache2").exists() {
         return Some("apache2 is not installed (apt-get install apache2)".into());
