@@ -33,7 +33,9 @@
 //!   `<IfSection [!]name>` (core) for httpd's core directives and sections, else not
 //!   evaluated. A conditional whose outcome cannot be known is recorded in
 //!   [`Effective::decisions`] and the modules it holds go to
-//!   [`Effective::uncertain_modules`], never to [`Effective::modules`].
+//!   [`Effective::uncertain_modules`], never to [`Effective::modules`]; so does every
+//!   `<IfDefine>` on a name such a conditional sets, and every module after a
+//!   `ServerRoot` it holds.
 //! - **Sections** (`server/config.c` `ap_build_cont_config`): each must close in the
 //!   file that opened it, with the matching name (case-insensitive); otherwise httpd
 //!   refuses to start ([`ProblemKind::Syntax`]).
@@ -241,6 +243,14 @@ const DEBIAN_STATIC: &[&str] = &[
     "version_module",
     "unixd_module",
 ];
+/// Apache Lounge and Apache Haus builds (`httpd -l`).
+const WINDOWS_STATIC: &[&str] = &[
+    "core_module",
+    "win32_module",
+    "mpm_winnt_module",
+    "http_module",
+    "so_module",
+];
 /// RHEL/Fedora, openSUSE, Alpine and upstream builds with shared modules (`httpd -l`).
 const MINIMAL_STATIC: &[&str] = &["core_module", "so_module", "http_module"];
 
@@ -314,7 +324,7 @@ impl Options {
             _ if is_windows(main) => {
                 // C:/Apache24/conf/httpd.conf: the install folder holds conf/.
                 o.server_root = join(main, "../..");
-                o.static_modules = statics(MINIMAL_STATIC);
+                o.static_modules = statics(WINDOWS_STATIC);
                 o.assumptions.push(format!("Windows build: ServerRoot {} (the install folder), no -D parameters; the environment is unknown", o.server_root));
             }
             _ if main.ends_with("/conf/httpd.conf") => {
@@ -476,6 +486,8 @@ pub fn effective_with(main: &str, files: &dyn ConfigFiles, options: &Options) ->
         gave_up: false,
         too_deep: false,
         uncertain: Vec::new(),
+        tainted: Vec::new(),
+        tainted_root: None,
     };
     ev.out.assumptions = options.assumptions.clone();
     ev.out.version = options.version.map(|(a, b, c)| format!("{a}.{b}.{c}"));
@@ -791,6 +803,11 @@ struct Eval<'a> {
     too_deep: bool,
     /// Undecidable conditionals around the current line.
     uncertain: Vec<String>,
+    /// Names `Define`d or `UnDefine`d inside an undecidable conditional, with it.
+    tainted: Vec<(String, String)>,
+    /// A `ServerRoot` set inside an undecidable conditional: every later module is
+    /// only "maybe".
+    tainted_root: Option<String>,
 }
 
 impl Eval<'_> {
@@ -1195,6 +1212,15 @@ impl Eval<'_> {
                 } else {
                     let (value, why) = match kind.as_str() {
                         "ifmodule" => self.if_module(arg),
+                        "ifdefine" if self.tainted.iter().any(|(n, _)| n == arg) => {
+                            let (_, why) = self
+                                .tainted
+                                .iter()
+                                .find(|(n, _)| n == arg)
+                                .cloned()
+                                .unwrap_or_default();
+                            (None, format!("{arg} was set or unset inside {why}"))
+                        }
                         "ifdefine" => {
                             let on = self.names.iter().any(|n| n == arg);
                             let why = if on {
@@ -1398,6 +1424,12 @@ impl Eval<'_> {
                 }
                 self.directive_load(file, line, module, path);
             }
+            ("define" | "undefine", [var, ..]) if !self.uncertain.is_empty() && self.taint(var) => {
+            }
+            ("serverroot", [_]) if !self.uncertain.is_empty() && self.tainted_root.is_none() => {
+                self.tainted_root = self.uncertain.last().cloned();
+                self.directive(file, line, name, args, depth);
+            }
             ("define", [var]) => {
                 if !self.names.contains(var) {
                     self.names.push(var.clone());
@@ -1454,6 +1486,15 @@ impl Eval<'_> {
 }
 
 impl Eval<'_> {
+    /// Records a name set inside an undecidable conditional; false, so the
+    /// directive still applies (its variable may still be used).
+    fn taint(&mut self, var: &str) -> bool {
+        if let Some(why) = self.uncertain.last() {
+            self.tainted.push((var.to_owned(), why.clone()));
+        }
+        false
+    }
+
     fn directive_load(&mut self, file: &str, line: usize, module: &str, path: &str) {
         // mod_so loads the file at once (relative to ServerRoot): a path still holding
         // an undefined `${VAR}` names no module file, so httpd refuses. (A snapshot
@@ -1473,8 +1514,13 @@ impl Eval<'_> {
             file: file.to_owned(),
             line,
         };
-        match self.uncertain.last() {
-            Some(why) => self.out.uncertain_modules.push((m, why.clone())),
+        let why = self.uncertain.last().cloned().or_else(|| {
+            self.tainted_root
+                .as_ref()
+                .map(|w| format!("a ServerRoot set inside {w}"))
+        });
+        match why {
+            Some(why) => self.out.uncertain_modules.push((m, why)),
             None => self.out.modules.push(m),
         }
     }

@@ -533,3 +533,36 @@ fn upstream_windows_tree() {
     assert_eq!(hint.file, "C:/Apache24/conf/httpd.conf");
     assert_eq!(e.defines.get("SRVROOT"), Some(&Some("c:/Apache24".into())));
 }
+
+#[test]
+fn what_an_undecidable_conditional_sets_stays_undecided() {
+    // No version known: <IfVersion> is not evaluated, so neither is a Define inside it,
+    // nor a ServerRoot: the modules that depend on them are only "maybe".
+    let fs = Mem::new(&[
+        (
+            "/srv/h/conf/httpd.conf",
+            "LoadModule proxy_module p.so\n<IfVersion >= 2.4>\nDefine WS\n</IfVersion>\n\
+             <IfDefine WS>\nLoadModule proxy_wstunnel_module w.so\n</IfDefine>\n\
+             <IfVersion >= 2.4>\nServerRoot /srv/h\n</IfVersion>\nLoadModule late_module l.so\n",
+        ),
+        ("/srv/h/x", ""),
+    ]);
+    let e = effective("/srv/h/conf/httpd.conf", &fs);
+    assert_eq!(names(&e), ["proxy_module"]);
+    let maybe: Vec<&str> = e
+        .uncertain_modules
+        .iter()
+        .map(|(m, _)| m.name.as_str())
+        .collect();
+    assert_eq!(maybe, ["proxy_wstunnel_module", "late_module"]);
+    assert!(
+        e.uncertain_modules[0]
+            .1
+            .contains("WS was set or unset inside <IfVersion")
+    );
+    assert!(
+        e.uncertain_modules[1]
+            .1
+            .starts_with("a ServerRoot set inside")
+    );
+}
