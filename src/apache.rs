@@ -1107,9 +1107,8 @@ impl Eval<'_> {
         depth: usize,
     ) {
         match item {
-            Item::Syntax { line, .. } if skipping => {
-                let _ = line;
-            }
+            // A soaked line is not parsed further by httpd.
+            Item::Syntax { .. } if skipping => {}
             Item::Syntax { line, message } => {
                 let at = At(file, Some(line));
                 self.problem(ProblemKind::Syntax, &at, message);
