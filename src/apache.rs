@@ -1,19 +1,74 @@
 //! Apache httpd 2.4's effective configuration, as far as module loading goes.
 //!
-//! Starting from the main config file, this follows what httpd itself does while
-//! reading its configuration — `Include`/`IncludeOptional` (wildcards, folders),
-//! `ServerRoot`, `Define`/`UnDefine`/`${VAR}` and `<IfDefine>` — and collects every
-//! `LoadModule`, so a rule can tell whether e.g. `proxy_wstunnel_module` is loaded.
-//! It does no I/O: every file is reached through the caller's [`ConfigFiles`].
+//! Starting from the main config file, this reads the configuration in httpd's
+//! order with httpd's semantics and collects every `LoadModule`, so a rule can tell
+//! whether e.g. `proxy_wstunnel_module` is loaded. It does no I/O: every file is
+//! reached through the caller's [`ConfigFiles`]. Each rule below names where httpd
+//! does it (httpd 2.4 source, `server/` and `modules/`, or the manual page); the
+//! differential test `tests/it/apache_httpd.rs` checks them against Debian's httpd.
 //!
-//! What cannot be known from files alone, and how it is treated:
-//! - `-D NAME` command-line parameters and the process environment (Debian's
-//!   `envvars`) are unknown: they count as undefined.
-//! - Statically compiled modules are unknown, so `<IfModule>` (either polarity) and
-//!   the other read-time conditionals (`<IfVersion>`, `<IfFile>`, ...) count as
-//!   true; only `<IfDefine>` is evaluated.
+//! - **Lines** (`server/util.c` `ap_cfg_getline`): a `\` as the last character
+//!   joins the next line before comments are recognised; a `\` on the last line is
+//!   refused. A UTF-8 byte order mark is *not* stripped: the first line becomes an
+//!   invalid command (`Invalid command '\xef\xbb\xbf#'`), so the file is refused.
+//! - **Variables** (`server/config.c` `ap_build_config_sub` → `server/util.c`
+//!   `ap_resolve_env`; manual: core `Define`): `${NAME}` is expanded over the whole
+//!   line *before* it is split into arguments, from `Define`d variables (an APR
+//!   table: names case-insensitive) and then the process environment (case-
+//!   sensitive; Debian's `/etc/apache2/envvars` exports, which `apache2ctl` and the
+//!   systemd unit source). An undefined `${X}` stays literal (httpd only warns), so
+//!   `Include ${X}/a.conf` fails for want of the literal path and `IncludeOptional`
+//!   looks for the literal path. `Define NAME` (with or without a value) makes
+//!   `<IfDefine NAME>` true (names case-sensitive, `ap_exists_config_define`);
+//!   `UnDefine` removes both.
+//! - **Read-time conditionals** are evaluated as httpd reads, and a false one is
+//!   skipped whole (`ap_soak_end_container`: nothing inside takes effect, not even
+//!   `Define` or `ServerRoot`; nested tags must still balance):
+//!   `<IfModule [!]name>` (`server/core.c` `find_module`) against the modules built
+//!   in and those loaded *up to that line*, names case-sensitive, either the module
+//!   id (`proxy_module`) or its source file (`mod_proxy.c`); `<IfDefine [!]NAME>`;
+//!   `<IfVersion [[!]op] version>` (`modules/metadata/mod_version.c`) only when the
+//!   version is known (else not evaluated, and what it holds is only "maybe");
+//!   `<IfFile [!]path>` (core, relative to ServerRoot); `<IfDirective [!]name>` and
+//!   `<IfSection [!]name>` (core) for httpd's core directives and sections, else not
+//!   evaluated. A conditional whose outcome cannot be known is recorded in
+//!   [`Effective::decisions`] and the modules it holds go to
+//!   [`Effective::uncertain_modules`], never to [`Effective::modules`]; so does every
+//!   `<IfDefine>` on a name such a conditional sets, and every module after a
+//!   `ServerRoot` it holds.
+//! - **Sections** (`server/config.c` `ap_build_cont_config`): each must close in the
+//!   file that opened it, with the matching name (case-insensitive); otherwise httpd
+//!   refuses to start ([`ProblemKind::Syntax`]).
+//! - **Includes** (`server/core.c` `include_config`, `server/config.c`
+//!   `ap_process_fnmatch_configs`; manual: core `Include`, `IncludeOptional`): relative to ServerRoot; a folder is read whole, entries sorted, hidden
+//!   ones too, symlinks followed; wildcards may stand in any component, matches sorted,
+//!   a leading `.` only matched literally (`APR_FNM_PERIOD`). A wildcard in a *folder*
+//!   position only matches real folders: `apr_dir_read` reports a symlinked folder as a
+//!   link, which httpd skips; the last component may be a link. A plain `Include`
+//!   matching nothing is refused; `IncludeOptional` is not. Nesting is capped at
+//!   `AP_MAX_INCLUDE_DEPTH` = 128 (`include/http_config.h`; `include_config`: "Exceeded
+//!   maximum include depth"), refused beyond; an include cycle reaches it.
+//! - **Loading** (`modules/core/mod_so.c`): a module is loaded at its line; mod_proxy's
+//!   providers (`proxy_*_module`) fail with an undefined symbol unless `proxy_module`
+//!   was loaded before them, and a path still holding an undefined `${VAR}` names no
+//!   file: both refused. httpd stops at the first error it reads.
+//! - **Measured** against Debian's httpd 2.4.71 by the differential test, where the
+//!   sources are easy to misread: a `\` on the last line is accepted, and so is a true
+//!   conditional left open at the end of a file (any other open section is refused).
+//! - **ServerRoot** (core `ServerRoot`): defaults to the binary's compiled-in root,
+//!   per layout ([`Options::for_layout`]): `/etc/apache2` (Debian), `/etc/httpd`
+//!   (RHEL/Fedora), `/usr/local/apache2` (upstream, Docker's image), `/var/www`
+//!   (Alpine), `/srv/www` (openSUSE), the install folder (Windows builds, which also
+//!   `Define SRVROOT`). A relative `ServerRoot` is relative to httpd's working
+//!   directory, `/` under systemd; one that is not a folder is refused.
+//! - **Start-up parameters**: the `-D` names each known layout's service passes
+//!   (openSUSE: `-DSYSCONFIG`, from `/usr/sbin/start_apache2`; RHEL/Fedora
+//!   `-DFOREGROUND`, from `httpd.service`) are defined and stated in
+//!   [`Effective::assumptions`].
+//!
+//! Unknown layouts count the environment and `-D` parameters as unknown: an
+//! undefined variable in a path is then a problem ([`ProblemKind::UndefinedVariable`]).
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// What is at a path.
@@ -27,11 +82,15 @@ pub enum EntryKind {
 /// separators: "/etc/apache2/ports.conf", or on Windows "C:/Apache24/conf/httpd.conf"
 /// (drive letter kept as written, so Windows lookups should ignore case).
 pub trait ConfigFiles {
-    /// Ok(None) when nothing is there.
+    /// Ok(None) when nothing is there. Symbolic links are followed.
     fn kind(&self, path: &str) -> Result<Option<EntryKind>, String>;
     fn read(&self, path: &str) -> Result<Vec<u8>, String>;
     /// Entry names of a folder (any order; we sort).
     fn list(&self, dir: &str) -> Result<Vec<String>, String>;
+    /// Whether the last component of `path` is itself a symbolic link.
+    fn is_link(&self, _path: &str) -> Result<bool, String> {
+        Ok(false)
+    }
 }
 
 /// A `LoadModule` line, active or commented out.
@@ -58,15 +117,30 @@ pub enum ProblemKind {
     /// A path exists but reading or listing it failed (the caller's message).
     Unreadable,
     /// An undefined `${VAR}` in an `Include`, `IncludeOptional` or `ServerRoot`
-    /// path; the directive is ignored.
+    /// path where the environment is unknown (it stays literal, as in httpd).
     UndefinedVariable,
     /// An include cycle, includes nested deeper than [`MAX_DEPTH`], or more than
     /// [`MAX_OPS`] file operations (e.g. a folder symlinked into itself).
     Recursion,
-    /// Unbalanced sections, a continuation at end of file, wrong argument counts.
+    /// What httpd refuses while reading: unbalanced or mismatched sections, a
+    /// continuation at end of file, a byte order mark, wrong argument counts, a
+    /// ServerRoot that is not a folder.
     Syntax,
     /// The file is not valid UTF-8; it was decoded lossily.
     NotUtf8,
+}
+
+impl ProblemKind {
+    /// Whether httpd refuses to start with this problem.
+    pub fn refuses(self) -> bool {
+        matches!(
+            self,
+            ProblemKind::MainMissing
+                | ProblemKind::IncludeMatchedNothing
+                | ProblemKind::Recursion
+                | ProblemKind::Syntax
+        )
+    }
 }
 
 /// Something that would stop httpd, or that makes our view uncertain.
@@ -80,6 +154,19 @@ pub struct Problem {
     pub message: String,
 }
 
+/// A read-time conditional and how it was decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub file: String,
+    pub line: usize,
+    /// As written, e.g. `<IfModule proxy_module>`.
+    pub section: String,
+    /// `None`: not evaluable (its content counts as maybe).
+    pub taken: Option<bool>,
+    /// Why, e.g. `proxy_module not loaded before this line`.
+    pub why: String,
+}
+
 /// The configuration as httpd would read it, as far as module loading goes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Effective {
@@ -87,12 +174,20 @@ pub struct Effective {
     pub files: Vec<String>,
     /// Every active `LoadModule`, in order; later duplicates are kept (httpd uses the first).
     pub modules: Vec<Module>,
+    /// `LoadModule`s inside a conditional that could not be evaluated, with it.
+    pub uncertain_modules: Vec<(Module, String)>,
     /// `#LoadModule name path` comment lines in read sections, for "commented out" hints.
     pub commented_modules: Vec<Module>,
-    /// The last `ServerRoot` read, expanded and normalized.
+    /// The ServerRoot in effect at the end (the layout's default unless set).
     pub server_root: Option<String>,
     /// Final `Define`s: name to value, `None` for a bare `Define NAME` parameter.
     pub defines: BTreeMap<String, Option<String>>,
+    /// Every read-time conditional met in sections that were read.
+    pub decisions: Vec<Decision>,
+    /// What was assumed about how httpd is started (layout, ServerRoot, `-D`, environment).
+    pub assumptions: Vec<String>,
+    /// The Apache version, where the layout's package database shows it.
+    pub version: Option<String>,
     pub problems: Vec<Problem>,
 }
 
@@ -101,31 +196,357 @@ impl Effective {
     pub fn loaded(&self, module: &str) -> Option<&Module> {
         self.modules.iter().find(|m| m.name == module)
     }
+
+    /// The first problem that makes httpd refuse to start.
+    pub fn refusal(&self) -> Option<&Problem> {
+        self.problems.iter().find(|p| p.kind.refuses())
+    }
 }
 
-/// Include nesting cap; folder levels count too. httpd allows 128 of each, but no
-/// real config comes near 64 and this halves our worst-case stack use.
-pub const MAX_DEPTH: usize = 64;
+/// httpd's `AP_MAX_INCLUDE_DEPTH` (`include/http_config.h`); folder levels count too.
+pub const MAX_DEPTH: usize = 128;
 /// Cap on calls into [`ConfigFiles`], so folder loops cannot run forever.
 pub const MAX_OPS: usize = 100_000;
 
-/// Reads `main` and everything it includes. A missing or unreadable main file is
-/// reported as a problem ([`ProblemKind::MainMissing`] / [`ProblemKind::Unreadable`])
-/// with nothing else read.
+/// How httpd is started: what the binary and its service bring.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The compiled-in ServerRoot.
+    pub server_root: String,
+    /// `-D` parameters.
+    pub defines: Vec<String>,
+    /// The process environment, when known.
+    pub env: Option<BTreeMap<String, String>>,
+    /// Modules compiled in (`httpd -l`), as module ids (`so_module`).
+    pub static_modules: Vec<String>,
+    /// `major.minor.patch`, for `<IfVersion>`.
+    pub version: Option<(u32, u32, u32)>,
+    /// Said in the evidence.
+    pub assumptions: Vec<String>,
+    /// openSUSE: `APACHE_MODULES` from `/etc/sysconfig/apache2` (`None`: not in the
+    /// snapshot), from which `start_apache2` regenerates `sysconfig.d/loadmodule.conf`
+    /// at every start.
+    pub suse_modules: Option<Option<Vec<String>>>,
+    /// `-C` directives, read before the main file, and `-c` ones, read after it.
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+}
+
+/// Debian's `apache2 -l` (2.4.x, bookworm).
+const DEBIAN_STATIC: &[&str] = &[
+    "core_module",
+    "so_module",
+    "watchdog_module",
+    "http_module",
+    "log_config_module",
+    "logio_module",
+    "version_module",
+    "unixd_module",
+];
+/// Apache Lounge and Apache Haus builds (`httpd -l`).
+const WINDOWS_STATIC: &[&str] = &[
+    "core_module",
+    "win32_module",
+    "mpm_winnt_module",
+    "http_module",
+    "so_module",
+];
+/// RHEL/Fedora, openSUSE, Alpine and upstream builds with shared modules (`httpd -l`).
+const MINIMAL_STATIC: &[&str] = &["core_module", "so_module", "http_module"];
+
+impl Options {
+    /// The start-up of the layout whose main file is `main`, reading what it needs
+    /// (Debian's envvars, the package database) through `files`.
+    pub fn for_layout(main: &str, files: &dyn ConfigFiles) -> Options {
+        let main = join("", main);
+        let main = main.as_str();
+        let exists = |p: &str| matches!(files.kind(p), Ok(Some(_)));
+        let statics = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut o = Options::default();
+        match main {
+            "/etc/apache2/apache2.conf" => {
+                o.server_root = "/etc/apache2".into();
+                o.static_modules = statics(DEBIAN_STATIC);
+                let mut env = BTreeMap::new();
+                if let Ok(bytes) = files.read("/etc/apache2/envvars") {
+                    env = envvars(&String::from_utf8_lossy(&bytes));
+                    o.assumptions.push(
+                        "Debian layout: ServerRoot /etc/apache2, the environment exported by /etc/apache2/envvars, no -D parameters".into(),
+                    );
+                } else {
+                    o.assumptions.push("Debian layout: ServerRoot /etc/apache2, no /etc/apache2/envvars (empty environment), no -D parameters".into());
+                }
+                o.env = Some(env);
+                if let Ok(bytes) = files.read("/var/lib/dpkg/status") {
+                    o.version = dpkg_version(&String::from_utf8_lossy(&bytes));
+                }
+            }
+            "/etc/httpd/conf/httpd.conf" => {
+                o.server_root = "/etc/httpd".into();
+                o.static_modules = statics(MINIMAL_STATIC);
+                o.defines = vec!["FOREGROUND".into()];
+                o.env = Some(BTreeMap::new());
+                o.assumptions.push("RHEL/Fedora layout: ServerRoot /etc/httpd, started by httpd.service as httpd -DFOREGROUND with an empty environment".into());
+            }
+            "/etc/apache2/httpd.conf"
+                if exists("/etc/sysconfig/apache2") || exists("/etc/apache2/sysconfig.d") =>
+            {
+                o.suse_modules = Some(
+                    files
+                        .read("/etc/sysconfig/apache2")
+                        .ok()
+                        .map(|b| sysconfig_modules(&String::from_utf8_lossy(&b))),
+                );
+                o.server_root = "/srv/www".into();
+                o.before = vec![
+                    "Include /etc/apache2/sysconfig.d/loadmodule.conf".into(),
+                    "Include /etc/apache2/sysconfig.d/global.conf".into(),
+                ];
+                o.after = vec!["Include /etc/apache2/sysconfig.d/include.conf".into()];
+                o.static_modules = statics(MINIMAL_STATIC);
+                o.defines = vec!["SYSCONFIG".into()];
+                o.env = Some(BTreeMap::new());
+                o.assumptions.push("openSUSE layout: ServerRoot /srv/www, started by start_apache2 as httpd -DSYSCONFIG -C 'Include /etc/apache2/sysconfig.d/loadmodule.conf' -C 'Include /etc/apache2/sysconfig.d/global.conf' -f /etc/apache2/httpd.conf -c 'Include /etc/apache2/sysconfig.d/include.conf' (loadmodule.conf is written from APACHE_MODULES in /etc/sysconfig/apache2)".into());
+            }
+            "/etc/apache2/httpd.conf" => {
+                o.server_root = "/var/www".into();
+                o.static_modules = statics(MINIMAL_STATIC);
+                o.env = Some(BTreeMap::new());
+                o.assumptions.push("Alpine layout: ServerRoot /var/www, started by OpenRC as httpd with no -D parameters".into());
+            }
+            "/usr/local/apache2/conf/httpd.conf" => {
+                o.server_root = "/usr/local/apache2".into();
+                o.static_modules = statics(MINIMAL_STATIC);
+                o.env = Some(BTreeMap::new());
+                o.assumptions.push("upstream layout: ServerRoot /usr/local/apache2, started as httpd -DFOREGROUND (Docker's httpd-foreground)".into());
+                o.defines = vec!["FOREGROUND".into()];
+            }
+            _ if is_windows(main) => {
+                // C:/Apache24/conf/httpd.conf: the install folder holds conf/.
+                o.server_root = join(main, "../..");
+                o.static_modules = statics(WINDOWS_STATIC);
+                o.assumptions.push(format!("Windows build: ServerRoot {} (the install folder), no -D parameters; the environment is unknown", o.server_root));
+            }
+            _ if main.ends_with("/conf/httpd.conf") => {
+                // An installation prefix (Bitnami, source builds): PREFIX/conf/httpd.conf.
+                o.server_root = join(main, "../..");
+                o.static_modules = statics(MINIMAL_STATIC);
+                o.assumptions.push(format!("installation prefix {0}: ServerRoot {0} (the folder holding conf/), as `configure --prefix` builds; -D parameters and the environment unknown", o.server_root));
+            }
+            _ => {
+                o.server_root = join(main, "..");
+                o.static_modules = statics(MINIMAL_STATIC);
+                o.assumptions.push(format!("unknown layout: ServerRoot taken as {} (the main file's folder); -D parameters and the environment unknown", o.server_root));
+            }
+        }
+        o
+    }
+}
+
+/// `APACHE_MODULES="actions alias ... proxy"` as module ids (`mod_x` or `x` → `x_module`).
+fn sysconfig_modules(text: &str) -> Vec<String> {
+    let value = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("APACHE_MODULES="))
+        .next_back()
+        .unwrap_or_default();
+    value
+        .trim_matches(|c| c == '"' || c == '\'')
+        .split_whitespace()
+        .map(|m| {
+            let m = m.strip_prefix("mod_").unwrap_or(m);
+            let m = m.strip_suffix(".so").unwrap_or(m);
+            format!("{m}_module")
+        })
+        .collect()
+}
+
+/// `export NAME=value` lines of a Debian `envvars`, as `sh` would set them for the
+/// simple forms found there (`$VAR`, `${VAR}`, `${VAR:-default}`, quotes).
+pub fn envvars(text: &str) -> BTreeMap<String, String> {
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    let set = |line: &str, env: &mut BTreeMap<String, String>| {
+        let Some((name, value)) = line.split_once('=') else {
+            return;
+        };
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return;
+        }
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        let value = sh_expand(value, env);
+        env.insert(name.to_owned(), value);
+    };
+    let mut locals: BTreeMap<String, String> = BTreeMap::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("export ") {
+            set(rest, &mut locals);
+            if let Some((name, _)) = rest.split_once('=')
+                && let Some(v) = locals.get(name.trim())
+            {
+                env.insert(name.trim().to_owned(), v.clone());
+            }
+        } else if !line.contains(' ') && line.contains('=') {
+            set(line, &mut locals);
+        }
+    }
+    env
+}
+
+fn sh_expand(value: &str, env: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(body) = after.strip_prefix('{')
+            && let Some(end) = body.find('}')
+        {
+            let inner = &body[..end];
+            let (name, default) = match inner.split_once(":-") {
+                Some((n, d)) => (n, Some(d)),
+                None => (inner, None),
+            };
+            match env.get(name).filter(|v| !v.is_empty()) {
+                Some(v) => out.push_str(v),
+                None => out.push_str(default.unwrap_or("")),
+            }
+            rest = &body[end + 1..];
+        } else {
+            let n = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            out.push_str(env.get(&after[..n]).map(String::as_str).unwrap_or(""));
+            rest = &after[n..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The version of `apache2-bin` (else `apache2`) installed per `/var/lib/dpkg/status`.
+pub fn dpkg_version(status: &str) -> Option<(u32, u32, u32)> {
+    let mut found = None;
+    for stanza in status.split("\n\n") {
+        let field = |f: &str| {
+            stanza
+                .lines()
+                .find_map(|l| l.strip_prefix(f).map(|v| v.trim().to_owned()))
+        };
+        let (Some(pkg), Some(ver)) = (field("Package:"), field("Version:")) else {
+            continue;
+        };
+        let installed = field("Status:").is_none_or(|s| s.ends_with(" installed"));
+        if installed && (pkg == "apache2-bin" || (pkg == "apache2" && found.is_none())) {
+            let ver = ver.split_once(':').map_or(ver.as_str(), |(_, v)| v);
+            if let Some(v) = parse_version(ver) {
+                found = Some(v);
+            }
+        }
+    }
+    found
+}
+
+/// `2.4.62` (or `2.4.62-1~deb12u1`) as numbers.
+pub fn parse_version(v: &str) -> Option<(u32, u32, u32)> {
+    let mut it = v.split(|c: char| !c.is_ascii_digit());
+    Some((
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+    ))
+}
+
+/// Reads `main` and everything it includes, started as the layout of `main`
+/// starts httpd ([`Options::for_layout`]).
 pub fn effective(main: &str, files: &dyn ConfigFiles) -> Effective {
+    let main = join("", main);
+    let options = Options::for_layout(&main, files);
+    effective_with(&main, files, &options)
+}
+
+/// Reads `main` and everything it includes, as httpd started with `options` would.
+/// A missing or unreadable main file is reported as a problem
+/// ([`ProblemKind::MainMissing`] / [`ProblemKind::Unreadable`]) with nothing else read.
+pub fn effective_with(main: &str, files: &dyn ConfigFiles, options: &Options) -> Effective {
     let main = join("", main);
     let mut ev = Eval {
         fs: files,
         out: Effective::default(),
-        main_dir: join(&main, ".."),
+        opts: options,
+        server_root: options.server_root.clone(),
+        names: options.defines.clone(),
+        vars: Vec::new(),
         reading: Vec::new(),
         ops: 0,
         gave_up: false,
         too_deep: false,
+        uncertain: Vec::new(),
+        tainted: Vec::new(),
+        tainted_root: None,
     };
+    ev.out.assumptions = options.assumptions.clone();
+    ev.out.version = options.version.map(|(a, b, c)| format!("{a}.{b}.{c}"));
     let at = At(&main, None);
+    let command_line = |lines: &[String]| lines.join("\n");
+    if !options.before.is_empty() {
+        ev.run(
+            "(command line -C)",
+            logical_lines(&command_line(&options.before)),
+            0,
+        );
+    }
     ev.include_target(&main, Some(ProblemKind::MainMissing), 0, &at);
-    ev.out
+    if !options.after.is_empty() && ev.out.refusal().is_none() {
+        ev.run(
+            "(command line -c)",
+            logical_lines(&command_line(&options.after)),
+            0,
+        );
+    }
+    ev.out.server_root = Some(ev.server_root.clone());
+    let mut defines: BTreeMap<String, Option<String>> =
+        ev.names.iter().map(|n| (n.clone(), None)).collect();
+    for (k, v) in &ev.vars {
+        defines.insert(k.clone(), Some(v.clone()));
+    }
+    ev.out.defines = defines;
+    let mut out = ev.out;
+    if let Some(listed) = &options.suse_modules {
+        suse_next_start(&mut out, listed.as_deref());
+    }
+    out
+}
+
+/// openSUSE's `start_apache2` writes `sysconfig.d/loadmodule.conf` from
+/// `APACHE_MODULES` before every start, so the file on disk only shows the last
+/// start: a module it loads that `APACHE_MODULES` lacks is gone at the next start,
+/// and without `/etc/sysconfig/apache2` in the snapshot none of them is certain.
+fn suse_next_start(out: &mut Effective, listed: Option<&[String]>) {
+    const GENERATED: &str = "/etc/apache2/sysconfig.d/loadmodule.conf";
+    let (keep, moved): (Vec<Module>, Vec<Module>) = std::mem::take(&mut out.modules)
+        .into_iter()
+        .partition(|m| m.file != GENERATED || listed.is_some_and(|l| l.contains(&m.name)));
+    out.modules = keep;
+    for m in moved {
+        match listed {
+            // Certain: the next start does not load it.
+            Some(_) => out.assumptions.push(format!(
+                "{} at {}:{} is dropped: APACHE_MODULES in /etc/sysconfig/apache2 lacks it and start_apache2 regenerates that file",
+                m.name, m.file, m.line
+            )),
+            None => {
+                let why = format!(
+                    "{GENERATED}, which start_apache2 regenerates from APACHE_MODULES in /etc/sysconfig/apache2 at every start (not in the snapshot; copy it)"
+                );
+                out.uncertain_modules.push((m, why));
+            }
+        }
+    }
 }
 
 /// One logical line of a config file.
@@ -157,10 +578,18 @@ enum Item {
     },
 }
 
-/// Splits config text into directives the way httpd's `ap_cfg_getline` does:
+/// A logical line before variables are expanded.
+#[derive(Debug, PartialEq)]
+enum Raw {
+    Line(usize, String),
+    Other(Item),
+}
+
+/// Splits config text into logical lines the way httpd's `ap_cfg_getline` does:
 /// continuations are joined before comments are recognised, so a comment ending
-/// in `\` swallows the next line, as in httpd.
-fn parse(text: &str) -> Vec<Item> {
+/// in `\` swallows the next line, as in httpd. Comments are dropped, except
+/// `#LoadModule name path` lines, kept for hints.
+fn logical_lines(text: &str) -> Vec<Raw> {
     let mut items = Vec::new();
     let mut lines = text.lines().zip(1..);
     while let Some((first, line)) = lines.next() {
@@ -169,11 +598,8 @@ fn parse(text: &str) -> Vec<Item> {
             logical.pop();
             match lines.next() {
                 Some((next, _)) => logical.push_str(next),
-                None => {
-                    let message = "line continuation at end of file".to_owned();
-                    items.push(Item::Syntax { line, message });
-                    break;
-                }
+                // httpd 2.4.71 takes the line as it is (measured by the differential test).
+                None => break,
             }
         }
         let t = logical.trim_matches(|c: char| c.is_ascii_whitespace());
@@ -188,45 +614,64 @@ fn parse(text: &str) -> Vec<Item> {
                 && d.eq_ignore_ascii_case("LoadModule")
             {
                 let (name, path) = (name.clone(), path.clone());
-                items.push(Item::Commented { line, name, path });
+                items.push(Raw::Other(Item::Commented { line, name, path }));
             }
             continue;
         }
-        let item = if let Some(rest) = t.strip_prefix("</") {
-            let name = rest
-                .split(|c: char| c == '>' || c.is_ascii_whitespace())
-                .next();
-            let name = name.unwrap_or_default().to_owned();
-            Item::Close { line, name }
-        } else if let Some(rest) = t.strip_prefix('<') {
-            let end = rest.find(|c: char| c == '>' || c.is_ascii_whitespace());
-            let (name, after) = rest
-                .split_at_checked(end.unwrap_or(rest.len()))
-                .unwrap_or((rest, ""));
-            if name.is_empty() {
-                let message = "section with no name".to_owned();
-                items.push(Item::Syntax { line, message });
-                continue;
-            }
-            let args = match after.rfind('>') {
-                Some(p) => after.get(..p).unwrap_or_default(),
-                None => {
-                    let message = format!("<{name} is missing its closing '>'");
-                    items.push(Item::Syntax { line, message });
-                    after
-                }
-            };
-            let (name, args) = (name.to_owned(), words(args));
-            Item::Open { line, name, args }
-        } else {
-            let mut words = words(t).into_iter();
-            let name = words.next().unwrap_or_default();
-            let args = words.collect();
-            Item::Directive { line, name, args }
-        };
-        items.push(item);
+        items.push(Raw::Line(line, t.to_owned()));
     }
     items
+}
+
+/// Classifies one (expanded) logical line; a missing `>` adds a syntax item first.
+fn classify(line: usize, t: &str, out: &mut Vec<Item>) {
+    let t = t.trim_matches(|c: char| c.is_ascii_whitespace());
+    let item = if let Some(rest) = t.strip_prefix("</") {
+        let name = rest
+            .split(|c: char| c == '>' || c.is_ascii_whitespace())
+            .next();
+        let name = name.unwrap_or_default().to_owned();
+        Item::Close { line, name }
+    } else if let Some(rest) = t.strip_prefix('<') {
+        let end = rest.find(|c: char| c == '>' || c.is_ascii_whitespace());
+        let (name, after) = rest
+            .split_at_checked(end.unwrap_or(rest.len()))
+            .unwrap_or((rest, ""));
+        if name.is_empty() {
+            let message = "section with no name".to_owned();
+            out.push(Item::Syntax { line, message });
+            return;
+        }
+        let args = match after.rfind('>') {
+            Some(p) => after.get(..p).unwrap_or_default(),
+            None => {
+                let message = format!("<{name} is missing its closing '>'");
+                out.push(Item::Syntax { line, message });
+                after
+            }
+        };
+        let (name, args) = (name.to_owned(), words(args));
+        Item::Open { line, name, args }
+    } else {
+        let mut words = words(t).into_iter();
+        let name = words.next().unwrap_or_default();
+        let args = words.collect();
+        Item::Directive { line, name, args }
+    };
+    out.push(item);
+}
+
+/// [`logical_lines`] then [`classify`] without expansion (for tests).
+#[cfg(test)]
+fn parse(text: &str) -> Vec<Item> {
+    let mut out = Vec::new();
+    for raw in logical_lines(text) {
+        match raw {
+            Raw::Line(line, t) => classify(line, &t, &mut out),
+            Raw::Other(item) => out.push(item),
+        }
+    }
+    out
 }
 
 /// Splits arguments like httpd's `ap_getword_conf`: whitespace-separated, `"` or `'`
@@ -270,17 +715,99 @@ enum Fail {
     Budget,
 }
 
+/// How an open section's content is read.
+#[derive(Clone, PartialEq)]
+enum Mode {
+    Read,
+    /// A false conditional (or inside one): soaked up, nothing takes effect.
+    Skip,
+    /// A conditional not evaluable: content read, its modules only "maybe".
+    Maybe(String),
+}
+
+/// httpd's core directives (`server/core.c` `core_cmds`, plus `mod_so`'s
+/// `LoadModule`/`LoadFile`, built into every build), for `<IfDirective>`.
+const CORE_DIRECTIVES: &[&str] = &[
+    "acceptfilter",
+    "acceptpathinfo",
+    "accessfilename",
+    "adddefaultcharset",
+    "allowencodedslashes",
+    "allowoverride",
+    "allowoverridelist",
+    "authname",
+    "authtype",
+    "define",
+    "defaulttype",
+    "documentroot",
+    "errordocument",
+    "errorlog",
+    "errorlogformat",
+    "fileetag",
+    "include",
+    "includeoptional",
+    "keepalive",
+    "keepalivetimeout",
+    "limitrequestbody",
+    "loadfile",
+    "loadmodule",
+    "loglevel",
+    "maxkeepaliverequests",
+    "mutex",
+    "options",
+    "protocol",
+    "require",
+    "servername",
+    "serverroot",
+    "serversignature",
+    "servertokens",
+    "setHandler",
+    "timeout",
+    "undefine",
+    "usecanonicalname",
+];
+/// httpd's core sections (`server/core.c`), for `<IfSection>`.
+const CORE_SECTIONS: &[&str] = &[
+    "directory",
+    "directorymatch",
+    "files",
+    "filesmatch",
+    "location",
+    "locationmatch",
+    "virtualhost",
+    "limit",
+    "limitexcept",
+    "ifmodule",
+    "ifdefine",
+    "iffile",
+    "ifdirective",
+    "ifsection",
+    "if",
+    "elseif",
+    "else",
+];
+
 struct Eval<'a> {
     fs: &'a dyn ConfigFiles,
     out: Effective,
-    /// Base for relative paths until a `ServerRoot` is read (Debian sets none and
-    /// compiles in /etc/apache2, the main file's folder).
-    main_dir: String,
+    opts: &'a Options,
+    server_root: String,
+    /// `-D` and `Define` names (case-sensitive, `ap_server_config_defines`).
+    names: Vec<String>,
+    /// `Define NAME value` (names case-insensitive, an APR table).
+    vars: Vec<(String, String)>,
     /// Case-folded paths of the files being read, outermost first, to catch cycles.
     reading: Vec<String>,
     ops: usize,
     gave_up: bool,
     too_deep: bool,
+    /// Undecidable conditionals around the current line.
+    uncertain: Vec<String>,
+    /// Names `Define`d or `UnDefine`d inside an undecidable conditional, with it.
+    tainted: Vec<(String, String)>,
+    /// A `ServerRoot` set inside an undecidable conditional: every later module is
+    /// only "maybe".
+    tainted_root: Option<String>,
 }
 
 impl Eval<'_> {
@@ -318,8 +845,15 @@ impl Eval<'_> {
         }
     }
 
-    /// Expands `${NAME}` from `Define`d values; undefined ones stay literal, as in
-    /// httpd, and are returned. Expansion is per argument, not per line.
+    fn var(&self, name: &str) -> Option<String> {
+        if let Some((_, v)) = self.vars.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+            return Some(v.clone());
+        }
+        self.opts.env.as_ref()?.get(name).cloned()
+    }
+
+    /// Expands `${NAME}` over a whole line like `ap_resolve_env`; undefined ones stay
+    /// literal, as in httpd, and are returned.
     fn expand(&self, s: &str) -> (String, Vec<String>) {
         let (mut out, mut undefined, mut rest) = (String::new(), Vec::new(), s);
         while let Some((before, after)) = rest.split_once("${") {
@@ -329,9 +863,9 @@ impl Eval<'_> {
                 rest = after;
                 break;
             };
-            match self.out.defines.get(name) {
-                Some(Some(value)) => out.push_str(value),
-                _ => {
+            match self.var(name) {
+                Some(value) => out.push_str(&value),
+                None => {
                     out.push_str(&format!("${{{name}}}"));
                     undefined.push(name.to_owned());
                 }
@@ -350,11 +884,17 @@ impl Eval<'_> {
         depth: usize,
         at: &At,
     ) {
+        // httpd stops at the first error.
+        if self.out.refusal().is_some() {
+            return;
+        }
         if depth > MAX_DEPTH {
             // Once: a folder loop would otherwise report every path at the cap.
             if !self.too_deep {
                 self.too_deep = true;
-                let msg = format!("includes nested deeper than {MAX_DEPTH} levels at {path}");
+                let msg = format!(
+                    "includes nested deeper than {MAX_DEPTH} levels at {path} (httpd: Exceeded the maximum include directory nesting level)"
+                );
                 self.problem(ProblemKind::Recursion, at, msg);
             }
             return;
@@ -406,7 +946,8 @@ impl Eval<'_> {
         }
     }
 
-    /// Entries of `dir` matching `pattern`, sorted; only folders unless `last`.
+    /// Entries of `dir` matching `pattern`, sorted; unless `last`, only real folders
+    /// (not symlinks to folders, as `apr_dir_read` reports them as links).
     fn matches(
         &mut self,
         dir: &str,
@@ -424,7 +965,12 @@ impl Eval<'_> {
                     return Vec::new();
                 }
             },
-            Ok(_) => Vec::new(),
+            Ok(_) => {
+                if let Some(kind) = on_missing {
+                    self.problem(kind, at, format!("could not open config directory {dir}"));
+                }
+                return Vec::new();
+            }
             Err(e) => {
                 self.fail(e, at, dir);
                 return Vec::new();
@@ -438,6 +984,14 @@ impl Eval<'_> {
         {
             let path = child(dir, name);
             if !last {
+                match self.io(|fs| fs.is_link(&path)) {
+                    Ok(false) => {}
+                    Ok(true) => continue,
+                    Err(e) => {
+                        self.fail(e, at, &path);
+                        continue;
+                    }
+                }
                 match self.io(|fs| fs.kind(&path)) {
                     Ok(Some(EntryKind::Dir)) => {}
                     Ok(_) => continue,
@@ -472,8 +1026,14 @@ impl Eval<'_> {
             Err(e) => return self.fail(e, at, path),
         };
         self.out.files.push(path.to_owned());
-        let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
-        if let Cow::Owned(_) = text {
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            // httpd does not strip it: the first line is an invalid command.
+            let here = At(path, Some(1));
+            let msg = "starts with a UTF-8 byte order mark, which httpd does not strip (Invalid command '\\xef\\xbb\\xbf...'); save it without the BOM".to_owned();
+            return self.problem(ProblemKind::Syntax, &here, msg);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let std::borrow::Cow::Owned(_) = text {
             let here = At(path, None);
             self.problem(
                 ProblemKind::NotUtf8,
@@ -482,84 +1042,347 @@ impl Eval<'_> {
             );
         }
         self.reading.push(key);
-        self.run(path, parse(&text), depth);
+        self.run(path, logical_lines(&text), depth);
         self.reading.pop();
     }
 
-    /// Applies one file's items in order, tracking its sections (httpd requires
-    /// each section to close in the file that opened it).
-    fn run(&mut self, file: &str, items: Vec<Item>, depth: usize) {
-        // Open sections: name, line, and whether their content is read.
-        let mut open: Vec<(String, usize, bool)> = Vec::new();
-        for item in items {
-            let active = open.last().is_none_or(|s| s.2);
-            match item {
-                Item::Syntax { line, message } => {
-                    let at = At(file, Some(line));
-                    self.problem(ProblemKind::Syntax, &at, message);
-                }
-                Item::Open { line, name, args } => {
-                    let on =
-                        active && (!name.eq_ignore_ascii_case("IfDefine") || self.if_define(&args));
-                    open.push((name, line, on));
-                }
-                Item::Close { line, name } => {
-                    let at = At(file, Some(line));
-                    let message = match open.iter().rposition(|s| s.0.eq_ignore_ascii_case(&name)) {
-                        Some(i) => {
-                            let unclosed = open.get(i + 1..).unwrap_or_default().last();
-                            let msg = unclosed.map(|(n, l, _)| {
-                                format!("</{name}> while <{n}> of line {l} is open")
-                            });
-                            open.truncate(i);
-                            msg
+    /// Applies one file's lines in order, tracking its sections (httpd requires
+    /// each section to close in the file that opened it, with the matching name).
+    fn run(&mut self, file: &str, lines: Vec<Raw>, depth: usize) {
+        // Open sections: name, line, mode.
+        let mut open: Vec<(String, usize, Mode)> = Vec::new();
+        let outer_uncertain = self.uncertain.len();
+        for raw in lines {
+            let skipping = open.iter().any(|s| s.2 == Mode::Skip);
+            let mut items = Vec::new();
+            match raw {
+                Raw::Line(line, text) => {
+                    // Soaked lines are not expanded; read ones are, whole, first.
+                    let text = if skipping {
+                        text
+                    } else {
+                        let (text, undefined) = self.expand(&text);
+                        if !undefined.is_empty()
+                            && self.note_undefined(file, line, &text, &undefined)
+                        {
+                            continue;
                         }
-                        None => Some(format!("</{name}> without matching <{name}>")),
+                        text
                     };
-                    if let Some(message) = message {
-                        self.problem(ProblemKind::Syntax, &at, message);
-                    }
+                    classify(line, &text, &mut items);
                 }
-                Item::Directive { line, name, args } if active => {
-                    self.directive(file, line, &name, &args, depth)
+                Raw::Other(item) => items.push(item),
+            }
+            for item in items {
+                self.item(file, item, &mut open, skipping, depth);
+                if self.out.refusal().is_some() {
+                    // httpd stops at the first error it reads.
+                    self.uncertain.truncate(outer_uncertain);
+                    return;
                 }
-                Item::Commented { line, name, path } if active => {
-                    let file = file.to_owned();
-                    self.out.commented_modules.push(Module {
-                        name,
-                        path,
-                        file,
-                        line,
-                    });
-                }
-                Item::Directive { .. } | Item::Commented { .. } => {}
             }
         }
-        for (name, line, _) in open {
-            let at = At(file, Some(line));
+        // httpd 2.4.71 accepts a true conditional left open at end of file (its
+        // content was read, inner sections too); any other section left open is refused.
+        if let Some((name, line, _)) = open
+            .first()
+            .filter(|(n, _, m)| !(is_conditional(n) && *m != Mode::Skip))
+        {
+            let at = At(file, Some(*line));
             self.problem(
                 ProblemKind::Syntax,
                 &at,
-                format!("<{name}> is not closed at end of file"),
+                format!("<{name}> is not closed at end of file (httpd: <{name}> was not closed)"),
             );
         }
+        self.uncertain.truncate(outer_uncertain);
     }
 
-    /// `<IfDefine [!]NAME>` against `Define`s read so far (`-D` parameters unknown).
-    fn if_define(&self, args: &[String]) -> bool {
-        // A missing name is an httpd error; reading on errs towards "loaded".
-        let Some(arg) = args.first() else {
-            return true;
-        };
-        let (arg, _) = self.expand(arg);
-        match arg.strip_prefix('!') {
-            Some(name) => !self.out.defines.contains_key(name),
-            None => self.out.defines.contains_key(&arg),
+    fn item(
+        &mut self,
+        file: &str,
+        item: Item,
+        open: &mut Vec<(String, usize, Mode)>,
+        skipping: bool,
+        depth: usize,
+    ) {
+        match item {
+            // A soaked line is not parsed further by httpd.
+            Item::Syntax { .. } if skipping => {}
+            Item::Syntax { line, message } => {
+                let at = At(file, Some(line));
+                self.problem(ProblemKind::Syntax, &at, message);
+            }
+            Item::Open { line, name, .. } if skipping => open.push((name, line, Mode::Skip)),
+            Item::Open { line, name, args } => {
+                let mode = self.condition(file, line, &name, &args);
+                if let Mode::Maybe(why) = &mode {
+                    self.uncertain.push(why.clone());
+                }
+                open.push((name, line, mode));
+            }
+            Item::Close { line, name } => {
+                let at = At(file, Some(line));
+                match open.last() {
+                    Some((n, _, _)) if n.eq_ignore_ascii_case(&name) => {
+                        if let Some((_, _, Mode::Maybe(_))) = open.pop() {
+                            self.uncertain.pop();
+                        }
+                    }
+                    // Inside a skipped section httpd only looks for its end.
+                    Some(_) if skipping => {}
+                    Some((n, l, _)) => {
+                        let msg = format!(
+                            "</{name}> while <{n}> of line {l} is open (httpd: Expected </{n}> but saw </{name}>)"
+                        );
+                        self.problem(ProblemKind::Syntax, &at, msg);
+                    }
+                    None => {
+                        let msg = format!(
+                            "</{name}> without matching <{name}> section in this file (a section must close in the file that opened it)"
+                        );
+                        self.problem(ProblemKind::Syntax, &at, msg);
+                    }
+                }
+            }
+            Item::Directive { line, name, args } if !skipping => {
+                self.directive(file, line, &name, &args, depth)
+            }
+            Item::Commented { line, name, path } if !skipping => {
+                let file = file.to_owned();
+                self.out.commented_modules.push(Module {
+                    name,
+                    path,
+                    file,
+                    line,
+                });
+            }
+            Item::Directive { .. } | Item::Commented { .. } => {}
         }
     }
 
-    fn base(&self) -> &str {
-        self.out.server_root.as_deref().unwrap_or(&self.main_dir)
+    /// Where the environment is unknown, an undefined variable in a path may be
+    /// set there: the directive is reported and ignored (true). Else it stays literal.
+    fn note_undefined(
+        &mut self,
+        file: &str,
+        line: usize,
+        text: &str,
+        undefined: &[String],
+    ) -> bool {
+        if self.opts.env.is_some() {
+            return false;
+        }
+        let first = text.split_whitespace().next().unwrap_or_default();
+        if ["include", "includeoptional", "serverroot", "loadmodule"]
+            .iter()
+            .any(|d| first.eq_ignore_ascii_case(d))
+        {
+            let vars: Vec<String> = undefined.iter().map(|v| format!("${{{v}}}")).collect();
+            let msg = format!(
+                "undefined {} in {first} path; directive ignored (the environment httpd is started with is unknown)",
+                vars.join(", ")
+            );
+            self.problem(ProblemKind::UndefinedVariable, &At(file, Some(line)), msg);
+            return true;
+        }
+        false
+    }
+
+    /// A section's mode: read-time conditionals are decided (and recorded); any
+    /// other section is read.
+    fn condition(&mut self, file: &str, line: usize, name: &str, args: &[String]) -> Mode {
+        let lower = name.to_ascii_lowercase();
+        let kind = match lower.as_str() {
+            "ifmodule" | "ifdefine" | "ifversion" | "iffile" | "ifdirective" | "ifsection" => lower,
+            _ => return Mode::Read,
+        };
+        let section = format!("<{name} {}>", args.join(" "));
+        let at = At(file, Some(line));
+        let decided: Result<(Option<bool>, String), String> = match (kind.as_str(), args) {
+            ("ifversion", _) => self.if_version(args),
+            (_, [arg]) => {
+                let (neg, arg) = match arg.strip_prefix('!') {
+                    Some(a) => (true, a),
+                    None => (false, arg.as_str()),
+                };
+                if arg.is_empty() {
+                    Err(format!("{section} needs an argument"))
+                } else {
+                    let (value, why) = match kind.as_str() {
+                        "ifmodule" => self.if_module(arg),
+                        "ifdefine" if self.tainted.iter().any(|(n, _)| n == arg) => {
+                            let (_, why) = self
+                                .tainted
+                                .iter()
+                                .find(|(n, _)| n == arg)
+                                .cloned()
+                                .unwrap_or_default();
+                            (None, format!("{arg} was set or unset inside {why}"))
+                        }
+                        "ifdefine" => {
+                            let on = self.names.iter().any(|n| n == arg);
+                            let why = if on {
+                                format!("{arg} is defined")
+                            } else {
+                                format!("{arg} is not defined")
+                            };
+                            (Some(on), why)
+                        }
+                        "iffile" => {
+                            let path = join(&self.server_root, arg);
+                            match self.io(|fs| fs.kind(&path)) {
+                                Ok(k) => (
+                                    Some(k.is_some()),
+                                    format!(
+                                        "{path} {}",
+                                        if k.is_some() {
+                                            "exists"
+                                        } else {
+                                            "does not exist"
+                                        }
+                                    ),
+                                ),
+                                Err(_) => (None, format!("{path} cannot be checked")),
+                            }
+                        }
+                        "ifdirective" => {
+                            if CORE_DIRECTIVES.iter().any(|d| d.eq_ignore_ascii_case(arg)) {
+                                (Some(true), format!("{arg} is a core directive"))
+                            } else {
+                                (
+                                    None,
+                                    format!(
+                                        "whether {arg} is a known directive depends on the modules' directive tables, not modelled"
+                                    ),
+                                )
+                            }
+                        }
+                        _ => {
+                            if CORE_SECTIONS.iter().any(|d| d.eq_ignore_ascii_case(arg)) {
+                                (Some(true), format!("<{arg}> is a core section"))
+                            } else {
+                                (
+                                    None,
+                                    format!(
+                                        "whether <{arg}> is a known section depends on the modules loaded, not modelled"
+                                    ),
+                                )
+                            }
+                        }
+                    };
+                    Ok((value.map(|v| v != neg), why))
+                }
+            }
+            _ => Err(format!("{section} takes one argument, got {}", args.len())),
+        };
+        match decided {
+            Err(msg) => {
+                self.problem(ProblemKind::Syntax, &at, msg);
+                Mode::Skip
+            }
+            Ok((taken, why)) => {
+                self.out.decisions.push(Decision {
+                    file: file.to_owned(),
+                    line,
+                    section: section.clone(),
+                    taken,
+                    why: why.clone(),
+                });
+                match taken {
+                    Some(true) => Mode::Read,
+                    Some(false) => Mode::Skip,
+                    None => Mode::Maybe(format!("{section} at {file}:{line}: {why}")),
+                }
+            }
+        }
+    }
+
+    /// `find_module`: the module id or its source file name, built in or loaded so far.
+    fn if_module(&self, arg: &str) -> (Option<bool>, String) {
+        let id_of = |m: &str| -> Option<String> { module_id(m) };
+        let wanted = if arg.ends_with(".c") {
+            id_of(arg)
+        } else {
+            Some(arg.to_owned())
+        };
+        let Some(id) = wanted else {
+            return (
+                None,
+                format!("{arg} names a source file upgate cannot map to a module"),
+            );
+        };
+        if let Some(m) = self.out.modules.iter().find(|m| m.name == id) {
+            return (Some(true), format!("{id} loaded at {}:{}", m.file, m.line));
+        }
+        if self.opts.static_modules.contains(&id) {
+            return (Some(true), format!("{id} is compiled in"));
+        }
+        if let Some((m, _)) = self
+            .out
+            .uncertain_modules
+            .iter()
+            .find(|(m, _)| m.name == id)
+        {
+            return (
+                None,
+                format!("{id} only maybe loaded at {}:{}", m.file, m.line),
+            );
+        }
+        (Some(false), format!("{id} not loaded before this line"))
+    }
+
+    /// `mod_version`: `<IfVersion [[!]op] version>`; not evaluable without a version.
+    fn if_version(&self, args: &[String]) -> Result<(Option<bool>, String), String> {
+        let (op, ver) = match args {
+            [v] => ("=", v.as_str()),
+            [op, v] => (op.as_str(), v.as_str()),
+            _ => return Err("<IfVersion> takes one or two arguments".into()),
+        };
+        let Some(have) = self.opts.version else {
+            return Ok((
+                None,
+                "the Apache version is unknown (set password_secure.apache_version or keep /var/lib/dpkg/status in the snapshot)".into(),
+            ));
+        };
+        let (neg, op) = match op.strip_prefix('!') {
+            Some(o) => (true, o),
+            None => (false, op),
+        };
+        if matches!(op, "~") || ver.starts_with('/') {
+            return Ok((
+                None,
+                "regular-expression <IfVersion> is not evaluated".into(),
+            ));
+        }
+        let mut it = ver.split('.');
+        let want = (
+            it.next().and_then(|x| x.parse::<u32>().ok()),
+            it.next().map(|x| x.parse::<u32>().ok()),
+            it.next().map(|x| x.parse::<u32>().ok()),
+        );
+        let (Some(a), b, c) = want else {
+            return Err(format!("<IfVersion {op} {ver}>: not a version"));
+        };
+        // Missing parts compare as in mod_version: 2.4 means 2.4.0 for <, but "=" on
+        // a prefix is exact on the given parts only.
+        let (b, c) = (b.flatten(), c.flatten());
+        let cmp = match (b, c) {
+            (Some(b), Some(c)) => have.cmp(&(a, b, c)),
+            (Some(b), None) => (have.0, have.1).cmp(&(a, b)),
+            _ => have.0.cmp(&a),
+        };
+        use std::cmp::Ordering::*;
+        let r = match op {
+            "=" | "==" => cmp == Equal,
+            "<" => cmp == Less,
+            "<=" => cmp != Greater,
+            ">" => cmp == Greater,
+            ">=" => cmp != Less,
+            _ => return Err(format!("<IfVersion {op}>: unknown operator")),
+        };
+        let (x, y, z) = have;
+        Ok((Some(r != neg), format!("Apache {x}.{y}.{z}")))
     }
 
     fn directive(&mut self, file: &str, line: usize, name: &str, args: &[String], depth: usize) {
@@ -572,48 +1395,76 @@ impl Eval<'_> {
             return;
         }
         let at = At(file, Some(line));
-        let mut undefined = Vec::new();
-        let args: Vec<String> = args
-            .iter()
-            .map(|a| {
-                let (value, names) = self.expand(a);
-                undefined.extend(names);
-                value
-            })
-            .collect();
-        match (lower, args.as_slice()) {
+        match (lower, args) {
             ("loadmodule", [module, path]) => {
-                let (name, path, file) = (module.clone(), path.clone(), file.to_owned());
-                self.out.modules.push(Module {
-                    name,
-                    path,
-                    file,
-                    line,
-                });
+                // mod_proxy's providers link against it (`ap_proxy_*`): dlopen fails
+                // with an undefined symbol unless proxy_module is loaded first.
+                if module.starts_with("proxy_")
+                    && module != "proxy_module"
+                    && self.out.loaded("proxy_module").is_none()
+                    && self.out.loaded(module).is_none()
+                {
+                    if let Some((_, why)) = self
+                        .out
+                        .uncertain_modules
+                        .iter()
+                        .find(|(m, _)| m.name == "proxy_module")
+                    {
+                        let why = why.clone();
+                        self.uncertain.push(why);
+                        self.directive_load(file, line, module, path);
+                        self.uncertain.pop();
+                        return;
+                    }
+                    let msg = format!(
+                        "LoadModule {module} before proxy_module is loaded: httpd cannot load it (undefined symbol ap_proxy_...)"
+                    );
+                    return self.problem(ProblemKind::Syntax, &at, msg);
+                }
+                self.directive_load(file, line, module, path);
+            }
+            ("define" | "undefine", [var, ..]) if !self.uncertain.is_empty() && self.taint(var) => {
+            }
+            ("serverroot", [_]) if !self.uncertain.is_empty() && self.tainted_root.is_none() => {
+                self.tainted_root = self.uncertain.last().cloned();
+                self.directive(file, line, name, args, depth);
             }
             ("define", [var]) => {
-                self.out.defines.entry(var.clone()).or_insert(None);
+                if !self.names.contains(var) {
+                    self.names.push(var.clone());
+                }
             }
             ("define", [var, value]) => {
-                self.out.defines.insert(var.clone(), Some(value.clone()));
+                if !self.names.contains(var) {
+                    self.names.push(var.clone());
+                }
+                self.vars.retain(|(k, _)| !k.eq_ignore_ascii_case(var));
+                self.vars.push((var.clone(), value.clone()));
             }
             ("undefine", [var]) => {
-                self.out.defines.remove(var);
+                self.names.retain(|n| n != var);
+                self.vars.retain(|(k, _)| !k.eq_ignore_ascii_case(var));
             }
-            // Only paths are checked: elsewhere an undefined variable is harmless.
-            ("serverroot" | "include" | "includeoptional", [_]) if !undefined.is_empty() => {
-                let vars: Vec<String> = undefined.iter().map(|v| format!("${{{v}}}")).collect();
-                let msg = format!(
-                    "undefined {} in {name} path; directive ignored",
-                    vars.join(", ")
-                );
-                self.problem(ProblemKind::UndefinedVariable, &at, msg);
+            ("serverroot", [path]) => {
+                // Relative to httpd's working directory: / under systemd and OpenRC.
+                let root = join("/", path);
+                let root = if is_windows(&self.server_root) && !is_absolute(path) {
+                    join(&self.server_root, path)
+                } else {
+                    root
+                };
+                match self.io(|fs| fs.kind(&root)) {
+                    Ok(Some(EntryKind::Dir)) => self.server_root = root,
+                    Ok(_) => self.problem(
+                        ProblemKind::Syntax,
+                        &at,
+                        format!("ServerRoot {root} is not a folder (httpd: ServerRoot must be a valid directory)"),
+                    ),
+                    Err(e) => self.fail(e, &at, &root),
+                }
             }
-            // httpd takes a relative ServerRoot from its working directory, unknown
-            // here; the current base is the best guess.
-            ("serverroot", [path]) => self.out.server_root = Some(join(self.base(), path)),
             ("include", [path]) => {
-                let path = join(self.base(), path);
+                let path = join(&self.server_root, path);
                 self.include(
                     &path,
                     Some(ProblemKind::IncludeMatchedNothing),
@@ -622,7 +1473,8 @@ impl Eval<'_> {
                 );
             }
             ("includeoptional", [path]) => {
-                self.include(&join(self.base(), path), None, depth + 1, &at)
+                let path = join(&self.server_root, path);
+                self.include(&path, None, depth + 1, &at)
             }
             _ => {
                 let msg = format!("{name} has a wrong number of arguments ({})", args.len());
@@ -630,6 +1482,74 @@ impl Eval<'_> {
             }
         }
     }
+}
+
+impl Eval<'_> {
+    /// Records a name set inside an undecidable conditional; false, so the
+    /// directive still applies (its variable may still be used).
+    fn taint(&mut self, var: &str) -> bool {
+        if let Some(why) = self.uncertain.last() {
+            self.tainted.push((var.to_owned(), why.clone()));
+        }
+        false
+    }
+
+    fn directive_load(&mut self, file: &str, line: usize, module: &str, path: &str) {
+        // mod_so loads the file at once (relative to ServerRoot): a path still holding
+        // an undefined `${VAR}` names no module file, so httpd refuses. (A snapshot
+        // usually lacks the module files themselves, so their absence proves nothing.)
+        if self.out.loaded(module).is_none() && self.uncertain.is_empty() && path.contains("${") {
+            let full = join(&self.server_root, path);
+            if let Ok(None) = self.io(|fs| fs.kind(&full)) {
+                let msg = format!(
+                    "LoadModule {module}: {full} does not exist (an undefined variable stays literal; httpd: Cannot load {full} into server)"
+                );
+                return self.problem(ProblemKind::Syntax, &At(file, Some(line)), msg);
+            }
+        }
+        let m = Module {
+            name: module.to_owned(),
+            path: path.to_owned(),
+            file: file.to_owned(),
+            line,
+        };
+        let why = self.uncertain.last().cloned().or_else(|| {
+            self.tainted_root
+                .as_ref()
+                .map(|w| format!("a ServerRoot set inside {w}"))
+        });
+        match why {
+            Some(why) => self.out.uncertain_modules.push((m, why)),
+            None => self.out.modules.push(m),
+        }
+    }
+}
+
+fn is_conditional(name: &str) -> bool {
+    [
+        "ifmodule",
+        "ifdefine",
+        "ifversion",
+        "iffile",
+        "ifdirective",
+        "ifsection",
+    ]
+    .iter()
+    .any(|c| name.eq_ignore_ascii_case(c))
+}
+
+/// The module id of a source file name, by httpd's conventions (`mod_proxy.c` →
+/// `proxy_module`; the MPMs and the core are named after their files).
+fn module_id(source: &str) -> Option<String> {
+    let stem = source.strip_suffix(".c")?;
+    Some(match stem {
+        "core" => "core_module".into(),
+        "http_core" => "http_module".into(),
+        "event" | "worker" | "prefork" | "mpm_winnt" => {
+            format!("mpm_{}_module", stem.trim_start_matches("mpm_"))
+        }
+        _ => format!("{}_module", stem.strip_prefix("mod_")?),
+    })
 }
 
 /// Joins `path` onto folder `base` lexically: `\` becomes `/` in Windows paths, `.`
@@ -806,11 +1726,8 @@ mod tests {
 
     #[test]
     fn parse_continuation_at_end_of_file() {
-        let message = "line continuation at end of file".to_owned();
-        assert_eq!(
-            parse("A b \\\n"),
-            [Item::Syntax { line: 1, message }, dir(1, "A", &["b"])]
-        );
+        // httpd 2.4.71 takes the line as it is (the differential test measures it).
+        assert_eq!(parse("A b \\\n"), [dir(1, "A", &["b"])]);
     }
 
     #[test]

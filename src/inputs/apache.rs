@@ -28,9 +28,20 @@ impl Inputs<'_> {
 
     /// The effective configuration httpd reads from `main`, and which of
     /// `modules` Debian offers; its LoadModules are kept for `observed_state`.
-    pub fn apache(&mut self, main: &Resolved, modules: &[String]) -> ApacheConfig {
+    /// `version` (the fact) decides `<IfVersion>` before the package database does.
+    pub fn apache(
+        &mut self,
+        main: &Resolved,
+        modules: &[String],
+        version: Option<(u32, u32, u32)>,
+    ) -> ApacheConfig {
         let files = ServerFiles(self.server);
-        let effective = apache::effective(&main.server.to_string(), &files);
+        let main_path = main.server.to_string();
+        let mut options = apache::Options::for_layout(&main_path, &files);
+        if version.is_some() {
+            options.version = version;
+        }
+        let effective = apache::effective_with(&main_path, &files, &options);
         let offered = modules
             .iter()
             .filter_map(|m| Some((m.clone(), files.mods_available(&main.server, m)?)))
@@ -55,6 +66,11 @@ impl Inputs<'_> {
         at.line = u32::try_from(line).ok();
         at
     }
+}
+
+/// The [`ConfigFiles`] NPS009 reads through, for tests that compare it with httpd.
+pub fn config_files(server: &Server) -> impl ConfigFiles + '_ {
+    ServerFiles(server)
 }
 
 /// [`ConfigFiles`] over the confined server: Apache's paths are server paths.
@@ -99,6 +115,23 @@ impl ConfigFiles for ServerFiles<'_> {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("{path} does not exist"))?;
         self.0.read(&r, CONFIG_LIMIT).map_err(|e| e.to_string())
+    }
+
+    fn is_link(&self, path: &str) -> Result<bool, String> {
+        let Some((dir, name)) = path.rsplit_once('/') else {
+            return Ok(false);
+        };
+        let dir = if dir.is_empty() || dir.ends_with(':') {
+            format!("{dir}/")
+        } else {
+            dir.to_owned()
+        };
+        match self.resolve(&dir).map_err(|e| e.to_string())? {
+            Some(r) => Ok(std::fs::symlink_metadata(r.host.join(name))
+                .map(|m| m.file_type().is_symlink())
+                .unwrap_or(false)),
+            None => Ok(false),
+        }
     }
 
     fn list(&self, dir: &str) -> Result<Vec<String>, String> {

@@ -13,6 +13,7 @@ pub const WWWROOT: &str = r"C:\inetpub\wwwroot";
 /// (Debian/Ubuntu, RHEL, upstream builds, Apache Lounge on Windows).
 pub const APACHE_MAIN: &[&str] = &[
     "/etc/apache2/apache2.conf",
+    "/etc/apache2/httpd.conf",
     "/etc/httpd/conf/httpd.conf",
     "/usr/local/apache2/conf/httpd.conf",
     r"C:\Apache24\conf\httpd.conf",

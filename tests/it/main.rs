@@ -6,6 +6,8 @@ mod common;
 
 mod apache_debian;
 mod apache_effective;
+mod apache_httpd;
+mod apache_real_world;
 mod backups;
 mod baseline;
 mod cli;

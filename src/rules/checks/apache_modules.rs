@@ -99,7 +99,20 @@ impl CheckKind for Params {
                 }
             },
         };
-        let config = inputs.apache(&main, &self.modules);
+        let fact_version = ctx
+            .facts
+            .password_secure
+            .as_ref()
+            .and_then(|f| f.apache_version.as_ref())
+            .and_then(|v| crate::apache::parse_version(&v.to_string()));
+        let config = inputs.apache(&main, &self.modules, fact_version);
+        // The fact first; else the package database's version (Debian, Ubuntu).
+        let packaged: Option<Version> = config
+            .effective
+            .version
+            .as_ref()
+            .and_then(|v| v.parse().ok())
+            .map(Version);
         let state = State {
             main: main.location(),
             config: &config,
@@ -107,7 +120,8 @@ impl CheckKind for Params {
                 .facts
                 .password_secure
                 .as_ref()
-                .and_then(|f| f.apache_version.as_ref()),
+                .and_then(|f| f.apache_version.as_ref())
+                .or(packaged.as_ref()),
         };
         let (mut o, line) = judge(self, &state);
         if let Some((file, line)) = line {
@@ -146,23 +160,39 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
         let o = Outcome::new(Status::Error, subject, problem.message.clone()).at(s.main.clone());
         return (o, None);
     }
+    // httpd refuses to start: nothing is loaded, whatever the files say.
+    if let Some(r) = eff.refusal() {
+        let at = match r.line {
+            Some(line) => format!("{}:{line}", r.file),
+            None => r.file.clone(),
+        };
+        let o = Outcome::new(
+            Status::Error,
+            subject,
+            format!(
+                "httpd refuses this configuration, so it would not start: {at}: {}",
+                r.message
+            ),
+        )
+        .at(s.main.clone())
+        .observed(evidence(s))
+        .expected(expected);
+        return (o, r.line.map(|l| (r.file.clone(), l)));
+    }
     let missing: Vec<&String> = p
         .modules
         .iter()
         .filter(|m| eff.loaded(m).is_none())
         .collect();
-    // Problems that could hide a LoadModule: an include httpd would refuse or
-    // that could not be read.
+    // Problems that could hide a LoadModule: a file that could not be read, a
+    // variable whose value depends on an environment upgate does not know.
     let blocking: Vec<String> = eff
         .problems
         .iter()
         .filter(|pr| {
             matches!(
                 pr.kind,
-                ProblemKind::IncludeMatchedNothing
-                    | ProblemKind::Unreadable
-                    | ProblemKind::UndefinedVariable
-                    | ProblemKind::Recursion
+                ProblemKind::Unreadable | ProblemKind::UndefinedVariable
             )
         })
         .map(|pr| match pr.line {
@@ -170,6 +200,27 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
             None => format!("{}: {}", pr.file, pr.message),
         })
         .collect();
+    let maybe: Vec<String> = missing
+        .iter()
+        .filter_map(|m| eff.uncertain_modules.iter().find(|(u, _)| &&u.name == m))
+        .map(|(u, why)| format!("{} at {} is inside {why}", u.name, shown(u)))
+        .collect();
+    // Only when every missing module may yet be loaded: one certainly missing fails.
+    if !maybe.is_empty() && maybe.len() == missing.len() && blocking.is_empty() {
+        let o = Outcome::new(
+            Status::NotEvaluated,
+            subject,
+            format!(
+                "{} not known to be loaded: {}",
+                names(&missing),
+                maybe.join("; ")
+            ),
+        )
+        .at(s.main.clone())
+        .observed(evidence(s))
+        .expected(expected);
+        return (o, None);
+    }
     let read = format!(
         "{} file(s) read from {}",
         eff.files.len(),
@@ -185,15 +236,18 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        if !blocking.is_empty() {
+        let status = if blocking.is_empty() {
+            Status::Pass
+        } else {
             message.push_str(&format!(
-                "; but httpd may refuse this configuration: {}",
+                "; but the configuration could not be read in full, so httpd may refuse it: {}",
                 blocking.join("; ")
             ));
-        }
-        let o = Outcome::new(Status::Pass, subject, message)
+            Status::Error
+        };
+        let o = Outcome::new(status, subject, message)
             .at(s.main.clone())
-            .observed(p.modules.join(", "))
+            .observed(evidence(s))
             .expected(expected);
         let first = eff.loaded(&p.modules[0]).map(|m| (m.file.clone(), m.line));
         return (o, first);
@@ -209,6 +263,7 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
             ),
         )
         .at(s.main.clone())
+        .observed(evidence(s))
         .expected(expected);
         return (o, None);
     }
@@ -237,7 +292,7 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
     }
     let mut o = Outcome::new(Status::Fail, subject, message)
         .at(s.main.clone())
-        .observed(format!("{} missing", names(&missing)))
+        .observed(format!("{} missing; {}", names(&missing), evidence(s)))
         .expected(expected);
     if let Some(d) = &p.downgrade {
         let helper = eff.loaded(&d.module);
@@ -262,6 +317,44 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
         }
     }
     (o, line)
+}
+
+/// Every module loaded with its file and line, every conditional that decided,
+/// and what was assumed about httpd's start-up.
+fn evidence(s: &State<'_>) -> String {
+    let eff = &s.config.effective;
+    let modules: Vec<String> = eff
+        .modules
+        .iter()
+        .map(|m| format!("{} ({})", m.name, shown(m)))
+        .collect();
+    let decisions: Vec<String> = eff
+        .decisions
+        .iter()
+        .map(|d| {
+            let taken = match d.taken {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "not evaluated",
+            };
+            format!("{} at {}:{} {taken}: {}", d.section, d.file, d.line, d.why)
+        })
+        .collect();
+    let mut out = format!(
+        "modules loaded: {}",
+        if modules.is_empty() {
+            "none".to_owned()
+        } else {
+            modules.join(", ")
+        }
+    );
+    if !decisions.is_empty() {
+        out.push_str(&format!("; conditionals: {}", decisions.join("; ")));
+    }
+    if !eff.assumptions.is_empty() {
+        out.push_str(&format!("; assumed: {}", eff.assumptions.join("; ")));
+    }
+    out
 }
 
 fn names(modules: &[&String]) -> String {
@@ -348,16 +441,35 @@ mod tests {
             line,
             Some(("/etc/apache2/mods-enabled/proxy.load".into(), 2))
         );
-        // Loaded, but httpd may not start: said, still a pass.
+        assert_eq!(
+            o.observed.as_deref(),
+            Some(
+                "modules loaded: proxy_module (/etc/apache2/mods-enabled/proxy.load:1), proxy_wstunnel_module (/etc/apache2/mods-enabled/proxy.load:2)"
+            )
+        );
+        // Loaded, but httpd refuses to start: an error naming file and line, never a pass.
         let mut c = config(&["proxy_module", "proxy_wstunnel_module"]);
         c.effective.problems = vec![problem(
             ProblemKind::IncludeMatchedNothing,
             Some(7),
             "Include sites/*.conf matches nothing",
         )];
+        let (o, line) = check(&c, None);
+        assert_eq!(o.status, Status::Error);
+        assert_eq!(
+            o.message,
+            "httpd refuses this configuration, so it would not start: /etc/apache2/apache2.conf:7: Include sites/*.conf matches nothing"
+        );
+        assert_eq!(line, Some((MAIN.into(), 7)));
+        // A LoadModule inside a conditional upgate cannot decide: not evaluated.
+        let mut c = config(&["proxy_module"]);
+        c.effective.uncertain_modules = vec![(
+            module("proxy_wstunnel_module", 3),
+            "<IfVersion ~ ^2> at x:2: regular-expression <IfVersion> is not evaluated".into(),
+        )];
         let (o, _) = check(&c, None);
-        assert_eq!(o.status, Status::Pass);
-        assert!(o.message.ends_with("; but httpd may refuse this configuration: /etc/apache2/apache2.conf:7: Include sites/*.conf matches nothing"));
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(o.message.starts_with("proxy_wstunnel_module not known to be loaded: proxy_wstunnel_module at /etc/apache2/mods-enabled/proxy.load:3 is inside <IfVersion"));
     }
 
     #[test]
@@ -367,7 +479,7 @@ mod tests {
         assert!(o.message.starts_with("proxy_wstunnel_module and proxy_module not loaded by the effective configuration (2 file(s) read from /etc/apache2/apache2.conf)"));
         assert_eq!(
             o.observed.as_deref(),
-            Some("proxy_wstunnel_module and proxy_module missing")
+            Some("proxy_wstunnel_module and proxy_module missing; modules loaded: none")
         );
         assert_eq!(
             o.expected.as_deref(),
