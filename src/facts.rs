@@ -105,6 +105,9 @@ pub struct PrivilegeManager {
     /// Package id → version, as TMS's About/Setup page lists them.
     pub installed_packages: Option<BTreeMap<String, Version>>,
     pub upgraded_at: Option<Moment>,
+    /// Where SQL Server writes the Privilege Manager database's `*.bak`.
+    pub database_backup_dir: Option<String>,
+    pub database_backup_at: Option<Moment>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -230,6 +233,10 @@ pub const PATH_FACTS: &[(&str, &str)] = &[
         "Secret Server's Admin > Backup \"Backup Database File Path\"",
     ),
     (
+        "privilege_manager.database_backup_dir",
+        "the folder SQL Server wrote the Privilege Manager database backup (*.bak) to (SSMS: Back Up Database > Destination)",
+    ),
+    (
         "password_secure.backup_dir",
         "the folder Server Manager writes its backups to",
     ),
@@ -252,6 +259,10 @@ pub const TIME_FACTS: &[(&str, &str)] = &[
     (
         "privilege_manager.upgraded_at",
         "the time the last TMS install/upgrade finished",
+    ),
+    (
+        "privilege_manager.database_backup_at",
+        "the time of the last Privilege Manager database backup in SQL Server",
     ),
     (
         "password_secure.backup_at",
@@ -319,6 +330,11 @@ impl Facts {
             "secret_server.database_backup_dir" => {
                 self.secret_server.as_ref()?.database_backup_dir.as_deref()
             }
+            "privilege_manager.database_backup_dir" => self
+                .privilege_manager
+                .as_ref()?
+                .database_backup_dir
+                .as_deref(),
             "password_secure.backup_dir" => self.password_secure.as_ref()?.backup_dir.as_deref(),
             "password_secure.web_app_dir" => self.password_secure.as_ref()?.web_app_dir.as_deref(),
             "password_secure.apache_config" => {
@@ -333,6 +349,9 @@ impl Facts {
         match key {
             "secret_server.database_backup_at" => self.secret_server.as_ref()?.database_backup_at,
             "privilege_manager.upgraded_at" => self.privilege_manager.as_ref()?.upgraded_at,
+            "privilege_manager.database_backup_at" => {
+                self.privilege_manager.as_ref()?.database_backup_at
+            }
             "password_secure.backup_at" => self.password_secure.as_ref()?.backup_at,
             _ => None,
         }

@@ -301,6 +301,7 @@ fn shape(pattern: &str) -> Option<(&'static str, &'static str)> {
         "secret_server.backup_dir" => return folder(r#""C:\\SecretServerBackups""#),
         "secret_server.database_backup_dir" => return folder(r#""D:\\SQLBackups""#),
         "privilege_manager.web_dir" => return folder(r#""C:\\inetpub\\wwwroot\\TMS""#),
+        "privilege_manager.database_backup_dir" => return folder(r#""D:\\SQLBackups""#),
         "password_secure.backup_dir" => return folder(r#""D:\\NPSBackups""#),
         "password_secure.web_app_dir" => {
             return folder(r#""C:\\inetpub\\wwwroot\\Web Application""#);
@@ -308,6 +309,7 @@ fn shape(pattern: &str) -> Option<(&'static str, &'static str)> {
         "password_secure.apache_config" => return folder(r#""/etc/apache2/apache2.conf""#),
         "secret_server.database_backup_at"
         | "privilege_manager.upgraded_at"
+        | "privilege_manager.database_backup_at"
         | "password_secure.backup_at" => TIME,
         "password_secure.maintenance_until" | "password_secure.target_release_date" => DATE,
         "password_secure.client_versions" => (

@@ -89,7 +89,7 @@ fn unevaluated_checks_fail_the_gate_unless_accepted() {
     assert!(text.stdout.contains("— INCOMPLETE ("), "{}", text.stdout);
     assert!(
         text.stdout
-            .contains("PM001, PM009, PM010 could not be checked"),
+            .contains("PM001, PM009, PM010, PM012 could not be checked"),
         "{}",
         text.stdout
     );
