@@ -33,6 +33,8 @@ const CATALOG: &[(&str, &str)] = &[
     ("NPS009", "nps-apache-proxy-wstunnel"),
     ("NPS010", "nps-client-update-check-restricted"),
     ("NPS011", "nps-changelog-reviewed"),
+    ("NPS014", "nps-iis-prerequisites"),
+    ("NPS015", "nps-apache-prerequisites"),
 ];
 
 const SEEDS: &[&str] = &[

@@ -4,6 +4,10 @@
 //! Apache 2.4.47 `mod_proxy_http` upgrades WebSocket connections itself, so
 //! with that module loaded on such a version a missing `proxy_wstunnel` is
 //! downgraded, as the rule file says.
+//!
+//! NPS015 (the vendor's web server requirements) reuses the kind without a
+//! server-version gate and with a `minimum_version` for Apache itself: a
+//! version below it fails, and an unknown one is `not_evaluated`, never a pass.
 
 use serde::Deserialize;
 
@@ -20,14 +24,26 @@ use crate::server::{FsError, Kind};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
-    /// The first server version that needs them.
-    pub since: Version,
+    /// The first server version that needs them (none: every version does).
+    #[serde(default)]
+    pub since: Option<Version>,
     /// Module ids (`proxy_wstunnel_module`) that must be loaded, the one the rule is about first.
     pub modules: Vec<String>,
     /// A path fact naming the main configuration file (else [`APACHE_MAIN`] is searched).
     pub config: String,
     #[serde(default)]
     pub downgrade: Option<Downgrade>,
+    /// Why the modules are needed, for a failure's message.
+    #[serde(default = "websocket_purpose")]
+    pub purpose: String,
+    /// The lowest Apache version the vendor supports (`httpd -v`; the fact,
+    /// else the package database). Unknown: `not_evaluated`.
+    #[serde(default)]
+    pub minimum_version: Option<Version>,
+}
+
+fn websocket_purpose() -> String {
+    "the Web Application needs WebSocket".to_string()
 }
 
 /// When a missing first module is only worth a lower severity.
@@ -57,9 +73,12 @@ impl CheckKind for Params {
         if let Some(o) = elsewhere(&hosting(ctx, inputs), WebServer::Apache, ctx.rule) {
             return vec![o];
         }
-        let assumed = match websocket_gate(ctx, &self.since) {
-            Gate::Below(o) => return vec![o],
-            Gate::Applies { assumed } => assumed,
+        let assumed = match &self.since {
+            Some(since) => match websocket_gate(ctx, since) {
+                Gate::Below(o) => return vec![o],
+                Gate::Applies { assumed } => assumed,
+            },
+            None => None,
         };
         let main = match ctx.facts.path(&self.config) {
             Some(raw) => match inputs.locate(raw) {
@@ -123,7 +142,8 @@ impl CheckKind for Params {
                 .and_then(|f| f.apache_version.as_ref())
                 .or(packaged.as_ref()),
         };
-        let (mut o, line) = judge(self, &state);
+        let (o, line) = judge(self, &state);
+        let mut o = judge_version(self, &state, o);
         if let Some((file, line)) = line {
             o = o.at(inputs.apache_location(&file, line));
         }
@@ -284,8 +304,9 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
         }
     }
     let mut message = format!(
-        "{} not loaded by the effective configuration ({read}); the Web Application needs WebSocket",
-        names(&missing)
+        "{} not loaded by the effective configuration ({read}); {}",
+        names(&missing),
+        p.purpose
     );
     if !hints.is_empty() {
         message.push_str(&format!("; {}", hints.join("; ")));
@@ -357,6 +378,57 @@ fn evidence(s: &State<'_>) -> String {
     out
 }
 
+/// `minimum_version`: Apache below it fails (also when the modules fail: the
+/// message says both); unknown, a result that would pass is `not_evaluated`.
+pub fn judge_version(p: &Params, s: &State<'_>, mut o: Outcome) -> Outcome {
+    let Some(min) = &p.minimum_version else {
+        return o;
+    };
+    let wanted = format!("Apache {min} or later");
+    o.expected = Some(match o.expected.take() {
+        Some(e) => format!("{e}; {wanted}"),
+        None => wanted.clone(),
+    });
+    match s.apache_version {
+        Some(v) if v.0 < min.0 => {
+            if matches!(o.status, Status::Pass | Status::NotEvaluated) {
+                o.status = Status::Fail;
+                o.message = format!(
+                    "Apache {v} is below {min}, the minimum the vendor supports: update httpd; {}",
+                    o.message
+                );
+            } else {
+                o.message.push_str(&format!(
+                    "; and Apache {v} is below {min}: update httpd too"
+                ));
+            }
+            o.observed = Some(match o.observed.take() {
+                Some(e) => format!("Apache {v}; {e}"),
+                None => format!("Apache {v}"),
+            });
+        }
+        Some(v) => {
+            o.message
+                .push_str(&format!("; Apache {v} meets the minimum {min}"));
+        }
+        None => {
+            let how = "set password_secure.apache_version to the version `httpd -v` (or `apache2 -v`) prints";
+            if o.status == Status::Pass {
+                o.status = Status::NotEvaluated;
+                o.message = format!(
+                    "the Apache version is unknown, so upgate cannot tell whether it is {min} or later: {how} (the modules are loaded: {})",
+                    o.message
+                );
+            } else {
+                o.message.push_str(&format!(
+                    "; the Apache version is unknown too ({min} or later is required): {how}"
+                ));
+            }
+        }
+    }
+    o
+}
+
 fn names(modules: &[&String]) -> String {
     modules
         .iter()
@@ -374,9 +446,11 @@ mod tests {
 
     fn params() -> Params {
         Params {
-            since: Version("8.5.0.14896".parse().unwrap()),
+            since: Some(Version("8.5.0.14896".parse().unwrap())),
             modules: vec!["proxy_wstunnel_module".into(), "proxy_module".into()],
             config: "password_secure.apache_config".into(),
+            purpose: websocket_purpose(),
+            minimum_version: None,
             downgrade: Some(Downgrade {
                 apache_version: Version("2.4.47".parse().unwrap()),
                 module: "proxy_http_module".into(),
@@ -553,5 +627,89 @@ mod tests {
         let (o, _) = check(&c, None);
         assert_eq!(o.status, Status::Error);
         assert_eq!(o.message, "cannot read /etc/apache2/apache2.conf");
+    }
+
+    fn prerequisites() -> Params {
+        Params {
+            since: None,
+            modules: vec![
+                "rewrite_module".into(),
+                "proxy_module".into(),
+                "ssl_module".into(),
+                "proxy_http_module".into(),
+            ],
+            config: "password_secure.apache_config".into(),
+            downgrade: None,
+            purpose: "the vendor's web server requirements name them".into(),
+            minimum_version: Some(Version("2.4.58".parse().unwrap())),
+        }
+    }
+
+    fn check_min(loaded: &[&str], version: Option<&str>) -> Outcome {
+        let c = config(loaded);
+        let version = version.map(|v| Version(v.parse().unwrap()));
+        let state = State {
+            main: Location::unresolved(MAIN),
+            config: &c,
+            apache_version: version.as_ref(),
+        };
+        let p = prerequisites();
+        let (o, _) = judge(&p, &state);
+        judge_version(&p, &state, o)
+    }
+
+    const ALL: &[&str] = &[
+        "rewrite_module",
+        "proxy_module",
+        "ssl_module",
+        "proxy_http_module",
+    ];
+
+    #[test]
+    fn the_minimum_apache_version_is_met_or_fails() {
+        let o = check_min(ALL, Some("2.4.58"));
+        assert_eq!(o.status, Status::Pass);
+        assert!(
+            o.message
+                .ends_with("; Apache 2.4.58 meets the minimum 2.4.58")
+        );
+        assert!(o.expected.unwrap().ends_with("; Apache 2.4.58 or later"));
+        let o = check_min(ALL, Some("2.4.57"));
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.starts_with(
+            "Apache 2.4.57 is below 2.4.58, the minimum the vendor supports: update httpd; loaded:"
+        ));
+        assert!(o.observed.unwrap().starts_with("Apache 2.4.57; "));
+        // Both wrong: the module failure, and the version after it.
+        let o = check_min(
+            &["proxy_module", "ssl_module", "proxy_http_module"],
+            Some("2.4.52"),
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message
+                .starts_with("rewrite_module not loaded by the effective configuration")
+        );
+        assert!(
+            o.message
+                .contains("the vendor's web server requirements name them")
+        );
+        assert!(
+            o.message
+                .ends_with("; and Apache 2.4.52 is below 2.4.58: update httpd too")
+        );
+    }
+
+    #[test]
+    fn an_unknown_apache_version_is_never_a_pass() {
+        let o = check_min(ALL, None);
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(o.message.starts_with(
+            "the Apache version is unknown, so upgate cannot tell whether it is 2.4.58 or later"
+        ));
+        // A module missing still fails, and says the version is unknown too.
+        let o = check_min(&["rewrite_module", "proxy_module", "ssl_module"], None);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("the Apache version is unknown too"));
     }
 }

@@ -130,7 +130,7 @@ impl CheckKind for Params {
     }
 }
 
-fn not_parsed(file: &XmlFile, e: &crate::xml::XmlError) -> Outcome {
+pub(super) fn not_parsed(file: &XmlFile, e: &crate::xml::XmlError) -> Outcome {
     let mut o = Outcome::new(
         Status::Error,
         file.file.server.to_string(),

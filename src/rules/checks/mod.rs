@@ -19,6 +19,7 @@ pub mod feed_populated;
 pub mod file_absent;
 pub mod flag_fact;
 pub mod folder_empty;
+pub mod iis_global_modules;
 pub mod iis_websocket;
 pub mod installed_is_target;
 pub mod installed_matches_highest;
@@ -180,6 +181,7 @@ kinds! {
     changelog_review => ChangelogReview,
     file_absent => FileAbsent,
     iis_websocket => IisWebsocket,
+    iis_global_modules => IisGlobalModules,
     apache_modules => ApacheModules,
     target_above_installed => TargetAboveInstalled,
     installed_is_target => InstalledIsTarget,
