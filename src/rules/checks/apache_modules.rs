@@ -416,7 +416,7 @@ pub fn judge_version(p: &Params, s: &State<'_>, mut o: Outcome) -> Outcome {
             if o.status == Status::Pass {
                 o.status = Status::NotEvaluated;
                 o.message = format!(
-                    "the Apache version is unknown, so upgate cannot tell whether it is {min} or later: {how} (the modules are loaded: {})",
+                    "the Apache version is unknown, so upgate cannot tell whether it is {min} or later: {how} ({})",
                     o.message
                 );
             } else {
