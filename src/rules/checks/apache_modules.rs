@@ -26,20 +26,20 @@ use crate::server::{FsError, Kind};
 pub struct Params {
     /// The first server version that needs them (none: every version does).
     #[serde(default)]
-    pub since: Option<Version>,
+    pub since: Option<Box<Version>>,
     /// Module ids (`proxy_wstunnel_module`) that must be loaded, the one the rule is about first.
     pub modules: Vec<String>,
     /// A path fact naming the main configuration file (else [`APACHE_MAIN`] is searched).
     pub config: String,
     #[serde(default)]
-    pub downgrade: Option<Downgrade>,
+    pub downgrade: Option<Box<Downgrade>>,
     /// Why the modules are needed, for a failure's message.
     #[serde(default = "websocket_purpose")]
     pub purpose: String,
     /// The lowest Apache version the vendor supports (`httpd -v`; the fact,
     /// else the package database). Unknown: `not_evaluated`.
     #[serde(default)]
-    pub minimum_version: Option<Version>,
+    pub minimum_version: Option<Box<Version>>,
 }
 
 fn websocket_purpose() -> String {
@@ -446,17 +446,17 @@ mod tests {
 
     fn params() -> Params {
         Params {
-            since: Some(Version("8.5.0.14896".parse().unwrap())),
+            since: Some(Box::new(Version("8.5.0.14896".parse().unwrap()))),
             modules: vec!["proxy_wstunnel_module".into(), "proxy_module".into()],
             config: "password_secure.apache_config".into(),
             purpose: websocket_purpose(),
             minimum_version: None,
-            downgrade: Some(Downgrade {
+            downgrade: Some(Box::new(Downgrade {
                 apache_version: Version("2.4.47".parse().unwrap()),
                 module: "proxy_http_module".into(),
                 severity: Severity::Warning,
                 reason: "mod_proxy_http upgrades WebSocket itself".into(),
-            }),
+            })),
         }
     }
 
@@ -641,7 +641,7 @@ mod tests {
             config: "password_secure.apache_config".into(),
             downgrade: None,
             purpose: "the vendor's web server requirements name them".into(),
-            minimum_version: Some(Version("2.4.58".parse().unwrap())),
+            minimum_version: Some(Box::new(Version("2.4.58".parse().unwrap()))),
         }
     }
 
