@@ -740,3 +740,87 @@ fn an_oversized_application_host_config_is_refused_not_parsed() {
         "{r}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Password Secure versions: sorting must see a total order (issue 15, item 1)
+
+/// Three- and four-part versions mixed: `26.4.10.34111 ≤ 9.1.0.309920` by build,
+/// `9.1.0.309920 ≤ 26` by parts, yet `26.4.10.34111 > 26`; an order like that
+/// made `sort_by` panic. Repeated and shuffled so the sort sees many triples.
+const MIXED_VERSIONS: [&str; 12] = [
+    "26.4.10.34111",
+    "9.1.0.309920",
+    "26",
+    "9.3.1",
+    "26.4.10",
+    "9.3.1.33994",
+    "26.3.100.1",
+    "9.1",
+    "26.3.100",
+    "8.5.0.14896",
+    "26.10.1.2",
+    "26.10.1",
+];
+
+fn mixed_version_list() -> Vec<&'static str> {
+    // A fixed shuffle (no randomness in tests): 240 entries.
+    (0..240usize)
+        .map(|i| MIXED_VERSIONS[(i * 7 + i / 12) % MIXED_VERSIONS.len()])
+        .collect()
+}
+
+#[test]
+fn mixed_three_and_four_part_client_versions_do_not_panic() {
+    let dir = copy_fixture("nps-pre-ready");
+    let facts = dir.path().join("facts.json");
+    let mut json: Value = serde_json::from_str(&fs::read_to_string(&facts).unwrap()).unwrap();
+    json["password_secure"]["client_versions"] = serde_json::json!(mixed_version_list());
+    fs::write(&facts, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    for phase in ["pre", "post"] {
+        let run = json_scan(dir.path(), phase);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let nps003 = run.results_of("NPS003");
+        assert!(!nps003.is_empty(), "NPS003 ran:\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_rule_pack_adding_mixed_form_releases_loads_without_panic() {
+    let rules = tempfile::tempdir().unwrap();
+    let mut text = String::from("product = \"nps\"\n");
+    // One entry per release (the same three parts twice is refused): 3-, 4- and
+    // 2-part forms interleaved with the built-in catalog's releases.
+    for (i, v) in [
+        "26.4.11.34111",
+        "9.1.5.309920",
+        "27",
+        "9.9",
+        "26.4.12",
+        "9.3.2.33994",
+        "26.3.101.1",
+        "8.5.1",
+        "26.10.2.2",
+        "26.10.3",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let breaking = if i % 3 == 0 {
+            "breaks = [\"clients\"]\nbreaking = \"x\"\n"
+        } else {
+            ""
+        };
+        text.push_str(&format!("\n[[release]]\nversion = \"{v}\"\n{breaking}"));
+    }
+    fs::write(rules.path().join("releases.toml"), text).unwrap();
+    let dir = rules.path().to_str().unwrap();
+    let listed = raw(&["rules", "--rules", dir]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let target = copy_fixture("nps-pre-client-locked-out");
+    let run = checked(scan(
+        target.path(),
+        "pre",
+        &["--format", "json", "--rules", dir],
+    ));
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+}
