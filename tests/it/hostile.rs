@@ -824,3 +824,19 @@ fn a_rule_pack_adding_mixed_form_releases_loads_without_panic() {
     ));
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
 }
+
+#[test]
+fn a_facts_file_over_the_size_limit_is_refused_naming_it() {
+    let dir = copy_fixture("pm-offline-ready");
+    let facts = dir.path().join("facts.json");
+    // 16 MiB is the cap; a sparse 17 MiB file is not read whole.
+    fs::File::create(&facts)
+        .unwrap()
+        .set_len(17 * 1024 * 1024)
+        .unwrap();
+    let run = json_scan(dir.path(), "pre");
+    assert_input_error(
+        &run,
+        &[&facts.display().to_string(), "larger than 16777216 bytes"],
+    );
+}

@@ -93,8 +93,8 @@ impl CheckKind for Params {
             .ok()
             .and_then(|h| Some((h, sites.iter().find(|s| s.name == h.site)?)));
         if let Some((hosted, def)) = hosted_site {
-            for (n, level) in hosted.levels().iter().enumerate() {
-                if let Some(folder) = iis::folder_of(def, &level[1..], &physical) {
+            for (n, folder) in iis::folders_along(def, &hosted.url, &physical).enumerate() {
+                if let Some(folder) = folder {
                     web_configs.push((n + 1, inputs.xml(&folder.join("web.config").to_string())));
                 }
             }
@@ -177,7 +177,7 @@ pub fn judge(p: &Params, s: &State<'_>) -> Outcome {
     let at = |d: &Decided<'_>| s.files[d.file].at(d.element.pos);
     let shown = |d: &Decided<'_>| format!("{}:{}", s.files[d.file].file.server, d.element.pos.line);
     let (target, application) = match &s.site {
-        Ok(h) => (h.levels().pop().unwrap_or_default(), h.application.clone()),
+        Ok(h) => (h.target(), h.application.clone()),
         Err(_) => (Vec::new(), Vec::new()),
     };
     let config: &[ConfigFile<'_>] = match &s.site {
