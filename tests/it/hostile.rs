@@ -840,3 +840,30 @@ fn a_facts_file_over_the_size_limit_is_refused_naming_it() {
         &[&facts.display().to_string(), "larger than 16777216 bytes"],
     );
 }
+
+#[test]
+fn thousands_of_packages_with_sidecars_are_each_judged_once() {
+    // Issue 15: each package searched every entry for its sidecar (100,000
+    // packages took minutes). Empty files: each is a defective package.
+    let dir = copy_fixture("pm-offline-ready");
+    let cache = dir.path().join(CACHE);
+    let n = 3_000;
+    for i in 0..n {
+        fs::write(cache.join(format!("Junk.{i}.0.0.nupkg")), "").unwrap();
+        // Every other sidecar in another case, as Windows would still match it.
+        let sidecar = if i % 2 == 0 {
+            format!("Junk.{i}.0.0.nupkg.hash.json")
+        } else {
+            format!("JUNK.{i}.0.0.NUPKG.HASH.JSON")
+        };
+        fs::write(cache.join(sidecar), "{}").unwrap();
+    }
+    let run = json_scan(dir.path(), "pre");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let junk = run
+        .results_of("PM005")
+        .into_iter()
+        .filter(|r| r["subject"].as_str().unwrap().contains("Junk."))
+        .count();
+    assert_eq!(junk, n, "one PM005 result per package");
+}
