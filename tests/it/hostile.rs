@@ -867,3 +867,112 @@ fn thousands_of_packages_with_sidecars_are_each_judged_once() {
         .count();
     assert_eq!(junk, n, "one PM005 result per package");
 }
+
+// ---------------------------------------------------------------------------
+// Read-only: upgate never writes under the root
+
+/// Every entry under `dir` (links not followed): its kind, bytes (of a file) or
+/// target (of a link), permissions and modification time.
+fn tree_state(
+    dir: &Path,
+) -> Vec<(
+    std::path::PathBuf,
+    String,
+    Vec<u8>,
+    u32,
+    std::time::SystemTime,
+)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(p) = pending.pop() {
+        let meta = fs::symlink_metadata(&p).unwrap();
+        let kind = meta.file_type();
+        let (what, bytes) = if kind.is_symlink() {
+            let target = fs::read_link(&p).unwrap();
+            ("link", target.to_string_lossy().into_owned().into_bytes())
+        } else if kind.is_dir() {
+            let mut names: Vec<_> = fs::read_dir(&p)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            names.sort();
+            pending.extend(names);
+            ("dir", Vec::new())
+        } else if kind.is_file() {
+            ("file", fs::read(&p).unwrap())
+        } else {
+            ("other", Vec::new())
+        };
+        out.push((
+            p.strip_prefix(dir).unwrap().to_path_buf(),
+            what.to_string(),
+            bytes,
+            meta.permissions().mode(),
+            meta.modified().unwrap(),
+        ));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Sets every entry's write bits off (`on` false) or back on, links untouched.
+fn set_writable(dir: &Path, on: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = fs::symlink_metadata(dir).unwrap();
+    if meta.file_type().is_symlink() {
+        return;
+    }
+    if meta.is_dir() && on {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    if meta.is_dir() {
+        for e in fs::read_dir(dir).unwrap() {
+            set_writable(&e.unwrap().path(), on);
+        }
+    }
+    let mode = meta.permissions().mode();
+    let mode = if on { mode | 0o200 } else { mode & !0o222 };
+    fs::set_permissions(dir, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn scanning_a_read_only_copy_of_every_fixture_changes_nothing() {
+    let mut scanned = 0;
+    let mut names: Vec<_> = fs::read_dir(crate::common::repo().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("root").is_dir())
+        .collect();
+    names.sort();
+    for fixture_dir in names {
+        let name = fixture_dir
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let dir = copy_fixture(&name);
+        set_writable(dir.path(), false);
+        // Modification times are read after the permission change (which sets
+        // only the change time, not the modification time).
+        let before = tree_state(dir.path());
+        for phase in ["pre", "post"] {
+            // The output format does not change what is read.
+            let run = checked(scan(dir.path(), phase, &["--format", "json"]));
+            assert!(run.code <= 1, "{name} {phase}: {}", run.stderr);
+        }
+        let after = tree_state(dir.path());
+        set_writable(dir.path(), true);
+        assert_eq!(
+            before.len(),
+            after.len(),
+            "{name}: entries added or removed"
+        );
+        for (b, a) in before.iter().zip(&after) {
+            assert!(b == a, "{name}: {} changed", b.0.display());
+        }
+        scanned += 1;
+    }
+    assert!(scanned >= 40, "only {scanned} fixtures found");
+}
