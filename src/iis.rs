@@ -174,7 +174,27 @@ pub fn folder_of(
     url: &[String],
     physical: &dyn Fn(&str) -> Option<ServerPath>,
 ) -> Option<ServerPath> {
-    folders_along(site, url, physical).last().flatten()
+    let best = serving(site, url).into_iter().fold(
+        None,
+        |best: Option<(usize, &VirtualDirectory)>, (len, vd)| match best {
+            Some((b, _)) if b >= len => best,
+            _ => Some((len, vd)),
+        },
+    );
+    let (n, vd) = best?;
+    let mut path = physical(&vd.physical)?;
+    for seg in &url[n..] {
+        push(&mut path, seg);
+    }
+    Some(path)
+}
+
+fn push(path: &mut ServerPath, segment: &str) {
+    match path {
+        ServerPath::Windows { segments, .. } | ServerPath::Posix { segments } => {
+            segments.push(segment.to_string())
+        }
+    }
 }
 
 /// The virtual directories whose URL (application path, then its own) is a
@@ -200,23 +220,26 @@ fn serving<'a>(site: &'a Site, url: &[String]) -> Vec<(usize, &'a VirtualDirecto
     found
 }
 
-/// [`folder_of`] for every level of `url`, from the site's root (`url[..0]`)
-/// down to `url` itself, in one pass: each level's folder is the one above
-/// joined with one segment, so the work per level is one path, not a rebuild
-/// of every prefix (a URL of 10,000 segments took minutes and gigabytes).
-pub fn folders_along<'a>(
-    site: &'a Site,
-    url: &'a [String],
-    physical: &'a dyn Fn(&str) -> Option<ServerPath>,
-) -> impl Iterator<Item = Option<ServerPath>> + 'a {
+/// Calls `visit(level, folder)` with the folder of every level of `url`, as
+/// [`folder_of`] finds each, from the site's root (`url[..0]`) down, in one
+/// pass: each folder is the one above with one segment pushed in place. When
+/// `visit` returns false (that folder does not exist), the levels below it are
+/// skipped until a deeper virtual directory takes over: they cannot exist
+/// either. So the work is linear in the segments plus the levels that exist
+/// (a URL of 10,000 segments took minutes and gigabytes).
+pub fn walk_levels(
+    site: &Site,
+    url: &[String],
+    physical: &dyn Fn(&str) -> Option<ServerPath>,
+    visit: &mut dyn FnMut(usize, &ServerPath) -> bool,
+) {
     let mut vds = serving(site, url);
     // The longest prefix at or above each level wins; among equal ones, the
     // first (the sort is stable).
     vds.sort_by_key(|(len, _)| *len);
     let mut next = 0;
-    let mut best = false;
     let mut folder: Option<ServerPath> = None;
-    (0..=url.len()).map(move |n| {
+    for n in 0..=url.len() {
         let here = vds
             .get(next)
             .filter(|(len, _)| *len == n)
@@ -225,13 +248,18 @@ pub fn folders_along<'a>(
             next += 1;
         }
         if let Some(vd) = here {
-            best = true;
             folder = physical(&vd.physical);
-        } else if n > 0 && best {
-            folder = folder.take().map(|f| f.join(&url[n - 1]));
+        } else if n > 0 {
+            if let Some(f) = folder.as_mut() {
+                push(f, &url[n - 1]);
+            }
         }
-        folder.clone()
-    })
+        if let Some(f) = &folder {
+            if !visit(n, f) {
+                folder = None;
+            }
+        }
+    }
 }
 
 /// An application that serves a product, found by its name.
@@ -546,8 +574,7 @@ mod tests {
         let site = &sites(&host)[0];
         let mut levels = 0;
         let mut last = None;
-        for (i, folder) in folders_along(site, &segs, &physical).enumerate() {
-            let folder = folder.unwrap();
+        walk_levels(site, &segs, &physical, &mut |i, folder| {
             let (drive, below) = if i < n / 2 {
                 ('C', i + 1)
             } else {
@@ -556,9 +583,20 @@ mod tests {
             assert_eq!(folder.segments().len(), below, "level {i}");
             assert!(folder.to_string().starts_with(drive));
             levels += 1;
-            last = Some(folder);
-        }
+            if i == n {
+                last = Some(folder.clone());
+            }
+            true
+        });
         assert_eq!(levels, n + 1);
+        // A folder that does not exist ends the walk until the next application.
+        let mut visited = Vec::new();
+        walk_levels(site, &segs, &physical, &mut |i, _| {
+            visited.push(i);
+            i != 10
+        });
+        assert_eq!(visited.len(), 11 + (n - n / 2 + 1));
+        assert_eq!(visited[11], n / 2);
         assert_eq!(folder_of(site, &segs, &physical), last);
     }
 

@@ -93,11 +93,17 @@ impl CheckKind for Params {
             .ok()
             .and_then(|h| Some((h, sites.iter().find(|s| s.name == h.site)?)));
         if let Some((hosted, def)) = hosted_site {
-            for (n, folder) in iis::folders_along(def, &hosted.url, &physical).enumerate() {
-                if let Some(folder) = folder {
-                    web_configs.push((n + 1, inputs.xml(&folder.join("web.config").to_string())));
+            // A level whose folder does not exist holds no web.config, nor do those below.
+            iis::walk_levels(def, &hosted.url, &physical, &mut |n, folder| {
+                let text = folder.to_string();
+                // Only a missing folder ends it: an unreadable one is reported
+                // through its web.config, as before.
+                if matches!(inputs.folder(&text), Loaded::Missing { .. }) {
+                    return false;
                 }
-            }
+                web_configs.push((n + 1, inputs.xml(&folder.join("web.config").to_string())));
+                true
+            });
         }
         let mut files = vec![(host_file, host_root, 0)];
         for (level, loaded) in &web_configs {
