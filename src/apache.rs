@@ -20,7 +20,16 @@
 //!   `Include ${X}/a.conf` fails for want of the literal path and `IncludeOptional`
 //!   looks for the literal path. `Define NAME` (with or without a value) makes
 //!   `<IfDefine NAME>` true (names case-sensitive, `ap_exists_config_define`);
-//!   `UnDefine` removes both.
+//!   `UnDefine` removes both. **Bounded**: a line may expand to at most
+//!   [`MAX_EXPANDED`] bytes, and all `Define`d values together to at most
+//!   [`MAX_DEFINED`] bytes; past either, reading stops with a
+//!   [`ProblemKind::Limit`] naming the file and line (`Define V1 ${V0}${V0}`,
+//!   `Define V2 ${V1}${V1}`, … doubles a value per line). httpd 2.4 reads a line
+//!   into a buffer of `MAX_STRING_LEN` (8192 bytes, `include/httpd.h`) before it
+//!   expands it; the `ap_resolve_env` in the sources at hand (`server/util.c`)
+//!   allocates exactly the expanded length, and httpd 2.0's wrote into a
+//!   `char tmp[MAX_STRING_LEN]`. The bound here is 16 times that buffer, far above
+//!   any real configuration, so it never stops a config httpd would read.
 //! - **Read-time conditionals** are evaluated as httpd reads, and a false one is
 //!   skipped whole (`ap_soak_end_container`: nothing inside takes effect, not even
 //!   `Define` or `ServerRoot`; nested tags must still balance):
@@ -128,6 +137,9 @@ pub enum ProblemKind {
     Syntax,
     /// The file is not valid UTF-8; it was decoded lossily.
     NotUtf8,
+    /// upgate stopped reading at one of its own bounds ([`MAX_EXPANDED`],
+    /// [`MAX_DEFINED`]): what follows is unknown, so nothing may pass on it.
+    Limit,
 }
 
 impl ProblemKind {
@@ -139,6 +151,7 @@ impl ProblemKind {
                 | ProblemKind::IncludeMatchedNothing
                 | ProblemKind::Recursion
                 | ProblemKind::Syntax
+                | ProblemKind::Limit
         )
     }
 }
@@ -205,6 +218,11 @@ impl Effective {
 
 /// httpd's `AP_MAX_INCLUDE_DEPTH` (`include/http_config.h`); folder levels count too.
 pub const MAX_DEPTH: usize = 128;
+/// The most bytes one line may expand to (`${NAME}`s replaced): 16 × httpd's
+/// `MAX_STRING_LEN` (8192); see the module documentation.
+pub const MAX_EXPANDED: usize = 16 * 8192;
+/// The most bytes all `Define`d values may hold together.
+pub const MAX_DEFINED: usize = 16 * 1024 * 1024;
 /// Cap on calls into [`ConfigFiles`], so folder loops cannot run forever.
 pub const MAX_OPS: usize = 100_000;
 
@@ -845,16 +863,21 @@ impl Eval<'_> {
         }
     }
 
-    fn var(&self, name: &str) -> Option<String> {
+    fn var_ref(&self, name: &str) -> Option<&str> {
         if let Some((_, v)) = self.vars.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
-            return Some(v.clone());
+            return Some(v);
         }
-        self.opts.env.as_ref()?.get(name).cloned()
+        self.opts.env.as_ref()?.get(name).map(String::as_str)
+    }
+
+    fn var_len(&self, name: &str) -> Option<usize> {
+        self.var_ref(name).map(str::len)
     }
 
     /// Expands `${NAME}` over a whole line like `ap_resolve_env`; undefined ones stay
-    /// literal, as in httpd, and are returned.
-    fn expand(&self, s: &str) -> (String, Vec<String>) {
+    /// literal, as in httpd, and are returned. `Err` (with the length reached) when
+    /// the result would exceed [`MAX_EXPANDED`].
+    fn expand(&self, s: &str) -> Result<(String, Vec<String>), usize> {
         let (mut out, mut undefined, mut rest) = (String::new(), Vec::new(), s);
         while let Some((before, after)) = rest.split_once("${") {
             out.push_str(before);
@@ -863,8 +886,9 @@ impl Eval<'_> {
                 rest = after;
                 break;
             };
-            match self.var(name) {
-                Some(value) => out.push_str(&value),
+            match self.var_len(name) {
+                Some(len) if out.len() + len > MAX_EXPANDED => return Err(out.len() + len),
+                Some(_) => out.push_str(self.var_ref(name).unwrap_or_default()),
                 None => {
                     out.push_str(&format!("${{{name}}}"));
                     undefined.push(name.to_owned());
@@ -873,7 +897,7 @@ impl Eval<'_> {
             rest = tail;
         }
         out.push_str(rest);
-        (out, undefined)
+        Ok((out, undefined))
     }
 
     /// Includes a path without wildcards: a file, or a folder's whole tree in sorted order.
@@ -1061,7 +1085,18 @@ impl Eval<'_> {
                     let text = if skipping {
                         text
                     } else {
-                        let (text, undefined) = self.expand(&text);
+                        let (text, undefined) = match self.expand(&text) {
+                            Ok(expanded) => expanded,
+                            Err(reached) => {
+                                let at = At(file, Some(line));
+                                let msg = format!(
+                                    "${{...}} variables expand this line to more than {MAX_EXPANDED} bytes ({reached} reached), so upgate stopped reading here (a Define doubling a value per line?)"
+                                );
+                                self.problem(ProblemKind::Limit, &at, msg);
+                                self.uncertain.truncate(outer_uncertain);
+                                return;
+                            }
+                        };
                         if !undefined.is_empty()
                             && self.note_undefined(file, line, &text, &undefined)
                         {
@@ -1439,6 +1474,13 @@ impl Eval<'_> {
                     self.names.push(var.clone());
                 }
                 self.vars.retain(|(k, _)| !k.eq_ignore_ascii_case(var));
+                let held: usize = self.vars.iter().map(|(_, v)| v.len()).sum();
+                if held + value.len() > MAX_DEFINED {
+                    let msg = format!(
+                        "Define {var}: defined values would hold more than {MAX_DEFINED} bytes together, so upgate stopped reading here"
+                    );
+                    return self.problem(ProblemKind::Limit, &at, msg);
+                }
                 self.vars.push((var.clone(), value.clone()));
             }
             ("undefine", [var]) => {

@@ -30,6 +30,10 @@ pub const CAPTURE_FILES: &[(&str, &str)] =
 /// An icacls capture of a large tree is a few MiB; more is not a capture.
 const CAPTURE_LIMIT: u64 = 64 * 1024 * 1024;
 
+/// facts.json is a few KiB; as much as a config file (16 MiB) is refused, so a
+/// huge file is not read whole.
+pub const FACTS_LIMIT: u64 = 16 * 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub root: PathBuf,
@@ -98,7 +102,7 @@ impl Target {
         let Some(file) = &self.facts_file else {
             return Ok(Facts::default());
         };
-        let bytes = fs::read(file).map_err(|e| {
+        let bytes = read_capped(file, FACTS_LIMIT).map_err(|e| {
             InputError::new(format!("cannot read facts file: {e}"))
                 .in_file(file)
                 .help("pass an existing file with --facts, or leave it out")
@@ -130,7 +134,7 @@ impl Target {
             if given.is_none() && !file.is_file() {
                 continue;
             }
-            let bytes = read_capped(&file).map_err(|e| {
+            let bytes = read_capped(&file, CAPTURE_LIMIT).map_err(|e| {
                 InputError::new(format!("cannot read the capture captures.{key}: {e}"))
                     .in_file(&file)
                     .help("the path is relative to the facts file; fix it or remove the key")
@@ -141,18 +145,16 @@ impl Target {
     }
 }
 
-fn read_capped(file: &Path) -> std::io::Result<Vec<u8>> {
+fn read_capped(file: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     // Checked before opening: opening a FIFO would block.
     if !fs::metadata(file)?.is_file() {
         return Err(std::io::Error::other("not a regular file"));
     }
     let f = fs::File::open(file)?;
     let mut bytes = Vec::new();
-    f.take(CAPTURE_LIMIT + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > CAPTURE_LIMIT {
-        return Err(std::io::Error::other(format!(
-            "larger than {CAPTURE_LIMIT} bytes"
-        )));
+    f.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!("larger than {limit} bytes")));
     }
     Ok(bytes)
 }

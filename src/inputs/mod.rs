@@ -475,6 +475,14 @@ impl<'s> Inputs<'s> {
         subfolder: Option<String>,
         out: &mut Vec<PackageFile>,
     ) {
+        // Sidecars by ASCII-lowercased name, the first of each (as a linear
+        // search per package found it, which made 100,000 packages quadratic).
+        let mut sidecars: HashMap<String, &crate::server::Entry> = HashMap::new();
+        for e in entries {
+            if package::strip_suffix_ignore_case(&e.name, ".hash.json").is_some() {
+                sidecars.entry(e.name.to_ascii_lowercase()).or_insert(e);
+            }
+        }
         for entry in entries {
             if package::strip_suffix_ignore_case(&entry.name, ".nupkg").is_none() {
                 continue;
@@ -484,9 +492,7 @@ impl<'s> Inputs<'s> {
                 continue;
             }
             let sidecar_name = format!("{}.hash.json", entry.name);
-            let sidecar = entries
-                .iter()
-                .find(|e| e.name.eq_ignore_ascii_case(&sidecar_name));
+            let sidecar = sidecars.get(&sidecar_name.to_ascii_lowercase()).copied();
             let (content, integrity) = match &entry.target {
                 Ok(file) => self.inspect(file, sidecar.map(|s| &s.target)),
                 Err(e) => (PackageState::Unreadable(e.clone()), Integrity::NoSidecar),

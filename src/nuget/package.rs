@@ -15,6 +15,11 @@ use crate::xml;
 /// A `.nuspec` is a few KiB; anything this large is not one (or is a zip bomb).
 const NUSPEC_LIMIT: u64 = 1024 * 1024;
 
+/// The most entries a package's zip may list: the zip reader holds its whole
+/// central directory in memory, so a million-entry file is refused before it is
+/// read (NuGet packages hold hundreds to a few thousand).
+pub const MAX_ENTRIES: u64 = 100_000;
+
 /// What the package's own `.nuspec` says it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nuspec {
@@ -38,6 +43,8 @@ pub enum Defect {
     /// A Git LFS pointer file (`version https://git-lfs.github.com/spec/v1`, `oid`, `size`)
     /// committed or copied in place of the package.
     LfsPointer,
+    /// The zip's end record lists more than [`MAX_ENTRIES`] entries.
+    TooManyEntries(u64),
 }
 
 impl fmt::Display for Defect {
@@ -56,6 +63,10 @@ impl fmt::Display for Defect {
                 )
             }
             Defect::BadNuspec { entry, reason } => write!(f, "{entry}: {reason}"),
+            Defect::TooManyEntries(n) => write!(
+                f,
+                "the zip lists {n} entries, more than the {MAX_ENTRIES} upgate reads (a NuGet package holds far fewer)"
+            ),
             Defect::LfsPointer => f.write_str(
                 "a Git LFS pointer, not the package: the file was copied from a repository without `git lfs pull`, so NuGet cannot open it",
             ),
@@ -73,6 +84,11 @@ pub fn read_nuspec<R: Read + Seek>(mut reader: R, len: u64) -> Result<Nuspec, De
     (&mut reader).take(64).read_to_end(&mut head).map_err(io)?;
     if head.starts_with(b"version https://git-lfs.github.com/spec/") {
         return Err(Defect::LfsPointer);
+    }
+    if let Some(n) = listed_entries(&mut reader, len).map_err(io)? {
+        if n > MAX_ENTRIES {
+            return Err(Defect::TooManyEntries(n));
+        }
     }
     reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| Defect::NotAZip(e.to_string()))?;
@@ -123,6 +139,54 @@ pub fn read_nuspec<R: Read + Seek>(mut reader: R, len: u64) -> Result<Nuspec, De
         .parse::<NuGetVersion>()
         .map_err(|e| bad(e.to_string()))?;
     Ok(Nuspec { entry, id, version })
+}
+
+/// How many entries the zip's end of central directory record lists (the
+/// zip64 record's count where the classic one says 0xFFFF), reading only the
+/// file's last 64 KiB and, for zip64, two small records. `None` when there is
+/// no end record: the zip reader then says what is wrong.
+fn listed_entries<R: Read + Seek>(reader: &mut R, len: u64) -> std::io::Result<Option<u64>> {
+    use std::io::SeekFrom;
+    // The end record is 22 bytes plus a comment of at most 65,535.
+    let tail_len = len.min(22 + 65_535);
+    reader.seek(SeekFrom::Start(len - tail_len))?;
+    let mut tail = Vec::new();
+    reader.take(tail_len).read_to_end(&mut tail)?;
+    let Some(at) = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])
+    else {
+        return Ok(None);
+    };
+    let u16_at = |i: usize| u16::from_le_bytes([tail[i], tail[i + 1]]);
+    let total = u16_at(at + 10);
+    if total != 0xFFFF {
+        return Ok(Some(u64::from(total)));
+    }
+    // zip64: the locator (20 bytes) just before the end record names the zip64 record.
+    let locator_at = (len - tail_len + at as u64).checked_sub(20);
+    let Some(locator_at) = locator_at else {
+        return Ok(Some(u64::from(total)));
+    };
+    let mut locator = [0u8; 20];
+    reader.seek(SeekFrom::Start(locator_at))?;
+    reader.read_exact(&mut locator)?;
+    if locator[..4] != [0x50, 0x4b, 0x06, 0x07] {
+        return Ok(Some(u64::from(total)));
+    }
+    let record_at = u64::from_le_bytes(locator[8..16].try_into().unwrap_or_default());
+    let mut record = [0u8; 40];
+    if record_at.checked_add(40).is_none_or(|end| end > len) {
+        return Ok(None);
+    }
+    reader.seek(SeekFrom::Start(record_at))?;
+    reader.read_exact(&mut record)?;
+    if record[..4] != [0x50, 0x4b, 0x06, 0x06] {
+        return Ok(None);
+    }
+    Ok(Some(u64::from_le_bytes(
+        record[32..40].try_into().unwrap_or_default(),
+    )))
 }
 
 /// Whether `file_name` is `<id>.<version>.nupkg` for this nuspec: the id
@@ -234,6 +298,43 @@ pub mod tests {
         // Other text is still simply not a zip.
         let e = read_nuspec(Cursor::new(&b"hello"[..]), 5).unwrap_err();
         assert!(matches!(e, Defect::NotAZip(_)), "{e}");
+    }
+
+    #[test]
+    fn a_zip_listing_more_entries_than_the_bound_is_refused_before_it_is_read() {
+        // Issue 15: a million entries were all held in memory. More than 65,535
+        // entries need the zip64 end record, which is read too.
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("a.nuspec", options).unwrap();
+        zip.write_all(nuspec("A", "1.0.0").as_bytes()).unwrap();
+        for i in 0..MAX_ENTRIES {
+            zip.start_file(format!("{i:x}"), options).unwrap();
+        }
+        zip.finish().unwrap();
+        let bytes = out.into_inner();
+        let e = read_nuspec(Cursor::new(&bytes), bytes.len() as u64).unwrap_err();
+        assert_eq!(e, Defect::TooManyEntries(MAX_ENTRIES + 1));
+        assert!(e.to_string().contains("more than the 100000 upgate reads"));
+        // Under the bound (a few entries, and 70,000 through zip64), it is read.
+        let small = package(&[("a.nuspec", &nuspec("A", "1.0.0")), ("lib/x.dll", "x")]);
+        assert_eq!(
+            listed_entries(&mut Cursor::new(&small), small.len() as u64).unwrap(),
+            Some(2)
+        );
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        zip.start_file("a.nuspec", options).unwrap();
+        zip.write_all(nuspec("A", "1.0.0").as_bytes()).unwrap();
+        for i in 0..70_000 {
+            zip.start_file(format!("{i:x}"), options).unwrap();
+        }
+        zip.finish().unwrap();
+        let bytes = out.into_inner();
+        let n = read_nuspec(Cursor::new(&bytes), bytes.len() as u64).unwrap();
+        assert_eq!(n.id, "A");
     }
 
     /// A package as `nuget pack` would write it, with the given nuspec body.

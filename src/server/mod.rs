@@ -7,6 +7,12 @@
 //! re-read relative to the root, a relative one is clamped at it), and a
 //! Windows segment matches case-insensitively, as Windows would. upgate never
 //! writes under the root and never follows anything out of it.
+//!
+//! Case-insensitive lookups list a folder once per scan: its fold-cased name
+//! index is kept (shared by clones of the [`Server`]), so resolving a path costs
+//! one hash lookup per segment, however many entries the folders hold (an
+//! `Include conf/extra/*.conf` over 100,000 files listed the folder per file).
+//! Nothing under the root changes during a scan: upgate never writes there.
 
 mod tree;
 
@@ -16,6 +22,7 @@ use std::fmt;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 
@@ -178,7 +185,12 @@ pub struct Server {
     system_drive: char,
     drives: BTreeMap<char, PathBuf>,
     env: Env,
+    /// Fold-cased name → the entries of that name, per listed folder.
+    index: Arc<Mutex<HashMap<PathBuf, Arc<FolderIndex>>>>,
 }
+
+/// A folder's entries by fold-cased name.
+type FolderIndex = HashMap<String, Vec<OsString>>;
 
 impl Server {
     /// `root` and the drive folders must exist; they are canonicalized once so a
@@ -199,6 +211,7 @@ impl Server {
             system_drive: system_drive.to_ascii_uppercase(),
             drives,
             env,
+            index: Arc::default(),
         })
     }
 
@@ -260,19 +273,24 @@ impl Server {
         let mut stack: Vec<OsString> = Vec::new();
         let mut pending: Vec<String> = path.segments().iter().rev().cloned().collect();
         let mut seen_links: HashSet<PathBuf> = HashSet::new();
+        // `base` joined with `stack`, kept in step with it (not rebuilt per segment).
+        let mut dir = base.to_path_buf();
         while let Some(segment) = pending.pop() {
             match segment.as_str() {
                 "" | "." => continue,
                 ".." => {
-                    stack.pop();
+                    if stack.pop().is_some() {
+                        dir.pop();
+                    }
                     continue;
                 }
                 _ => {}
             }
-            let dir = stack.iter().fold(base.to_path_buf(), |p, n| p.join(n));
             let name = self.find_entry(&dir, &segment, case_insensitive, path, &stack)?;
-            let entry = dir.join(&name);
-            let meta = fs::symlink_metadata(&entry).map_err(|e| io_error(path, &e))?;
+            // `dir` is the entry itself until it proves to be a link.
+            dir.push(&name);
+            let entry = &dir;
+            let meta = fs::symlink_metadata(entry).map_err(|e| io_error(path, &e))?;
             if meta.file_type().is_symlink() {
                 if !seen_links.insert(entry.clone()) {
                     return Err(FsError::LinkLoop(display_at(path, &stack, &name)));
@@ -280,11 +298,13 @@ impl Server {
                 if seen_links.len() > MAX_LINKS {
                     return Err(FsError::LinkChainTooLong(path.to_string()));
                 }
-                let target = fs::read_link(&entry).map_err(|e| io_error(path, &e))?;
+                let target = fs::read_link(entry).map_err(|e| io_error(path, &e))?;
+                dir.pop();
                 let target = target.to_string_lossy();
                 let (absolute, parts) = split_link_target(&target, case_insensitive);
                 if absolute {
                     stack.clear();
+                    dir = base.to_path_buf();
                 }
                 pending.extend(parts.into_iter().rev());
                 continue;
@@ -319,19 +339,12 @@ impl Server {
             };
         }
         let wanted = crate::path::fold(segment);
-        let mut matches: Vec<OsString> = Vec::new();
-        let entries = match fs::read_dir(dir) {
-            Ok(e) => e,
+        let index = match self.folder_index(dir) {
+            Ok(index) => index,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(not_found()),
             Err(e) => return Err(io_error(path, &e)),
         };
-        for entry in entries {
-            let entry = entry.map_err(|e| io_error(path, &e))?;
-            let name = entry.file_name();
-            if crate::path::fold(&name.to_string_lossy()) == wanted {
-                matches.push(name);
-            }
-        }
+        let mut matches: Vec<OsString> = index.get(&wanted).cloned().unwrap_or_default();
         match matches.len() {
             0 => Err(not_found()),
             1 => Ok(matches.remove(0)),
@@ -347,6 +360,30 @@ impl Server {
                 })
             }
         }
+    }
+
+    /// `dir`'s fold-cased name index, listed on first use (errors are not kept).
+    fn folder_index(&self, dir: &Path) -> io::Result<Arc<FolderIndex>> {
+        if let Some(index) = self.cached(dir) {
+            return Ok(index);
+        }
+        let mut index: FolderIndex = HashMap::new();
+        for entry in fs::read_dir(dir)? {
+            let name = entry?.file_name();
+            index
+                .entry(crate::path::fold(&name.to_string_lossy()))
+                .or_default()
+                .push(name);
+        }
+        let index = Arc::new(index);
+        if let Ok(mut all) = self.index.lock() {
+            all.insert(dir.to_path_buf(), Arc::clone(&index));
+        }
+        Ok(index)
+    }
+
+    fn cached(&self, dir: &Path) -> Option<Arc<FolderIndex>> {
+        self.index.lock().ok()?.get(dir).cloned()
     }
 
     /// Lists a resolved folder; each child's links are followed inside the root.
@@ -537,6 +574,35 @@ mod tests {
     fn read(s: &Server, raw: &str) -> Result<String, FsError> {
         let r = s.resolve_str(raw)?;
         Ok(String::from_utf8(s.read(&r, 1024)?).unwrap())
+    }
+
+    #[test]
+    fn each_folder_is_listed_once_per_scan_however_many_lookups() {
+        // Issue 15: 5,000 case-insensitive lookups in one folder listed it
+        // 5,000 times (45 s for an Include over C:/Apache24/conf/extra).
+        let f = fixture();
+        let extra = f.root.join("Apache24/conf/extra");
+        fs::create_dir_all(&extra).unwrap();
+        let n = 5_000;
+        for i in 0..n {
+            fs::write(extra.join(format!("f{i}.conf")), "").unwrap();
+        }
+        let s = server(&f.root);
+        for i in 0..n {
+            let r = s
+                .resolve_str(&format!(r"C:\APACHE24\Conf\EXTRA\F{i}.CONF"))
+                .unwrap();
+            assert_eq!(r.host, extra.join(format!("f{i}.conf")));
+        }
+        // The root, Apache24, conf and extra: four listings for 20,000 segments.
+        assert_eq!(s.index.lock().unwrap().len(), 4);
+        // A path of 10,000 segments resolves with the same four (and no more).
+        let long = format!(
+            r"C:\Apache24{}\conf\extra\f1.conf",
+            r"\conf\..".repeat(5_000)
+        );
+        assert_eq!(s.resolve_str(&long).unwrap().host, extra.join("f1.conf"));
+        assert_eq!(s.index.lock().unwrap().len(), 4);
     }
 
     #[test]

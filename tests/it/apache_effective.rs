@@ -566,3 +566,33 @@ fn what_an_undecidable_conditional_sets_stays_undecided() {
             .starts_with("a ServerRoot set inside")
     );
 }
+
+#[test]
+fn a_define_doubling_per_line_stops_at_the_expansion_bound() {
+    // Issue 15: 30 lines of `Define Vn ${Vn-1}${Vn-1}` once took gigabytes.
+    let mut text = String::from("LoadModule proxy_module m.so\nDefine V0 xxxxxxxx\n");
+    for i in 1..=40 {
+        text.push_str(&format!("Define V{i} ${{V{}}}${{V{}}}\n", i - 1, i - 1));
+    }
+    let e = effective("/c/main.conf", &Mem::new(&[("/c/main.conf", &text)]));
+    assert_eq!(kinds(&e), [ProblemKind::Limit]);
+    // Line 2 defines V0 (8 bytes); V14 (line 16) is the first past the bound.
+    assert_eq!(e.problems[0].line, Some(16));
+    assert!(
+        e.problems[0]
+            .message
+            .contains(&upgate::apache::MAX_EXPANDED.to_string())
+    );
+    assert!(e.refusal().is_some(), "nothing may pass on what was read");
+}
+
+#[test]
+fn the_file_operation_budget_refuses() {
+    let e = effective("/main.conf", &Fractal);
+    let r = e.refusal().expect("a refusal, never a pass");
+    assert!(
+        r.message.contains("gave up after") || r.message.contains("deeper than"),
+        "{}",
+        r.message
+    );
+}

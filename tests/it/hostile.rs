@@ -740,3 +740,239 @@ fn an_oversized_application_host_config_is_refused_not_parsed() {
         "{r}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Password Secure versions: sorting must see a total order (issue 15, item 1)
+
+/// Three- and four-part versions mixed: `26.4.10.34111 ≤ 9.1.0.309920` by build,
+/// `9.1.0.309920 ≤ 26` by parts, yet `26.4.10.34111 > 26`; an order like that
+/// made `sort_by` panic. Repeated and shuffled so the sort sees many triples.
+const MIXED_VERSIONS: [&str; 12] = [
+    "26.4.10.34111",
+    "9.1.0.309920",
+    "26",
+    "9.3.1",
+    "26.4.10",
+    "9.3.1.33994",
+    "26.3.100.1",
+    "9.1",
+    "26.3.100",
+    "8.5.0.14896",
+    "26.10.1.2",
+    "26.10.1",
+];
+
+fn mixed_version_list() -> Vec<&'static str> {
+    // A fixed shuffle (no randomness in tests): 240 entries.
+    (0..240usize)
+        .map(|i| MIXED_VERSIONS[(i * 7 + i / 12) % MIXED_VERSIONS.len()])
+        .collect()
+}
+
+#[test]
+fn mixed_three_and_four_part_client_versions_do_not_panic() {
+    let dir = copy_fixture("nps-pre-ready");
+    let facts = dir.path().join("facts.json");
+    let mut json: Value = serde_json::from_str(&fs::read_to_string(&facts).unwrap()).unwrap();
+    json["password_secure"]["client_versions"] = serde_json::json!(mixed_version_list());
+    fs::write(&facts, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    for phase in ["pre", "post"] {
+        let run = json_scan(dir.path(), phase);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let nps003 = run.results_of("NPS003");
+        assert!(!nps003.is_empty(), "NPS003 ran:\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_rule_pack_adding_mixed_form_releases_loads_without_panic() {
+    let rules = tempfile::tempdir().unwrap();
+    let mut text = String::from("product = \"nps\"\n");
+    // One entry per release (the same three parts twice is refused): 3-, 4- and
+    // 2-part forms interleaved with the built-in catalog's releases.
+    for (i, v) in [
+        "26.4.11.34111",
+        "9.1.5.309920",
+        "27",
+        "9.9",
+        "26.4.12",
+        "9.3.2.33994",
+        "26.3.101.1",
+        "8.5.1",
+        "26.10.2.2",
+        "26.10.3",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let breaking = if i % 3 == 0 {
+            "breaks = [\"clients\"]\nbreaking = \"x\"\n"
+        } else {
+            ""
+        };
+        text.push_str(&format!("\n[[release]]\nversion = \"{v}\"\n{breaking}"));
+    }
+    fs::write(rules.path().join("releases.toml"), text).unwrap();
+    let dir = rules.path().to_str().unwrap();
+    let listed = raw(&["rules", "--rules", dir]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let target = copy_fixture("nps-pre-client-locked-out");
+    let run = checked(scan(
+        target.path(),
+        "pre",
+        &["--format", "json", "--rules", dir],
+    ));
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+}
+
+#[test]
+fn a_facts_file_over_the_size_limit_is_refused_naming_it() {
+    let dir = copy_fixture("pm-offline-ready");
+    let facts = dir.path().join("facts.json");
+    // 16 MiB is the cap; a sparse 17 MiB file is not read whole.
+    fs::File::create(&facts)
+        .unwrap()
+        .set_len(17 * 1024 * 1024)
+        .unwrap();
+    let run = json_scan(dir.path(), "pre");
+    assert_input_error(
+        &run,
+        &[&facts.display().to_string(), "larger than 16777216 bytes"],
+    );
+}
+
+#[test]
+fn thousands_of_packages_with_sidecars_are_each_judged_once() {
+    // Issue 15: each package searched every entry for its sidecar (100,000
+    // packages took minutes). Empty files: each is a defective package.
+    let dir = copy_fixture("pm-offline-ready");
+    let cache = dir.path().join(CACHE);
+    let n = 3_000;
+    for i in 0..n {
+        fs::write(cache.join(format!("Junk.{i}.0.0.nupkg")), "").unwrap();
+        // Every other sidecar in another case, as Windows would still match it.
+        let sidecar = if i % 2 == 0 {
+            format!("Junk.{i}.0.0.nupkg.hash.json")
+        } else {
+            format!("JUNK.{i}.0.0.NUPKG.HASH.JSON")
+        };
+        fs::write(cache.join(sidecar), "{}").unwrap();
+    }
+    let run = json_scan(dir.path(), "pre");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let junk = run
+        .results_of("PM005")
+        .into_iter()
+        .filter(|r| r["subject"].as_str().unwrap().contains("Junk."))
+        .count();
+    assert_eq!(junk, n, "one PM005 result per package");
+}
+
+// ---------------------------------------------------------------------------
+// Read-only: upgate never writes under the root
+
+/// Every entry under `dir` (links not followed): its kind, bytes (of a file) or
+/// target (of a link), permissions and modification time.
+fn tree_state(
+    dir: &Path,
+) -> Vec<(
+    std::path::PathBuf,
+    String,
+    Vec<u8>,
+    u32,
+    std::time::SystemTime,
+)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(p) = pending.pop() {
+        let meta = fs::symlink_metadata(&p).unwrap();
+        let kind = meta.file_type();
+        let (what, bytes) = if kind.is_symlink() {
+            let target = fs::read_link(&p).unwrap();
+            ("link", target.to_string_lossy().into_owned().into_bytes())
+        } else if kind.is_dir() {
+            let mut names: Vec<_> = fs::read_dir(&p)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            names.sort();
+            pending.extend(names);
+            ("dir", Vec::new())
+        } else if kind.is_file() {
+            ("file", fs::read(&p).unwrap())
+        } else {
+            ("other", Vec::new())
+        };
+        out.push((
+            p.strip_prefix(dir).unwrap().to_path_buf(),
+            what.to_string(),
+            bytes,
+            meta.permissions().mode(),
+            meta.modified().unwrap(),
+        ));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Sets every entry's write bits off (`on` false) or back on, links untouched.
+fn set_writable(dir: &Path, on: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = fs::symlink_metadata(dir).unwrap();
+    if meta.file_type().is_symlink() {
+        return;
+    }
+    if meta.is_dir() && on {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    if meta.is_dir() {
+        for e in fs::read_dir(dir).unwrap() {
+            set_writable(&e.unwrap().path(), on);
+        }
+    }
+    let mode = meta.permissions().mode();
+    let mode = if on { mode | 0o200 } else { mode & !0o222 };
+    fs::set_permissions(dir, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn scanning_a_read_only_copy_of_every_fixture_changes_nothing() {
+    let mut scanned = 0;
+    let mut names: Vec<_> = fs::read_dir(crate::common::repo().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("root").is_dir())
+        .collect();
+    names.sort();
+    for fixture_dir in names {
+        let name = fixture_dir
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let dir = copy_fixture(&name);
+        set_writable(dir.path(), false);
+        // Modification times are read after the permission change (which sets
+        // only the change time, not the modification time).
+        let before = tree_state(dir.path());
+        for phase in ["pre", "post"] {
+            // The output format does not change what is read.
+            let run = checked(scan(dir.path(), phase, &["--format", "json"]));
+            assert!(run.code <= 1, "{name} {phase}: {}", run.stderr);
+        }
+        let after = tree_state(dir.path());
+        set_writable(dir.path(), true);
+        assert_eq!(
+            before.len(),
+            after.len(),
+            "{name}: entries added or removed"
+        );
+        for (b, a) in before.iter().zip(&after) {
+            assert!(b == a, "{name}: {} changed", b.0.display());
+        }
+        scanned += 1;
+    }
+    assert!(scanned >= 40, "only {scanned} fixtures found");
+}

@@ -137,3 +137,68 @@ fn below_the_websocket_version_it_does_not_apply() {
     );
     assert_eq!(status(&nps009(dir.path())).0, "not_applicable");
 }
+
+/// `apache2.conf` with `extra` appended after everything it loads (so the
+/// modules NPS009 wants are already seen when the reader stops).
+fn append_to_apache2_conf(dir: &Path, extra: &str) -> usize {
+    let conf = dir.join("root/etc/apache2/apache2.conf");
+    let text = fs::read_to_string(&conf).unwrap();
+    let text = format!("{}\n", text.trim_end());
+    let first_new_line = text.lines().count() + 1;
+    fs::write(&conf, format!("{text}{extra}")).unwrap();
+    first_new_line
+}
+
+#[test]
+fn a_define_doubling_per_line_stops_with_an_error_naming_the_line() {
+    // The reproducer of issue 15: 30 lines would need 2^30 bytes and more.
+    let dir = copy_fixture("nps-apache-debian-ready");
+    let mut extra = String::from("Define V0 xxxxxxxx\n");
+    for i in 1..=30 {
+        extra.push_str(&format!("Define V{i} ${{V{}}}${{V{}}}\n", i - 1, i - 1));
+    }
+    let first = append_to_apache2_conf(dir.path(), &extra);
+    let r = nps009(dir.path());
+    assert_eq!(status(&r), ("error", "error"), "{r}");
+    // V13 holds 8 << 13 = 65536 bytes; the line defining V14 expands to
+    // `Define V14 ` and twice that, past MAX_EXPANDED = 131072.
+    let line = first + 14;
+    assert_message_has(&r, &format!("apache2.conf:{line}:"));
+    assert_message_has(&r, "more than 131072 bytes");
+    assert_eq!(r["location"]["line"], line, "{r}");
+}
+
+#[test]
+fn an_included_file_that_cannot_be_read_is_an_error_even_with_the_modules_seen() {
+    let dir = copy_fixture("nps-apache-debian-ready");
+    let big = dir.path().join("root/etc/apache2/huge.conf");
+    // Over the 16 MiB config-file cap (sparse: nothing is written).
+    fs::File::create(&big)
+        .unwrap()
+        .set_len(17 * 1024 * 1024)
+        .unwrap();
+    append_to_apache2_conf(dir.path(), "Include huge.conf\n");
+    let r = nps009(dir.path());
+    assert_eq!(status(&r), ("error", "error"), "{r}");
+    assert_message_has(&r, "huge.conf");
+}
+
+#[test]
+fn a_folder_linked_into_itself_is_an_error_even_with_the_modules_seen() {
+    let dir = copy_fixture("nps-apache-debian-ready");
+    let lp = dir.path().join("root/etc/apache2/loop");
+    fs::create_dir(&lp).unwrap();
+    // Two links back to the folder itself: 2^depth folders to read.
+    std::os::unix::fs::symlink(".", lp.join("a")).unwrap();
+    std::os::unix::fs::symlink(".", lp.join("b")).unwrap();
+    append_to_apache2_conf(dir.path(), "IncludeOptional loop\n");
+    let r = nps009(dir.path());
+    assert_eq!(status(&r), ("error", "error"), "{r}");
+    let m = r["message"].as_str().unwrap();
+    assert!(
+        m.contains("gave up after")
+            || m.contains("deeper than")
+            || m.contains("symbolic link loop"),
+        "{m}"
+    );
+}

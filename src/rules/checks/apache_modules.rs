@@ -186,17 +186,21 @@ pub fn judge(p: &Params, s: &State<'_>) -> (Outcome, Option<(String, usize)>) {
             Some(line) => format!("{}:{line}", r.file),
             None => r.file.clone(),
         };
-        let o = Outcome::new(
-            Status::Error,
-            subject,
+        let message = if r.kind == ProblemKind::Limit {
+            format!(
+                "upgate could not read this configuration in full, so which modules httpd loads is unknown: {at}: {}",
+                r.message
+            )
+        } else {
             format!(
                 "httpd refuses this configuration, so it would not start: {at}: {}",
                 r.message
-            ),
-        )
-        .at(s.main.clone())
-        .observed(evidence(s))
-        .expected(expected);
+            )
+        };
+        let o = Outcome::new(Status::Error, subject, message)
+            .at(s.main.clone())
+            .observed(evidence(s))
+            .expected(expected);
         return (o, r.line.map(|l| (r.file.clone(), l)));
     }
     let missing: Vec<&String> = p

@@ -76,13 +76,11 @@ pub fn judge(
             )];
         }
     };
-    let mut distinct: Vec<&Version> = Vec::new();
-    for c in clients {
-        if !distinct.iter().any(|d| catalog.total_order(d, c).is_eq()) {
-            distinct.push(c);
-        }
-    }
+    // A stable sort by the total order, then the first of each equal run: the
+    // same versions as keeping each first seen, in O(n log n).
+    let mut distinct: Vec<&Version> = clients.iter().collect();
     distinct.sort_by(|a, b| catalog.total_order(a, b));
+    distinct.dedup_by(|later, first| catalog.total_order(first, later).is_eq());
     let judged = Judged {
         phase,
         server,

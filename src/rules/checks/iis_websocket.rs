@@ -93,11 +93,17 @@ impl CheckKind for Params {
             .ok()
             .and_then(|h| Some((h, sites.iter().find(|s| s.name == h.site)?)));
         if let Some((hosted, def)) = hosted_site {
-            for (n, level) in hosted.levels().iter().enumerate() {
-                if let Some(folder) = iis::folder_of(def, &level[1..], &physical) {
-                    web_configs.push((n + 1, inputs.xml(&folder.join("web.config").to_string())));
+            // A level whose folder does not exist holds no web.config, nor do those below.
+            iis::walk_levels(def, &hosted.url, &physical, &mut |n, folder| {
+                let text = folder.to_string();
+                // Only a missing folder ends it: an unreadable one is reported
+                // through its web.config, as before.
+                if matches!(inputs.folder(&text), Loaded::Missing { .. }) {
+                    return false;
                 }
-            }
+                web_configs.push((n + 1, inputs.xml(&folder.join("web.config").to_string())));
+                true
+            });
         }
         let mut files = vec![(host_file, host_root, 0)];
         for (level, loaded) in &web_configs {
@@ -177,7 +183,7 @@ pub fn judge(p: &Params, s: &State<'_>) -> Outcome {
     let at = |d: &Decided<'_>| s.files[d.file].at(d.element.pos);
     let shown = |d: &Decided<'_>| format!("{}:{}", s.files[d.file].file.server, d.element.pos.line);
     let (target, application) = match &s.site {
-        Ok(h) => (h.levels().pop().unwrap_or_default(), h.application.clone()),
+        Ok(h) => (h.target(), h.application.clone()),
         Err(_) => (Vec::new(), Vec::new()),
     };
     let config: &[ConfigFile<'_>] = match &s.site {
