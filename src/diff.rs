@@ -221,12 +221,12 @@ pub fn render(before: &EarlierReport, after: &EarlierReport) -> (String, bool) {
         |r: &EarlierResult| format!("{} {} ({}): {}", r.rule_id, r.subject, r.status, r.message);
     // A rule the later scan ran only as not_applicable (or not at all) was not
     // checked then: its earlier failure is not fixed, just no longer judged.
-    let checked_later = |rule: &str| {
-        after
-            .results
-            .iter()
-            .any(|r| r.rule_id == rule && r.status != Status::NotApplicable)
-    };
+    let judged: std::collections::BTreeSet<&str> = after
+        .results
+        .iter()
+        .filter(|r| r.status != Status::NotApplicable)
+        .map(|r| r.rule_id.as_str())
+        .collect();
     let (fixed, not_checked): (Vec<&EarlierResult>, Vec<&EarlierResult>) = before
         .results
         .iter()
@@ -236,7 +236,7 @@ pub fn render(before: &EarlierReport, after: &EarlierReport) -> (String, bool) {
                 .get(r.fingerprint.as_str())
                 .is_none_or(|n| !failing(n.status))
         })
-        .partition(|r| checked_later(&r.rule_id));
+        .partition(|r| judged.contains(r.rule_id.as_str()));
     let fixed: Vec<String> = fixed
         .into_iter()
         .map(|r| {

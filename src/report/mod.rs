@@ -307,18 +307,18 @@ pub fn baseline_notes(report: &Report) -> Vec<String> {
     }
     // Gone failures are news; gone passes are not. A rule this scan ran only
     // as not_applicable was not checked in this phase: not fixed, not judged.
-    let checked = |rule: &str| {
-        report
-            .results
-            .iter()
-            .any(|r| r.rule_id == rule && r.status != Status::NotApplicable)
-    };
+    let judged: std::collections::BTreeSet<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.status != Status::NotApplicable)
+        .map(|r| r.rule_id.as_str())
+        .collect();
     for e in cmp
         .absent
         .iter()
         .filter(|e| matches!(e.status, Status::Fail | Status::Error | Status::Waived))
     {
-        lines.push(if checked(&e.rule_id) {
+        lines.push(if judged.contains(e.rule_id.as_str()) {
             format!("absent: {} {} (was {})", e.rule_id, e.subject, e.status)
         } else {
             format!(

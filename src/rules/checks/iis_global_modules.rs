@@ -9,13 +9,12 @@
 
 use serde::Deserialize;
 
-use super::iis_websocket::not_parsed;
-use super::web_app::{elsewhere, hosting};
-use super::{CheckKind, Context, unreadable};
+use super::web_app::{application_host, elsewhere, hosting};
+use super::{CheckKind, Context};
 use crate::facts::WebServer;
 use crate::iis::{self, ConfigFile};
 use crate::inputs::web_server::APPLICATION_HOST;
-use crate::inputs::{Inputs, Loaded, XmlFile};
+use crate::inputs::{Inputs, XmlFile};
 use crate::model::{Outcome, Status};
 use crate::xml::Element;
 
@@ -53,23 +52,9 @@ impl CheckKind for Params {
         if let Some(o) = elsewhere(&hosting(ctx, inputs), WebServer::Iis, ctx.rule) {
             return vec![o];
         }
-        let host = inputs.xml(APPLICATION_HOST);
-        let host_file = match &*host {
-            Loaded::Found(f) => f,
-            Loaded::Missing { path, missing } => {
-                return vec![Outcome::new(
-                    Status::NotEvaluated,
-                    path.to_string(),
-                    format!(
-                        "the snapshot has no {path} ({missing} does not exist): copy IIS's applicationHost.config into it"
-                    ),
-                )];
-            }
-            Loaded::Failed { location, error } => return vec![unreadable(location, error)],
-        };
-        match &host_file.parsed {
-            Ok(doc) => vec![judge(self, host_file, &doc.root)],
-            Err(e) => vec![not_parsed(host_file, e)],
+        match application_host(&inputs.xml(APPLICATION_HOST)) {
+            Ok((file, root)) => vec![judge(self, file, root)],
+            Err(o) => vec![*o],
         }
     }
 }

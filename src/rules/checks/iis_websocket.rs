@@ -10,7 +10,9 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 
-use super::web_app::{Gate, elsewhere, hosting, web_app_site, websocket_gate};
+use super::web_app::{
+    Gate, application_host, elsewhere, hosting, not_parsed, web_app_site, websocket_gate,
+};
 use super::{CheckKind, Context, unreadable};
 use crate::facts::{Version, WebServer};
 use crate::iis::{self, ConfigFile, Decided, Hosted};
@@ -46,22 +48,9 @@ impl CheckKind for Params {
             Gate::Applies { assumed } => assumed,
         };
         let host = inputs.xml(APPLICATION_HOST);
-        let host_file = match &*host {
-            Loaded::Found(f) => f,
-            Loaded::Missing { path, missing } => {
-                return vec![Outcome::new(
-                    Status::NotEvaluated,
-                    path.to_string(),
-                    format!(
-                        "the snapshot has no {path} ({missing} does not exist): copy IIS's applicationHost.config into it"
-                    ),
-                )];
-            }
-            Loaded::Failed { location, error } => return vec![unreadable(location, error)],
-        };
-        let host_root = match &host_file.parsed {
-            Ok(doc) => &doc.root,
-            Err(e) => return vec![not_parsed(host_file, e)],
+        let (host_file, host_root) = match application_host(&host) {
+            Ok(found) => found,
+            Err(o) => return vec![*o],
         };
         let registered = host_root
             .child("system.webServer")
@@ -134,19 +123,6 @@ impl CheckKind for Params {
         }
         vec![outcome]
     }
-}
-
-pub(super) fn not_parsed(file: &XmlFile, e: &crate::xml::XmlError) -> Outcome {
-    let mut o = Outcome::new(
-        Status::Error,
-        file.file.server.to_string(),
-        format!("{} is not well-formed XML: {e}", file.file.server),
-    );
-    o = match e.pos {
-        Some(pos) => o.at(file.at(pos)),
-        None => o.at(file.file.location()),
-    };
-    o
 }
 
 /// `<section name="webSocket">` under configSections, for the message that it proves nothing.

@@ -6,13 +6,14 @@
 //! otherwise what the snapshot shows ([`Inputs::web_servers`]). Both may be
 //! present.
 
-use super::Context;
+use super::{Context, unreadable};
 use crate::facts::{Version, WebServer};
 use crate::iis::{self, Hosted};
-use crate::inputs::Inputs;
 use crate::inputs::web_server::{APACHE_MAIN, APPLICATION_HOST, Hosting};
+use crate::inputs::{Inputs, Loaded, XmlFile};
 use crate::model::{Outcome, Status};
 use crate::server::ServerPath;
+use crate::xml::Element;
 
 /// config.bat's defaults: a site, or an application under an existing site, of this name.
 pub const DEFAULT_NAME: &str = "Web Application";
@@ -190,4 +191,37 @@ mod tests {
                 .ends_with("or waive NPS008 if the Web Application is not used on this server")
         );
     }
+}
+
+/// applicationHost.config read and parsed, or the outcome saying why not:
+/// missing from the snapshot (`not_evaluated`), unreadable or not well-formed
+/// (`error`). Boxed: an outcome is large beside two references.
+pub fn application_host(host: &Loaded<XmlFile>) -> Result<(&XmlFile, &Element), Box<Outcome>> {
+    match host {
+        Loaded::Found(f) => match &f.parsed {
+            Ok(doc) => Ok((f, &doc.root)),
+            Err(e) => Err(Box::new(not_parsed(f, e))),
+        },
+        Loaded::Missing { path, missing } => Err(Box::new(Outcome::new(
+            Status::NotEvaluated,
+            path.to_string(),
+            format!(
+                "the snapshot has no {path} ({missing} does not exist): copy IIS's applicationHost.config into it"
+            ),
+        ))),
+        Loaded::Failed { location, error } => Err(Box::new(unreadable(location, error))),
+    }
+}
+
+pub(super) fn not_parsed(file: &XmlFile, e: &crate::xml::XmlError) -> Outcome {
+    let mut o = Outcome::new(
+        Status::Error,
+        file.file.server.to_string(),
+        format!("{} is not well-formed XML: {e}", file.file.server),
+    );
+    o = match e.pos {
+        Some(pos) => o.at(file.at(pos)),
+        None => o.at(file.file.location()),
+    };
+    o
 }
