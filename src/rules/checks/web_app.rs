@@ -149,6 +149,39 @@ pub fn websocket_gate(ctx: &Context<'_>, since: &Version) -> Gate {
     }
 }
 
+/// applicationHost.config read and parsed, or the outcome saying why not:
+/// missing from the snapshot (`not_evaluated`), unreadable or not well-formed
+/// (`error`). Boxed: an outcome is large beside two references.
+pub fn application_host(host: &Loaded<XmlFile>) -> Result<(&XmlFile, &Element), Box<Outcome>> {
+    match host {
+        Loaded::Found(f) => match &f.parsed {
+            Ok(doc) => Ok((f, &doc.root)),
+            Err(e) => Err(Box::new(not_parsed(f, e))),
+        },
+        Loaded::Missing { path, missing } => Err(Box::new(Outcome::new(
+            Status::NotEvaluated,
+            path.to_string(),
+            format!(
+                "the snapshot has no {path} ({missing} does not exist): copy IIS's applicationHost.config into it"
+            ),
+        ))),
+        Loaded::Failed { location, error } => Err(Box::new(unreadable(location, error))),
+    }
+}
+
+pub(super) fn not_parsed(file: &XmlFile, e: &crate::xml::XmlError) -> Outcome {
+    let mut o = Outcome::new(
+        Status::Error,
+        file.file.server.to_string(),
+        format!("{} is not well-formed XML: {e}", file.file.server),
+    );
+    o = match e.pos {
+        Some(pos) => o.at(file.at(pos)),
+        None => o.at(file.file.location()),
+    };
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,37 +224,4 @@ mod tests {
                 .ends_with("or waive NPS008 if the Web Application is not used on this server")
         );
     }
-}
-
-/// applicationHost.config read and parsed, or the outcome saying why not:
-/// missing from the snapshot (`not_evaluated`), unreadable or not well-formed
-/// (`error`). Boxed: an outcome is large beside two references.
-pub fn application_host(host: &Loaded<XmlFile>) -> Result<(&XmlFile, &Element), Box<Outcome>> {
-    match host {
-        Loaded::Found(f) => match &f.parsed {
-            Ok(doc) => Ok((f, &doc.root)),
-            Err(e) => Err(Box::new(not_parsed(f, e))),
-        },
-        Loaded::Missing { path, missing } => Err(Box::new(Outcome::new(
-            Status::NotEvaluated,
-            path.to_string(),
-            format!(
-                "the snapshot has no {path} ({missing} does not exist): copy IIS's applicationHost.config into it"
-            ),
-        ))),
-        Loaded::Failed { location, error } => Err(Box::new(unreadable(location, error))),
-    }
-}
-
-pub(super) fn not_parsed(file: &XmlFile, e: &crate::xml::XmlError) -> Outcome {
-    let mut o = Outcome::new(
-        Status::Error,
-        file.file.server.to_string(),
-        format!("{} is not well-formed XML: {e}", file.file.server),
-    );
-    o = match e.pos {
-        Some(pos) => o.at(file.at(pos)),
-        None => o.at(file.file.location()),
-    };
-    o
 }
