@@ -4,6 +4,8 @@
 #             (case-insensitive lookups: folder entries and include files at once)
 #   packages  N empty .nupkg files, each with a .hash.json sidecar, in the NugetCache
 #   segments  a Password Secure web_app_dir N folders below the IIS site (IIS levels)
+#   directives  an httpd.conf with N each of Define, LoadModule, <IfModule> and
+#             <IfDefine> (variables and loaded modules are looked up per line)
 # Growth should be linear. Figures are measured here, never in timed tests.
 #   bench/hostile.sh                 release build
 #   BIN=target/debug/upgate bench/hostile.sh [SIZES...]
@@ -26,10 +28,10 @@ measure() { # label size target phase
   # 0 and 1 are verdicts; anything else (2: input error, 101: panic) is shown.
   [ "$status" -le 1 ] || { echo "$1 $2: exit $status: $(head -c 300 "$work/stderr")" >&2; }
   read -r secs kib < <(tail -1 "$work/time")
-  printf '%-9s %7s  %8s s  %8s KiB  exit %s\n' "$1" "$2" "$secs" "$kib" "$status"
+  printf '%-10s %7s  %8s s  %8s KiB  exit %s\n' "$1" "$2" "$secs" "$kib" "$status"
 }
 
-printf '%-9s %7s  %10s  %12s\n' what size time 'peak RSS'
+printf '%-10s %7s  %10s  %12s\n' what size time 'peak RSS'
 for n in "${sizes[@]}"; do
   d="$work/entries-$n"
   python3 - "$d" "$n" <<'PY'
@@ -75,5 +77,21 @@ facts["password_secure"]["web_app_dir"] = "C:\\inetpub\\wwwroot\\Web Application
 json.dump(facts, open(path, "w"))
 PY
   measure segments "$n" "$d" post
+  rm -rf "$d"
+
+  d="$work/directives-$n"
+  cp -r fixtures/nps-apache-upstream-http-only "$d"
+  python3 - "$d" "$n" <<'PY'
+import json, os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+facts = json.load(open(os.path.join(d, "facts.json")))
+conf = facts["password_secure"]["apache_config"].replace("\\", "/").lstrip("/")
+path = os.path.join(d, "root", conf.split(":", 1)[-1].lstrip("/"))
+with open(path, "a") as f:
+    for i in range(n):
+        f.write(f"Define D{i} v{i}\nLoadModule m{i}_module modules/mod_m{i}.so\n"
+                f"<IfModule m{i}_module>\n</IfModule>\n<IfDefine D{i}>\n</IfDefine>\n")
+PY
+  measure directives "$n" "$d" post
   rm -rf "$d"
 done

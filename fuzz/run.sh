@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs each fuzz target under libFuzzer for a fixed time (nightly Rust and
 # cargo-fuzz). Usage: fuzz/run.sh [SECONDS] [TARGET...]
-#   SECONDS  per target (default 20); JOBS targets run at once (default 2).
+#   SECONDS  per target (default 20); JOBS targets run at once (default 2);
+#   FUZZ_SEED libFuzzer's random seed (default 0: a new one each run; CI fixes it).
 # Each target starts from its seeds (copied into fuzz/corpus/<target>/ by the
 # stable seed test) and keeps what it finds there. Limits per input are the
 # ones upgate promises: 10 s and 500 MB. A crash, timeout or out-of-memory
@@ -17,7 +18,9 @@ if [ $# -gt 0 ]; then targets=("$@"); else
 fi
 
 echo "== seeding fuzz/corpus from the seed corpora"
-rm -rf corpus-seeds && UPGATE_FUZZ_CORPUS="$PWD/corpus-seeds" cargo test -q --test seeds >/dev/null
+# The stable test build shares the main crate's target folder (no second build of upgate).
+rm -rf corpus-seeds
+UPGATE_FUZZ_CORPUS="$PWD/corpus-seeds" CARGO_TARGET_DIR=../target cargo test -q --test seeds >/dev/null
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" && cp -n corpus-seeds/"$t"/* "corpus/$t/" 2>/dev/null || true
 done
@@ -36,14 +39,14 @@ run_one() {
   local t=$1
   if cargo +nightly fuzz run "${flags[@]}" "$t" "corpus/$t" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=500 -max_len=262144 \
-      -print_final_stats=1 >"logs/$t.log" 2>&1; then
+      -print_final_stats=1 -seed="${FUZZ_SEED:-0}" >"logs/$t.log" 2>&1; then
     echo "$t: ok"
   else
     echo "$t: FAILED (fuzz/logs/$t.log)"
   fi
 }
 export -f run_one
-export seconds
+export seconds FUZZ_SEED
 export flags_joined="${flags[*]}"
 printf '%s\n' "${targets[@]}" | xargs -P "$jobs" -I{} bash -c 'flags=($flags_joined); run_one {}' | tee logs/results.txt
 

@@ -78,7 +78,7 @@
 //! Unknown layouts count the environment and `-D` parameters as unknown: an
 //! undefined variable in a path is then a problem ([`ProblemKind::UndefinedVariable`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What is at a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -497,14 +497,17 @@ pub fn effective_with(main: &str, files: &dyn ConfigFiles, options: &Options) ->
         out: Effective::default(),
         opts: options,
         server_root: options.server_root.clone(),
-        names: options.defines.clone(),
-        vars: Vec::new(),
+        names: options.defines.iter().cloned().collect(),
+        vars: BTreeMap::new(),
+        held: 0,
+        first_loaded: BTreeMap::new(),
+        first_uncertain: BTreeMap::new(),
         reading: Vec::new(),
         ops: 0,
         gave_up: false,
         too_deep: false,
         uncertain: Vec::new(),
-        tainted: Vec::new(),
+        tainted: BTreeMap::new(),
         tainted_root: None,
     };
     ev.out.assumptions = options.assumptions.clone();
@@ -529,7 +532,7 @@ pub fn effective_with(main: &str, files: &dyn ConfigFiles, options: &Options) ->
     ev.out.server_root = Some(ev.server_root.clone());
     let mut defines: BTreeMap<String, Option<String>> =
         ev.names.iter().map(|n| (n.clone(), None)).collect();
-    for (k, v) in &ev.vars {
+    for (k, v) in ev.vars.values() {
         defines.insert(k.clone(), Some(v.clone()));
     }
     ev.out.defines = defines;
@@ -811,9 +814,17 @@ struct Eval<'a> {
     opts: &'a Options,
     server_root: String,
     /// `-D` and `Define` names (case-sensitive, `ap_server_config_defines`).
-    names: Vec<String>,
-    /// `Define NAME value` (names case-insensitive, an APR table).
-    vars: Vec<(String, String)>,
+    names: BTreeSet<String>,
+    /// `Define NAME value` by ASCII-folded name (names are case-insensitive,
+    /// an APR table): the name as last written, and the value. Maps, so a
+    /// config of many `Define`s costs n log n, not n².
+    vars: BTreeMap<String, (String, String)>,
+    /// The bytes the values in `vars` hold together, against [`MAX_DEFINED`].
+    held: usize,
+    /// The first of `out.modules` and of `out.uncertain_modules` by module
+    /// name, for `<IfModule>` in log n.
+    first_loaded: BTreeMap<String, usize>,
+    first_uncertain: BTreeMap<String, usize>,
     /// Case-folded paths of the files being read, outermost first, to catch cycles.
     reading: Vec<String>,
     ops: usize,
@@ -821,8 +832,9 @@ struct Eval<'a> {
     too_deep: bool,
     /// Undecidable conditionals around the current line.
     uncertain: Vec<String>,
-    /// Names `Define`d or `UnDefine`d inside an undecidable conditional, with it.
-    tainted: Vec<(String, String)>,
+    /// Names `Define`d or `UnDefine`d inside an undecidable conditional, with
+    /// the first such conditional.
+    tainted: BTreeMap<String, String>,
     /// A `ServerRoot` set inside an undecidable conditional: every later module is
     /// only "maybe".
     tainted_root: Option<String>,
@@ -864,7 +876,7 @@ impl Eval<'_> {
     }
 
     fn var_ref(&self, name: &str) -> Option<&str> {
-        if let Some((_, v)) = self.vars.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+        if let Some((_, v)) = self.vars.get(&name.to_ascii_lowercase()) {
             return Some(v);
         }
         self.opts.env.as_ref()?.get(name).map(String::as_str)
@@ -1246,17 +1258,12 @@ impl Eval<'_> {
                 } else {
                     let (value, why) = match kind.as_str() {
                         "ifmodule" => self.if_module(arg),
-                        "ifdefine" if self.tainted.iter().any(|(n, _)| n == arg) => {
-                            let (_, why) = self
-                                .tainted
-                                .iter()
-                                .find(|(n, _)| n == arg)
-                                .cloned()
-                                .unwrap_or_default();
+                        "ifdefine" if self.tainted.contains_key(arg) => {
+                            let why = &self.tainted[arg];
                             (None, format!("{arg} was set or unset inside {why}"))
                         }
                         "ifdefine" => {
-                            let on = self.names.iter().any(|n| n == arg);
+                            let on = self.names.contains(arg);
                             let why = if on {
                                 format!("{arg} is defined")
                             } else {
@@ -1347,18 +1354,15 @@ impl Eval<'_> {
                 format!("{arg} names a source file upgate cannot map to a module"),
             );
         };
-        if let Some(m) = self.out.modules.iter().find(|m| m.name == id) {
+        if let Some(&i) = self.first_loaded.get(&id) {
+            let m = &self.out.modules[i];
             return (Some(true), format!("{id} loaded at {}:{}", m.file, m.line));
         }
         if self.opts.static_modules.contains(&id) {
             return (Some(true), format!("{id} is compiled in"));
         }
-        if let Some((m, _)) = self
-            .out
-            .uncertain_modules
-            .iter()
-            .find(|(m, _)| m.name == id)
-        {
+        if let Some(&i) = self.first_uncertain.get(&id) {
+            let (m, _) = &self.out.uncertain_modules[i];
             return (
                 None,
                 format!("{id} only maybe loaded at {}:{}", m.file, m.line),
@@ -1436,14 +1440,13 @@ impl Eval<'_> {
                 // with an undefined symbol unless proxy_module is loaded first.
                 if module.starts_with("proxy_")
                     && module != "proxy_module"
-                    && self.out.loaded("proxy_module").is_none()
-                    && self.out.loaded(module).is_none()
+                    && !self.first_loaded.contains_key("proxy_module")
+                    && !self.first_loaded.contains_key(module.as_str())
                 {
                     if let Some((_, why)) = self
-                        .out
-                        .uncertain_modules
-                        .iter()
-                        .find(|(m, _)| m.name == "proxy_module")
+                        .first_uncertain
+                        .get("proxy_module")
+                        .map(|&i| &self.out.uncertain_modules[i])
                     {
                         let why = why.clone();
                         self.uncertain.push(why);
@@ -1465,27 +1468,25 @@ impl Eval<'_> {
                 self.directive(file, line, name, args, depth);
             }
             ("define", [var]) => {
-                if !self.names.contains(var) {
-                    self.names.push(var.clone());
-                }
+                self.names.insert(var.clone());
             }
             ("define", [var, value]) => {
-                if !self.names.contains(var) {
-                    self.names.push(var.clone());
-                }
-                self.vars.retain(|(k, _)| !k.eq_ignore_ascii_case(var));
-                let held: usize = self.vars.iter().map(|(_, v)| v.len()).sum();
-                if held + value.len() > MAX_DEFINED {
+                self.names.insert(var.clone());
+                let folded = var.to_ascii_lowercase();
+                let replaced = self.vars.get(&folded).map_or(0, |(_, v)| v.len());
+                if self.held - replaced + value.len() > MAX_DEFINED {
+                    self.undefine_var(&folded);
                     let msg = format!(
                         "Define {var}: defined values would hold more than {MAX_DEFINED} bytes together, so upgate stopped reading here"
                     );
                     return self.problem(ProblemKind::Limit, &at, msg);
                 }
-                self.vars.push((var.clone(), value.clone()));
+                self.held = self.held - replaced + value.len();
+                self.vars.insert(folded, (var.clone(), value.clone()));
             }
             ("undefine", [var]) => {
-                self.names.retain(|n| n != var);
-                self.vars.retain(|(k, _)| !k.eq_ignore_ascii_case(var));
+                self.names.remove(var);
+                self.undefine_var(&var.to_ascii_lowercase());
             }
             ("serverroot", [path]) => {
                 // Relative to httpd's working directory: / under systemd and OpenRC.
@@ -1531,16 +1532,28 @@ impl Eval<'_> {
     /// directive still applies (its variable may still be used).
     fn taint(&mut self, var: &str) -> bool {
         if let Some(why) = self.uncertain.last() {
-            self.tainted.push((var.to_owned(), why.clone()));
+            self.tainted
+                .entry(var.to_owned())
+                .or_insert_with(|| why.clone());
         }
         false
+    }
+
+    /// Forgets a `Define`d value (by folded name) and the bytes it held.
+    fn undefine_var(&mut self, folded: &str) {
+        if let Some((_, v)) = self.vars.remove(folded) {
+            self.held -= v.len();
+        }
     }
 
     fn directive_load(&mut self, file: &str, line: usize, module: &str, path: &str) {
         // mod_so loads the file at once (relative to ServerRoot): a path still holding
         // an undefined `${VAR}` names no module file, so httpd refuses. (A snapshot
         // usually lacks the module files themselves, so their absence proves nothing.)
-        if self.out.loaded(module).is_none() && self.uncertain.is_empty() && path.contains("${") {
+        if !self.first_loaded.contains_key(module)
+            && self.uncertain.is_empty()
+            && path.contains("${")
+        {
             let full = join(&self.server_root, path);
             if let Ok(None) = self.io(|fs| fs.kind(&full)) {
                 let msg = format!(
@@ -1561,8 +1574,16 @@ impl Eval<'_> {
                 .map(|w| format!("a ServerRoot set inside {w}"))
         });
         match why {
-            Some(why) => self.out.uncertain_modules.push((m, why)),
-            None => self.out.modules.push(m),
+            Some(why) => {
+                let at = self.out.uncertain_modules.len();
+                self.first_uncertain.entry(m.name.clone()).or_insert(at);
+                self.out.uncertain_modules.push((m, why));
+            }
+            None => {
+                let at = self.out.modules.len();
+                self.first_loaded.entry(m.name.clone()).or_insert(at);
+                self.out.modules.push(m);
+            }
         }
     }
 }

