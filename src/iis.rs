@@ -392,15 +392,27 @@ pub fn layers<'a>(
     found.into_iter().map(|(_, layer)| layer).collect()
 }
 
+/// The elements at `path` below `group`: a section's name (`webSocket`), or
+/// its path through section groups (`security/authentication/windowsAuthentication`).
+fn nested<'a>(group: &'a Element, path: &str) -> Vec<&'a Element> {
+    path.split('/').fold(vec![group], |found, segment| {
+        found
+            .into_iter()
+            .flat_map(|e| e.children_named(segment))
+            .collect()
+    })
+}
+
 /// What applicationHost.config's `<location overrideMode="…">` tags say about
-/// delegating a `system.webServer` section to web.config files for `target`.
+/// delegating a `system.webServer` section (by name or path, as [`attribute`]
+/// takes it) to web.config files for `target`.
 /// The attribute governs the sections the location holds, so only locations
 /// that hold `section` count; the deepest covering one wins. `None` when none says.
 pub fn override_mode(host: &Element, target: &[String], section: &str) -> Option<(bool, Pos)> {
     host.children_named("location")
         .filter(|l| {
             l.children_named("system.webServer")
-                .any(|g| g.child(section).is_some())
+                .any(|g| !nested(g, section).is_empty())
         })
         .filter_map(|l| {
             let path = url_segments(l.attr("path").map_or("", |a| a.value.as_str()));
@@ -423,8 +435,9 @@ pub struct Decided<'a> {
     pub file: usize,
 }
 
-/// An attribute of a section (`webSocket`'s `enabled`) after merging: the
-/// last layer that sets it wins. `None` when no layer sets it.
+/// An attribute of a section (`webSocket`'s `enabled`; a section in a group by
+/// its path, `security/authentication/windowsAuthentication`) after merging:
+/// the last layer that sets it wins. `None` when no layer sets it.
 pub fn attribute<'a>(
     layers: &[Layer<'a>],
     section: &str,
@@ -432,7 +445,7 @@ pub fn attribute<'a>(
 ) -> Option<(String, Decided<'a>)> {
     let mut last = None;
     for layer in layers {
-        for element in layer.section_group.children_named(section) {
+        for element in nested(layer.section_group, section) {
             if let Some(a) = element.attr(attribute) {
                 last = Some((
                     a.value.clone(),
@@ -482,6 +495,149 @@ pub fn collection_has<'a>(
         }
     }
     state
+}
+
+/// Where an application's pool comes from (IIS: the application's own
+/// `applicationPool`, else its site's `<applicationDefaults>`, else the
+/// server's `<sites><applicationDefaults>`, else the schema's DefaultAppPool).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolFrom {
+    Application,
+    Site(Pos),
+    Server(Pos),
+    Schema,
+}
+
+/// The pool IIS's schema gives an application no level names one for.
+pub const DEFAULT_APP_POOL: &str = "DefaultAppPool";
+
+/// An application and the pool IIS runs it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignedPool {
+    /// URL path of the application below its site (empty: the root application).
+    pub application: Vec<String>,
+    /// The `<application>` element's line.
+    pub pos: Pos,
+    pub pool: String,
+    pub from: PoolFrom,
+}
+
+/// The application that serves `hosted` and the applications below its URL
+/// (a product's own sub-applications, `/TMS/Agent`), in file order, each with
+/// its pool. Empty when applicationHost.config has no such site.
+pub fn serving_pools(root: &Element, hosted: &Hosted) -> Vec<AssignedPool> {
+    let Some(sites) = root
+        .child("system.applicationHost")
+        .and_then(|a| a.child("sites"))
+    else {
+        return Vec::new();
+    };
+    let Some(site) = sites
+        .children_named("site")
+        .find(|s| s.attr("name").is_some_and(|n| same(&n.value, &hosted.site)))
+    else {
+        return Vec::new();
+    };
+    let default_of = |e: &Element| {
+        e.child("applicationDefaults")
+            .and_then(|d| Some((d.attr("applicationPool")?.value.clone(), d.pos)))
+    };
+    let (default, default_from) = match (default_of(site), default_of(sites)) {
+        (Some((name, pos)), _) => (name, PoolFrom::Site(pos)),
+        (None, Some((name, pos))) => (name, PoolFrom::Server(pos)),
+        (None, None) => (DEFAULT_APP_POOL.to_string(), PoolFrom::Schema),
+    };
+    let at_or_below = |path: &[String]| {
+        (path.len() == hosted.application.len() && starts_with(path, &hosted.application))
+            || (path.len() > hosted.url.len() && starts_with(path, &hosted.url))
+    };
+    site.children_named("application")
+        .filter_map(|app| {
+            let path = url_segments(app.attr("path").map_or("/", |a| a.value.as_str()));
+            if !at_or_below(&path) {
+                return None;
+            }
+            let (pool, from) = match app.attr("applicationPool") {
+                Some(a) => (a.value.clone(), PoolFrom::Application),
+                None => (default.clone(), default_from),
+            };
+            Some(AssignedPool {
+                application: path,
+                pos: app.pos,
+                pool,
+                from,
+            })
+        })
+        .collect()
+}
+
+/// A pool attribute's effective value, and the element that set it (the
+/// pool's `<add>` or `<applicationPoolDefaults>`); `None` for the schema's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSetting<'a> {
+    pub value: &'a str,
+    pub set_by: Option<&'a Element>,
+}
+
+/// An application pool defined in `system.applicationHost/applicationPools`.
+#[derive(Debug, Clone, Copy)]
+pub struct AppPool<'a> {
+    pub element: &'a Element,
+    /// Whether W3SVC starts it when IIS starts (schema default `true`).
+    pub auto_start: PoolSetting<'a>,
+    /// `OnDemand` (the schema default) or `AlwaysRunning`.
+    pub start_mode: PoolSetting<'a>,
+}
+
+/// The pool named `name` (any case, as IIS compares pool names) after the
+/// collection's `<add>`, `<remove>` and `<clear/>`; `None` when it is not defined.
+pub fn app_pool<'a>(root: &'a Element, name: &str) -> Option<AppPool<'a>> {
+    let list = root
+        .child("system.applicationHost")
+        .and_then(|a| a.child("applicationPools"))?;
+    let mut found = None;
+    for item in &list.children {
+        let names_it = item.attr("name").is_some_and(|a| same(&a.value, name));
+        match item.local_name() {
+            "add" if names_it => found = Some(item),
+            "remove" if names_it => found = None,
+            "clear" => found = None,
+            _ => {}
+        }
+    }
+    let element = found?;
+    let defaults = list.child("applicationPoolDefaults");
+    let setting = |attribute: &str, schema: &'static str| {
+        [Some(element), defaults]
+            .into_iter()
+            .flatten()
+            .find_map(|e| {
+                Some(PoolSetting {
+                    value: e.attr(attribute)?.value.as_str(),
+                    set_by: Some(e),
+                })
+            })
+            .unwrap_or(PoolSetting {
+                value: schema,
+                set_by: None,
+            })
+    };
+    Some(AppPool {
+        element,
+        auto_start: setting("autoStart", "true"),
+        start_mode: setting("startMode", "OnDemand"),
+    })
+}
+
+/// The URL path of the application that holds `url` in `site`: the longest
+/// application path that is a prefix of it (for `inheritInChildApplications`).
+pub fn application_of(site: &Site, url: &[String]) -> Vec<String> {
+    site.applications
+        .iter()
+        .filter(|a| starts_with(url, &a.path))
+        .max_by_key(|a| a.path.len())
+        .map(|a| a.path.clone())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -777,5 +933,125 @@ mod tests {
         let (present, decided) = collection_has(&l, "modules", "WebSocketModule").unwrap();
         assert!(!present);
         assert_eq!(decided.element.pos.line, 3);
+    }
+
+    const POOLS: &str = r#"<configuration>
+  <system.applicationHost>
+    <applicationPools>
+      <add name="DefaultAppPool" />
+      <add name="TMS" startMode="AlwaysRunning" />
+      <add name="TMSAgent" autoStart="false" />
+      <add name="Old" />
+      <remove name="old" />
+      <applicationPoolDefaults autoStart="true" managedRuntimeVersion="v4.0" />
+    </applicationPools>
+    <sites>
+      <site name="Default Web Site" id="1">
+        <application path="/">
+          <virtualDirectory path="/" physicalPath="%SystemDrive%\inetpub\wwwroot" />
+        </application>
+        <application path="/TMS" applicationPool="TMS">
+          <virtualDirectory path="/" physicalPath="%SystemDrive%\inetpub\wwwroot\TMS" />
+        </application>
+        <application path="/TMS/Agent" applicationPool="TMSAgent">
+          <virtualDirectory path="/" physicalPath="%SystemDrive%\inetpub\wwwroot\TMS\Agent" />
+        </application>
+        <application path="/TMSOther">
+          <virtualDirectory path="/" physicalPath="C:\other" />
+        </application>
+        <applicationDefaults applicationPool="Old" />
+      </site>
+    </sites>
+  </system.applicationHost>
+</configuration>"#;
+
+    #[test]
+    fn the_applications_at_and_below_a_url_name_their_pools_or_inherit_the_site_default() {
+        let host = parse(POOLS);
+        let sites = sites(&host);
+        let h = hosting(&sites, &path(r"C:\inetpub\wwwroot\TMS"), &physical).unwrap();
+        let pools = serving_pools(&host, &h);
+        let named: Vec<(String, &str, PoolFrom)> = pools
+            .iter()
+            .map(|a| (a.application.join("/"), a.pool.as_str(), a.from))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("TMS".to_string(), "TMS", PoolFrom::Application),
+                ("TMS/Agent".to_string(), "TMSAgent", PoolFrom::Application),
+            ]
+        );
+        // A plain folder of the root application: the root's pool, from the site's default.
+        let h = hosting(&sites, &path(r"C:\inetpub\wwwroot\Plain"), &physical).unwrap();
+        let pools = serving_pools(&host, &h);
+        assert_eq!(pools.len(), 1);
+        assert_eq!(pools[0].application, Vec::<String>::new());
+        assert_eq!(pools[0].pool, "Old");
+        assert!(matches!(pools[0].from, PoolFrom::Site(p) if p.line == 25));
+    }
+
+    #[test]
+    fn a_pool_takes_its_settings_from_its_add_then_the_defaults_then_the_schema() {
+        let host = parse(POOLS);
+        let tms = app_pool(&host, "tms").unwrap();
+        assert_eq!(tms.start_mode.value, "AlwaysRunning");
+        assert_eq!(tms.auto_start.value, "true");
+        assert_eq!(
+            tms.auto_start.set_by.map(|e| e.name.as_str()),
+            Some("applicationPoolDefaults")
+        );
+        let agent = app_pool(&host, "TMSAgent").unwrap();
+        assert_eq!(agent.auto_start.value, "false");
+        assert_eq!(agent.auto_start.set_by.map(|e| e.pos.line), Some(6));
+        assert_eq!(agent.start_mode.value, "OnDemand");
+        assert!(agent.start_mode.set_by.is_none());
+        // Removed again, or never added: not defined.
+        assert!(app_pool(&host, "Old").is_none());
+        assert!(app_pool(&host, "TMSWorker").is_none());
+    }
+
+    #[test]
+    fn a_section_in_a_group_is_found_by_its_path() {
+        let host = parse(
+            r#"<configuration>
+  <location path="Default Web Site/TMS/Setup" overrideMode="Allow"><system.webServer><security><authentication><windowsAuthentication enabled="true" /></authentication></security></system.webServer></location>
+</configuration>"#,
+        );
+        let target: Vec<String> = ["Default Web Site", "TMS", "Setup"]
+            .map(String::from)
+            .to_vec();
+        let section = "security/authentication/windowsAuthentication";
+        let l = layers(
+            &[ConfigFile {
+                root: &host,
+                level: 0,
+            }],
+            &target,
+            &[],
+        );
+        let (value, decided) = attribute(&l, section, "enabled").unwrap();
+        assert_eq!((value.as_str(), decided.element.pos.line), ("true", 2));
+        assert_eq!(
+            override_mode(&host, &target, section).map(|(a, _)| a),
+            Some(true)
+        );
+        assert!(
+            attribute(
+                &layers(
+                    &[ConfigFile {
+                        root: &host,
+                        level: 0
+                    }],
+                    &target[..2],
+                    &[]
+                ),
+                section,
+                "enabled"
+            )
+            .is_none()
+        );
+        let sites = sites(&parse(POOLS));
+        assert_eq!(application_of(&sites[0], &target[1..]), ["TMS"]);
     }
 }
