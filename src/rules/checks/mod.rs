@@ -19,6 +19,7 @@ pub mod feed_populated;
 pub mod file_absent;
 pub mod flag_fact;
 pub mod folder_empty;
+pub mod iis_application;
 pub mod iis_global_modules;
 pub mod iis_websocket;
 pub mod installed_is_target;
@@ -182,6 +183,7 @@ kinds! {
     file_absent => FileAbsent,
     iis_websocket => IisWebsocket,
     iis_global_modules => IisGlobalModules,
+    iis_application => IisApplication,
     apache_modules => ApacheModules,
     target_above_installed => TargetAboveInstalled,
     installed_is_target => InstalledIsTarget,
