@@ -22,6 +22,7 @@ const CATALOG: &[(&str, &str)] = &[
     ("PM007", "pm-nugetcache-acl-inherited"),
     ("PM008", "pm-web-folder-backup-after-upgrade"),
     ("PM012", "pm-database-backup"),
+    ("PM013", "pm-tms-iis-setup"),
     ("NPS001", "nps-maintenance-covers-target"),
     ("NPS002", "nps-backup-before-update"),
     ("NPS003", "nps-client-server-compatibility"),
