@@ -1,5 +1,6 @@
 //! IIS's configuration merge and the judges on it (NPS008 WebSocket, NPS014
-//! global modules, the TMS appSettings lookup): records
+//! global modules, PM013 TMS Setup authentication and app pools, the TMS
+//! appSettings lookup): records
 //! `=== applicationHost.config` (a plain file is one), then
 //! `=== web.config` records, the web.configs from the site's root down. A
 //! first line `dir: <path>` is the Web Application's folder (`web_app_dir`);
@@ -9,7 +10,9 @@ use upgate::facts::Version;
 use upgate::iis::{self, ConfigFile};
 use upgate::inputs::XmlFile;
 use upgate::path::{Env, ServerPath};
-use upgate::rules::checks::{app_setting_folder, iis_global_modules, iis_websocket, web_app};
+use upgate::rules::checks::{
+    app_setting_folder, iis_application, iis_global_modules, iis_websocket, web_app,
+};
 use upgate::server::Kind;
 
 const HOST: &str = r"C:\Windows\System32\inetsrv\config\applicationHost.config";
@@ -47,6 +50,20 @@ pub fn run(data: &[u8]) {
         }],
     };
     let _ = iis_global_modules::judge(&modules, &host, host_root);
+    let tms = iis_application::Params {
+        folder: r"C:\inetpub\wwwroot\TMS".into(),
+        fact: "privilege_manager.web_dir".into(),
+        windows_auth: "Setup".into(),
+    };
+    let folder = match &dir {
+        Some(dir) => ServerPath::parse(dir, &env).ok(),
+        None => ServerPath::parse(&tms.folder, &env).ok(),
+    };
+    if let Some(folder) = folder {
+        for outcome in iis_application::judge(&tms, &host, host_root, &folder, &physical) {
+            assert!(!outcome.message.is_empty());
+        }
+    }
 
     // The web.configs, one per level that exists, as the scan reads them.
     let mut web: Vec<(usize, XmlFile)> = Vec::new();
