@@ -1,0 +1,449 @@
+//! `upgrade_package`: the vendor's upgrade zip for the target version is on
+//! the web server (SS008: seed 000 step 1, "Copy/paste this zip file on your
+//! Privilege Manager Web server"). Secret Server's upgrade is a wrapper named
+//! `Version_<major>_<minor>_<build>.zip` holding `ss_update.zip` (and, in
+//! current releases, the signed catalog `hashes.crt`); the upgrader rejects a
+//! wrapper with foreign files. The folders searched are rule data: path facts
+//! and server paths where a segment may be `*` (`C:\Users\*\Downloads`), each
+//! searched for its own files only (not recursively). Only the zip's central
+//! directory is read (entry names), never an entry.
+
+use serde::Deserialize;
+
+use super::upgrade_path::{self, Stepping};
+use super::{CheckKind, Context, known_fact, no_target, valid_path};
+use crate::facts::{PATH_FACTS, Version};
+use crate::inputs::{Inputs, ZipNames};
+use crate::model::{Location, Outcome, Status};
+use crate::nuget::package::{Defect, MAX_ENTRIES, strip_suffix_ignore_case};
+use crate::server::{FsError, Kind};
+
+/// The fact whose folders (default `C:\Backups`) every backup rule searches.
+const SEARCH_DIRS: &str = "backups.search_dirs";
+/// The vendor's wrapper name: `Version_11_1_000006.zip`.
+const PREFIX: &str = "Version_";
+const SUFFIX: &str = ".zip";
+/// How many entry names a message lists before "…".
+const SHOWN: usize = 5;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// Facts naming folders to search: `backups.search_dirs` or path facts.
+    pub search_facts: Vec<String>,
+    /// Further folders; a segment may hold `*` (any one folder name).
+    pub folders: Vec<String>,
+    /// The update package the wrapper must hold at its top level.
+    pub update_entry: String,
+    /// The signed catalog current wrappers hold beside it.
+    pub catalog_entry: String,
+    /// Top-level entries that make a zip a fresh-install package.
+    pub install_entries: Vec<String>,
+    /// File names of fresh-install packages (found instead of an upgrade).
+    pub install_files: Vec<String>,
+    /// The stepping table, as SS002 (`upgrade_path`) judges it.
+    pub path: upgrade_path::Params,
+}
+
+/// A candidate file found in a searched folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The server path, for messages.
+    pub file: String,
+    pub location: Location,
+    pub name: Named,
+}
+
+/// What the file name says, and for a wrapper, what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    /// `Version_…zip` with a readable version, and its entries.
+    Wrapper(Version, ZipNames),
+    /// `Version_…zip` whose name gives no version: why.
+    NoVersion(String),
+    /// Named like a fresh-install package (`SecretServer.zip`).
+    Install,
+}
+
+/// What the rule found, for `judge`.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    pub candidates: Vec<Candidate>,
+    /// Folders listed, in search order.
+    pub searched: Vec<String>,
+    /// Places that named no folder (missing, or a pattern without a match).
+    pub absent: Vec<String>,
+    /// Places that could not be read, where and why.
+    pub unreadable: Vec<(String, FsError)>,
+}
+
+/// The version a `Version_<major>_<minor>_<build>.zip` name gives, or why none.
+/// `None`: not a wrapper's name at all.
+pub fn name_version(name: &str) -> Option<Result<Version, String>> {
+    let stem = strip_suffix_ignore_case(name, SUFFIX)?;
+    let rest = stem
+        .get(..PREFIX.len())
+        .filter(|p| p.eq_ignore_ascii_case(PREFIX))
+        .map(|_| &stem[PREFIX.len()..])?;
+    let parts: Vec<&str> = rest.split('_').collect();
+    let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() != 3 || !parts.iter().all(numeric) {
+        return Some(Err(format!(
+            "the name {name} does not give a version as the vendor writes it, Version_<major>_<minor>_<build>.zip (Version_11_1_000006.zip is 11.1.000006)"
+        )));
+    }
+    Some(
+        parts
+            .join(".")
+            .parse()
+            .map(Version)
+            .map_err(|e| format!("the name {name} does not give a version: {e}")),
+    )
+}
+
+impl Params {
+    fn is_install_file(&self, name: &str) -> bool {
+        self.install_files
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(name))
+    }
+
+    /// The folders to search, as the facts and parameters name them.
+    fn places(&self, ctx: &Context<'_>) -> Vec<String> {
+        let mut places = Vec::new();
+        for key in &self.search_facts {
+            if key == SEARCH_DIRS {
+                places.extend(ctx.facts.backup_search_dirs());
+            } else if let Some(dir) = ctx.facts.path(key) {
+                places.push(dir.to_string());
+            }
+        }
+        places.extend(self.folders.iter().cloned());
+        places
+    }
+}
+
+impl CheckKind for Params {
+    fn validate(&self) -> Result<(), String> {
+        for key in &self.search_facts {
+            if key != SEARCH_DIRS {
+                known_fact(key, PATH_FACTS)?;
+            }
+        }
+        for folder in &self.folders {
+            valid_path("folders", folder)?;
+        }
+        for name in [&self.update_entry, &self.catalog_entry]
+            .into_iter()
+            .chain(&self.install_entries)
+            .chain(&self.install_files)
+        {
+            valid_path("entry name", &format!(r"C:\{name}"))?;
+        }
+        self.path.validate()
+    }
+
+    fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
+        let mut ev = Evidence::default();
+        let mut seen = std::collections::HashSet::new();
+        for place in self.places(ctx) {
+            let folders = inputs.folders_matching(&place);
+            if folders.found.is_empty() && folders.unreadable.is_empty() {
+                let shown = inputs.parse(&place).map_or(place, |p| p.to_string());
+                ev.absent.push(shown);
+            }
+            ev.unreadable.extend(
+                folders
+                    .unreadable
+                    .into_iter()
+                    .map(|(at, e)| (at.server_path, e)),
+            );
+            for dir in folders.found {
+                let shown = dir.server.to_string();
+                let entries = match inputs.entries(&shown) {
+                    crate::inputs::Loaded::Found((_, entries)) => entries,
+                    crate::inputs::Loaded::Missing { .. } => continue,
+                    crate::inputs::Loaded::Failed { error, .. } => {
+                        ev.unreadable.push((shown, error));
+                        continue;
+                    }
+                };
+                // One folder reached from two places (a search folder that is
+                // also the backup folder) is searched once.
+                if !seen.insert(dir.host.clone()) {
+                    continue;
+                }
+                ev.searched.push(shown);
+                for entry in entries {
+                    let wrapper = name_version(&entry.name);
+                    if wrapper.is_none() && !self.is_install_file(&entry.name) {
+                        continue;
+                    }
+                    let file = dir.server.join(&entry.name).to_string();
+                    let target = match entry.target {
+                        Ok(t) if t.kind == Kind::File => t,
+                        Ok(_) => continue,
+                        Err(e) if e.is_not_found() => continue,
+                        Err(e) => {
+                            ev.unreadable.push((file, e));
+                            continue;
+                        }
+                    };
+                    let name = match wrapper {
+                        Some(Ok(v)) => Named::Wrapper(v, inputs.zip_names(&target)),
+                        Some(Err(why)) => Named::NoVersion(why),
+                        None => Named::Install,
+                    };
+                    ev.candidates.push(Candidate {
+                        file,
+                        location: target.location(),
+                        name,
+                    });
+                }
+            }
+        }
+        let steps = match self.path.stepping() {
+            Ok(s) => s,
+            Err(e) => return vec![Outcome::new(Status::Error, self.path.installed.clone(), e)],
+        };
+        vec![judge(
+            self,
+            &steps,
+            &ev,
+            ctx.facts.version(&self.path.installed),
+            ctx.targets.get(&self.path.product),
+        )]
+    }
+}
+
+/// Why a wrapper of the right version is no upgrade package; `None`: it is one.
+fn defect(p: &Params, names: &ZipNames) -> Option<String> {
+    let top: Vec<&str> = match names {
+        ZipNames::Unreadable(e) => return Some(format!("could not be read: {e}")),
+        ZipNames::Damaged(d) => return Some(format!("is damaged: {}", damage(d))),
+        ZipNames::Listed(n) => n.iter().map(String::as_str).filter(|n| !n.contains('/')).collect(),
+    };
+    let has = |name: &str| top.iter().any(|t| t.eq_ignore_ascii_case(name));
+    let install: Vec<&str> = p
+        .install_entries
+        .iter()
+        .map(String::as_str)
+        .filter(|e| has(e))
+        .collect();
+    if !install.is_empty() {
+        return Some(format!(
+            "is a fresh-install package (it holds {}), not an upgrade: an install package cannot be uploaded at Setup/Upgrade",
+            install.join(" and ")
+        ));
+    }
+    if !has(&p.update_entry) {
+        return Some(format!(
+            "holds no {} at its top level ({}), so it is not the vendor's upgrade package",
+            p.update_entry,
+            listed(names)
+        ));
+    }
+    let foreign: Vec<&str> = top
+        .iter()
+        .copied()
+        .filter(|t| !t.eq_ignore_ascii_case(&p.update_entry) && !t.eq_ignore_ascii_case(&p.catalog_entry))
+        .collect();
+    let deeper = matches!(names, ZipNames::Listed(n) if n.iter().any(|n| n.contains('/')));
+    if !foreign.is_empty() || deeper {
+        let mut extra: Vec<String> = foreign.iter().take(SHOWN).map(|s| s.to_string()).collect();
+        if deeper {
+            extra.push("folders".into());
+        }
+        return Some(format!(
+            "holds more than {} and {} ({}): the upgrader rejects a package with files the vendor did not put there",
+            p.update_entry,
+            p.catalog_entry,
+            extra.join(", ")
+        ));
+    }
+    None
+}
+
+/// A damaged zip in an administrator's words.
+fn damage(d: &Defect) -> String {
+    match d {
+        Defect::Empty => "the file is empty (0 bytes)".into(),
+        Defect::NotAZip(e) => format!("not a readable zip archive ({e}); the download is probably incomplete"),
+        Defect::LfsPointer => "a Git LFS pointer, not the zip".into(),
+        Defect::TooManyEntries(n) => {
+            format!("it lists {n} entries, more than the {MAX_ENTRIES} upgate reads")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// "entries: a, b, c, …" or "it is empty".
+fn listed(names: &ZipNames) -> String {
+    match names {
+        ZipNames::Listed(n) if n.is_empty() => "the zip is empty".into(),
+        ZipNames::Listed(n) => {
+            let mut shown: Vec<&str> = n.iter().take(SHOWN).map(String::as_str).collect();
+            if n.len() > SHOWN {
+                shown.push("…");
+            }
+            format!("entries: {}", shown.join(", "))
+        }
+        _ => String::new(),
+    }
+}
+
+/// The wrapper name of a version: `11.1.000006` → `Version_11_1_000006.zip`.
+fn wrapper_name(v: &Version) -> String {
+    format!("{PREFIX}{}{SUFFIX}", v.to_string().replace('.', "_"))
+}
+
+pub fn judge(
+    p: &Params,
+    steps: &[Stepping],
+    ev: &Evidence,
+    installed: Option<&Version>,
+    target: Option<&Version>,
+) -> Outcome {
+    let places = places(ev);
+    let Some(target) = target else {
+        let mut o = no_target(p.path.product);
+        o.message.push_str(&format!(
+            "; upgate compares it with the version in the upgrade zip's name ({}; searched {places})",
+            found(ev)
+        ));
+        return o;
+    };
+    let subject = wrapper_name(target);
+    let expected = format!(
+        "{subject} (holding {}) in one of: {places}",
+        p.update_entry
+    );
+    // Each candidate: why it does not count, and whether it might.
+    let mut reasons: Vec<String> = Vec::new();
+    let mut unknown = false;
+    let mut first_location: Option<Location> = None;
+    for c in &ev.candidates {
+        let why = match &c.name {
+            Named::NoVersion(why) => {
+                unknown = true;
+                format!("{why}, so upgate cannot tell whether it is the {target} package")
+            }
+            Named::Install => format!(
+                "is named like the fresh-install package (or a copy of the web folder), not an upgrade package {}",
+                subject
+            ),
+            Named::Wrapper(v, names) => match defect(p, names) {
+                Some(d) => format!("({v}) {d}"),
+                None if v.0 != target.0 => format!(
+                    "is the upgrade package for {v}, not for the target {target}"
+                ),
+                None => {
+                    let catalog = matches!(names, ZipNames::Listed(n)
+                        if n.iter().any(|e| e.eq_ignore_ascii_case(&p.catalog_entry)));
+                    return right_version(p, steps, c, catalog, installed, target)
+                        .expected(expected);
+                }
+            },
+        };
+        if matches!(&c.name, Named::Wrapper(_, ZipNames::Unreadable(_))) {
+            unknown = true;
+        }
+        first_location.get_or_insert_with(|| c.location.clone());
+        reasons.push(format!("{} {why}", c.file));
+    }
+    let unreadable: Vec<String> = ev
+        .unreadable
+        .iter()
+        .map(|(at, e)| format!("could not search {at}: {e}"))
+        .collect();
+    let status = if ev.unreadable.iter().any(|(_, e)| !e.is_unsupplied_input()) {
+        Status::Error
+    } else if unknown || !ev.unreadable.is_empty() {
+        Status::NotEvaluated
+    } else {
+        Status::Fail
+    };
+    let mut message = if reasons.is_empty() {
+        format!("no upgrade package ({PREFIX}<major>_<minor>_<build>{SUFFIX}) in the places searched: {places}")
+    } else {
+        format!(
+            "no upgrade package for {target} found; {} (searched {places})",
+            reasons.join("; ")
+        )
+    };
+    if !unreadable.is_empty() {
+        message.push_str(&format!("; {}", unreadable.join("; ")));
+    }
+    let mut o = Outcome::new(status, subject, message)
+        .observed(found(ev))
+        .expected(expected);
+    if let Some(at) = first_location {
+        o = o.at(at);
+    }
+    o
+}
+
+/// The verdict on a sound package of the target version: it passes when the
+/// target installs directly from the installed version (SS002's judgement).
+fn right_version(
+    p: &Params,
+    steps: &[Stepping],
+    c: &Candidate,
+    catalog: bool,
+    installed: Option<&Version>,
+    target: &Version,
+) -> Outcome {
+    let catalog = if catalog {
+        format!("holds {} and {}", p.update_entry, p.catalog_entry)
+    } else {
+        format!(
+            "holds {} but no {} (current releases include that signed catalog; the upgrader of a current version may refuse the package without it)",
+            p.update_entry, p.catalog_entry
+        )
+    };
+    let path = upgrade_path::judge(&p.path, steps, installed, Some(target));
+    let found = format!("{} is the upgrade package for {target} and {catalog}", c.file);
+    let status = match path.status {
+        Status::Pass => Status::Pass,
+        Status::NotEvaluated => Status::NotEvaluated,
+        _ => Status::Fail,
+    };
+    let message = match status {
+        Status::Pass => format!("{found}; {}", path.message),
+        Status::NotEvaluated => format!(
+            "{found}, but whether it installs directly cannot be told: {}",
+            path.message
+        ),
+        _ => format!(
+            "{found}, but it is not the package to upload now: {}",
+            path.message
+        ),
+    };
+    Outcome::new(status, wrapper_name(target), message)
+        .observed(c.file.clone())
+        .at(c.location.clone())
+}
+
+/// The places searched, for messages: each folder listed, then the ones absent.
+fn places(ev: &Evidence) -> String {
+    let mut all: Vec<String> = ev.searched.clone();
+    all.extend(ev.absent.iter().map(|a| format!("{a} (no such folder)")));
+    all.extend(ev.unreadable.iter().map(|(a, _)| format!("{a} (unreadable)")));
+    if all.is_empty() {
+        "nowhere (no folder to search)".into()
+    } else {
+        all.join(", ")
+    }
+}
+
+fn found(ev: &Evidence) -> String {
+    if ev.candidates.is_empty() {
+        "none found".into()
+    } else {
+        ev.candidates
+            .iter()
+            .map(|c| c.file.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
