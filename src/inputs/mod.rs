@@ -355,7 +355,10 @@ impl<'s> Inputs<'s> {
         };
         let segments = path.segments().to_vec();
         let wild = |s: &str| s.contains(['*', '?']);
-        let first = segments.iter().position(|s| wild(s)).unwrap_or(segments.len());
+        let first = segments
+            .iter()
+            .position(|s| wild(s))
+            .unwrap_or(segments.len());
         let mut prefix = path.clone();
         for _ in first..segments.len() {
             prefix = prefix.parent();
@@ -376,9 +379,10 @@ impl<'s> Inputs<'s> {
                         Ok(r) if r.kind == Kind::Dir => next.push(r),
                         Ok(_) => {}
                         Err(e) if e.is_not_found() => {}
-                        Err(e) => out
-                            .unreadable
-                            .push((Location::unresolved(&dir.server.join(segment).to_string()), e)),
+                        Err(e) => out.unreadable.push((
+                            Location::unresolved(&dir.server.join(segment).to_string()),
+                            e,
+                        )),
                     }
                     continue;
                 }
@@ -390,16 +394,22 @@ impl<'s> Inputs<'s> {
                     }
                 };
                 for entry in entries {
-                    if !crate::glob::matches(segment, &entry.name, crate::glob::Syntax::Plain, path.is_windows()) {
+                    if !crate::glob::matches(
+                        segment,
+                        &entry.name,
+                        crate::glob::Syntax::Plain,
+                        path.is_windows(),
+                    ) {
                         continue;
                     }
                     match entry.target {
                         Ok(r) if r.kind == Kind::Dir => next.push(r),
                         Ok(_) => {}
                         Err(e) if e.is_not_found() => {}
-                        Err(e) => out
-                            .unreadable
-                            .push((Location::unresolved(&dir.server.join(&entry.name).to_string()), e)),
+                        Err(e) => out.unreadable.push((
+                            Location::unresolved(&dir.server.join(&entry.name).to_string()),
+                            e,
+                        )),
                     }
                 }
             }
@@ -425,7 +435,11 @@ impl<'s> Inputs<'s> {
         let names = archive
             .file_names_raw()
             .map(|n| String::from_utf8_lossy(n).replace('\\', "/"))
-            .map(|n| n.trim_start_matches("./").trim_start_matches('/').to_string())
+            .map(|n| {
+                n.trim_start_matches("./")
+                    .trim_start_matches('/')
+                    .to_string()
+            })
             .filter(|n| !n.is_empty() && !n.ends_with('/'))
             .collect();
         ZipNames::Listed(names)

@@ -221,7 +221,11 @@ fn defect(p: &Params, names: &ZipNames) -> Option<String> {
     let top: Vec<&str> = match names {
         ZipNames::Unreadable(e) => return Some(format!("could not be read: {e}")),
         ZipNames::Damaged(d) => return Some(format!("is damaged: {}", damage(d))),
-        ZipNames::Listed(n) => n.iter().map(String::as_str).filter(|n| !n.contains('/')).collect(),
+        ZipNames::Listed(n) => n
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !n.contains('/'))
+            .collect(),
     };
     let has = |name: &str| top.iter().any(|t| t.eq_ignore_ascii_case(name));
     let install: Vec<&str> = p
@@ -246,7 +250,9 @@ fn defect(p: &Params, names: &ZipNames) -> Option<String> {
     let foreign: Vec<&str> = top
         .iter()
         .copied()
-        .filter(|t| !t.eq_ignore_ascii_case(&p.update_entry) && !t.eq_ignore_ascii_case(&p.catalog_entry))
+        .filter(|t| {
+            !t.eq_ignore_ascii_case(&p.update_entry) && !t.eq_ignore_ascii_case(&p.catalog_entry)
+        })
         .collect();
     let deeper = matches!(names, ZipNames::Listed(n) if n.iter().any(|n| n.contains('/')));
     if !foreign.is_empty() || deeper {
@@ -268,7 +274,9 @@ fn defect(p: &Params, names: &ZipNames) -> Option<String> {
 fn damage(d: &Defect) -> String {
     match d {
         Defect::Empty => "the file is empty (0 bytes)".into(),
-        Defect::NotAZip(e) => format!("not a readable zip archive ({e}); the download is probably incomplete"),
+        Defect::NotAZip(e) => {
+            format!("not a readable zip archive ({e}); the download is probably incomplete")
+        }
         Defect::LfsPointer => "a Git LFS pointer, not the zip".into(),
         Defect::TooManyEntries(n) => {
             format!("it lists {n} entries, more than the {MAX_ENTRIES} upgate reads")
@@ -315,8 +323,8 @@ pub fn judge(
     };
     let subject = wrapper_name(target);
     let expected = format!(
-        "{subject} (holding {}) in one of: {places}",
-        p.update_entry
+        "{subject} holding {} (and {}) in a searched folder",
+        p.update_entry, p.catalog_entry
     );
     // Each candidate: why it does not count, and whether it might.
     let mut reasons: Vec<String> = Vec::new();
@@ -334,9 +342,9 @@ pub fn judge(
             ),
             Named::Wrapper(v, names) => match defect(p, names) {
                 Some(d) => format!("({v}) {d}"),
-                None if v.0 != target.0 => format!(
-                    "is the upgrade package for {v}, not for the target {target}"
-                ),
+                None if v.0 != target.0 => {
+                    format!("is the upgrade package for {v}, not for the target {target}")
+                }
                 None => {
                     let catalog = matches!(names, ZipNames::Listed(n)
                         if n.iter().any(|e| e.eq_ignore_ascii_case(&p.catalog_entry)));
@@ -364,7 +372,9 @@ pub fn judge(
         Status::Fail
     };
     let mut message = if reasons.is_empty() {
-        format!("no upgrade package ({PREFIX}<major>_<minor>_<build>{SUFFIX}) in the places searched: {places}")
+        format!(
+            "no upgrade package ({PREFIX}<major>_<minor>_<build>{SUFFIX}) in the places searched: {places}"
+        )
     } else {
         format!(
             "no upgrade package for {target} found; {} (searched {places})",
@@ -402,7 +412,10 @@ fn right_version(
         )
     };
     let path = upgrade_path::judge(&p.path, steps, installed, Some(target));
-    let found = format!("{} is the upgrade package for {target} and {catalog}", c.file);
+    let found = format!(
+        "{} is the upgrade package for {target} and {catalog}",
+        c.file
+    );
     let status = match path.status {
         Status::Pass => Status::Pass,
         Status::NotEvaluated => Status::NotEvaluated,
@@ -427,8 +440,19 @@ fn right_version(
 /// The places searched, for messages: each folder listed, then the ones absent.
 fn places(ev: &Evidence) -> String {
     let mut all: Vec<String> = ev.searched.clone();
-    all.extend(ev.absent.iter().map(|a| format!("{a} (no such folder)")));
-    all.extend(ev.unreadable.iter().map(|(a, _)| format!("{a} (unreadable)")));
+    all.extend(ev.absent.iter().map(|a| {
+        let none = if a.contains(['*', '?']) {
+            "no folder matches"
+        } else {
+            "no such folder"
+        };
+        format!("{a} ({none})")
+    }));
+    all.extend(
+        ev.unreadable
+            .iter()
+            .map(|(a, _)| format!("{a} (unreadable)")),
+    );
     if all.is_empty() {
         "nowhere (no folder to search)".into()
     } else {
@@ -445,5 +469,301 @@ fn found(ev: &Evidence) -> String {
             .map(|c| c.file.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> Params {
+        let path: upgrade_path::Params = toml::from_str(
+            r#"installed = "secret_server.installed_version"
+product = "ss"
+steps = [
+  { through = "8.4.000003", install = "8.4.000004" },
+  { through = "9.1.000000", install = "9.1.000001" },
+  { through = "10.9.000003", install = "10.9.000005" },
+]"#,
+        )
+        .unwrap();
+        Params {
+            search_facts: vec![SEARCH_DIRS.into()],
+            folders: vec![r"C:\Users\*\Downloads".into()],
+            update_entry: "ss_update.zip".into(),
+            catalog_entry: "hashes.crt".into(),
+            install_entries: vec!["SecretServer.zip".into(), "setup.exe".into()],
+            install_files: vec!["SecretServer.zip".into()],
+            path,
+        }
+    }
+
+    fn v(s: &str) -> Version {
+        Version(s.parse().unwrap())
+    }
+
+    fn wrapper(file: &str, names: ZipNames) -> Candidate {
+        let name = file.rsplit('\\').next().unwrap();
+        let version = name_version(name).unwrap().unwrap();
+        Candidate {
+            file: file.into(),
+            location: Location::unresolved(file),
+            name: Named::Wrapper(version, names),
+        }
+    }
+
+    fn listed(names: &[&str]) -> ZipNames {
+        ZipNames::Listed(names.iter().map(|n| n.to_string()).collect())
+    }
+
+    fn good() -> ZipNames {
+        listed(&["hashes.crt", "ss_update.zip"])
+    }
+
+    fn searched(candidates: Vec<Candidate>) -> Evidence {
+        Evidence {
+            candidates,
+            searched: vec![r"C:\Backups".into(), r"C:\Users\admin\Downloads".into()],
+            ..Evidence::default()
+        }
+    }
+
+    fn run(ev: &Evidence, installed: &str, target: &str) -> Outcome {
+        let p = params();
+        let steps = p.path.stepping().unwrap();
+        judge(&p, &steps, ev, Some(&v(installed)), Some(&v(target)))
+    }
+
+    const DL: &str = r"C:\Users\admin\Downloads\Version_11_1_000006.zip";
+
+    #[test]
+    fn names_give_the_version_as_the_vendor_writes_it() {
+        assert_eq!(
+            name_version("Version_11_7_000042.zip")
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "11.7.000042"
+        );
+        assert_eq!(
+            name_version("version_10_9_000033.ZIP").unwrap().unwrap(),
+            v("10.9.33")
+        );
+        for bad in [
+            "Version_11_7.zip",
+            "Version_latest.zip",
+            "Version_11_7_000042 (1).zip",
+            "Version_11__1.zip",
+        ] {
+            let why = name_version(bad).unwrap().unwrap_err();
+            assert!(why.contains("Version_<major>_<minor>_<build>.zip"), "{why}");
+        }
+        assert!(name_version("SecretServer.zip").is_none());
+        assert!(name_version("Version_11_1_000006.txt").is_none());
+    }
+
+    #[test]
+    fn the_target_package_that_installs_directly_passes() {
+        let o = run(
+            &searched(vec![wrapper(DL, good())]),
+            "10.9.000033",
+            "11.1.000006",
+        );
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        assert_eq!(o.subject, "Version_11_1_000006.zip");
+        assert_eq!(
+            o.message,
+            r"C:\Users\admin\Downloads\Version_11_1_000006.zip is the upgrade package for 11.1.000006 and holds ss_update.zip and hashes.crt; 11.1.000006 installs directly from 10.9.000033"
+        );
+        assert_eq!(o.location.unwrap().server_path, DL);
+        // NuGet equality: 11.1.6 is 11.1.000006.
+        assert_eq!(
+            run(
+                &searched(vec![wrapper(DL, good())]),
+                "10.9.000033",
+                "11.1.6"
+            )
+            .status,
+            Status::Pass
+        );
+        // Without hashes.crt it still passes, and says so.
+        let o = run(
+            &searched(vec![wrapper(DL, listed(&["ss_update.zip"]))]),
+            "10.9.000033",
+            "11.1.000006",
+        );
+        assert_eq!(o.status, Status::Pass);
+        assert!(o.message.contains("but no hashes.crt"), "{}", o.message);
+    }
+
+    #[test]
+    fn a_target_that_must_step_first_fails_and_names_the_step() {
+        let o = run(
+            &searched(vec![wrapper(DL, good())]),
+            "10.9.000003",
+            "11.1.000006",
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains("it is not the package to upload now"),
+            "{}",
+            o.message
+        );
+        assert!(
+            o.message.contains("install 10.9.000005 first"),
+            "{}",
+            o.message
+        );
+    }
+
+    #[test]
+    fn what_was_found_instead_is_named_with_why() {
+        let other = r"C:\Backups\Version_11_0_000001.zip";
+        let o = run(
+            &searched(vec![wrapper(other, good())]),
+            "10.9.000033",
+            "11.1.000006",
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"no upgrade package for 11.1.000006 found; C:\Backups\Version_11_0_000001.zip is the upgrade package for 11.0.000001, not for the target 11.1.000006 (searched C:\Backups, C:\Users\admin\Downloads)"
+        );
+        assert_eq!(o.location.unwrap().server_path, other);
+        let install = wrapper(DL, listed(&["SecretServer.zip", "setup.exe"]));
+        let o = run(&searched(vec![install]), "10.9.000033", "11.1.000006");
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains(
+                "(11.1.000006) is a fresh-install package (it holds SecretServer.zip and setup.exe)"
+            ),
+            "{}",
+            o.message
+        );
+        let named = Candidate {
+            file: r"C:\Backups\SecretServer.zip".into(),
+            location: Location::unresolved(r"C:\Backups\SecretServer.zip"),
+            name: Named::Install,
+        };
+        let o = run(&searched(vec![named]), "10.9.000033", "11.1.000006");
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains("named like the fresh-install package"),
+            "{}",
+            o.message
+        );
+        let damaged = wrapper(
+            DL,
+            ZipNames::Damaged(Defect::NotAZip(
+                "invalid Zip archive: Could not find EOCD".into(),
+            )),
+        );
+        let o = run(&searched(vec![damaged]), "10.9.000033", "11.1.000006");
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains("is damaged: not a readable zip archive"),
+            "{}",
+            o.message
+        );
+        let o = run(
+            &searched(vec![wrapper(DL, listed(&["SecretServer/web.config"]))]),
+            "10.9.000033",
+            "11.1.000006",
+        );
+        assert!(
+            o.message.contains(
+                "holds no ss_update.zip at its top level (entries: SecretServer/web.config)"
+            ),
+            "{}",
+            o.message
+        );
+        let o = run(
+            &searched(vec![wrapper(
+                DL,
+                listed(&["ss_update.zip", "hashes.crt", "readme.txt"]),
+            )]),
+            "10.9.000033",
+            "11.1.000006",
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains("(readme.txt): the upgrader rejects"),
+            "{}",
+            o.message
+        );
+    }
+
+    #[test]
+    fn nothing_found_fails_naming_every_place_searched() {
+        let mut ev = searched(Vec::new());
+        ev.absent = vec![r"C:\Users\*\Desktop".into(), r"D:\Backups".into()];
+        let o = run(&ev, "10.9.000033", "11.1.000006");
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            r"no upgrade package (Version_<major>_<minor>_<build>.zip) in the places searched: C:\Backups, C:\Users\admin\Downloads, C:\Users\*\Desktop (no folder matches), D:\Backups (no such folder)"
+        );
+        assert_eq!(o.observed.as_deref(), Some("none found"));
+    }
+
+    #[test]
+    fn what_upgate_cannot_see_never_passes_nor_fails() {
+        // A name without a readable version may be the package.
+        let odd = Candidate {
+            file: r"C:\Backups\Version_11_1.zip".into(),
+            location: Location::unresolved(r"C:\Backups\Version_11_1.zip"),
+            name: Named::NoVersion(name_version("Version_11_1.zip").unwrap().unwrap_err()),
+        };
+        let o = run(&searched(vec![odd]), "10.9.000033", "11.1.000006");
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(
+            o.message
+                .contains("so upgate cannot tell whether it is the 11.1.000006 package"),
+            "{}",
+            o.message
+        );
+        // A folder that could not be read: error; an unmapped drive: not evaluated.
+        let mut ev = searched(Vec::new());
+        ev.unreadable = vec![(
+            r"C:\Backups".into(),
+            FsError::Io {
+                path: r"C:\Backups".into(),
+                message: "denied".into(),
+            },
+        )];
+        let o = run(&ev, "10.9.000033", "11.1.000006");
+        assert_eq!(o.status, Status::Error);
+        assert!(
+            o.message
+                .ends_with(r"could not search C:\Backups: cannot read C:\Backups: denied"),
+            "{}",
+            o.message
+        );
+        ev.unreadable = vec![(r"D:\Backups".into(), FsError::DriveNotMapped('D'))];
+        assert_eq!(
+            run(&ev, "10.9.000033", "11.1.000006").status,
+            Status::NotEvaluated
+        );
+        // A found package beside an unreadable folder still passes.
+        ev.candidates = vec![wrapper(DL, good())];
+        assert_eq!(run(&ev, "10.9.000033", "11.1.000006").status, Status::Pass);
+    }
+
+    #[test]
+    fn without_target_or_installed_version_it_is_not_evaluated() {
+        let p = params();
+        let steps = p.path.stepping().unwrap();
+        let ev = searched(vec![wrapper(DL, good())]);
+        let o = judge(&p, &steps, &ev, Some(&v("10.9.000033")), None);
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert_eq!(o.subject, "secret_server.target_version");
+        assert!(o.message.contains(DL), "{}", o.message);
+        let o = judge(&p, &steps, &ev, None, Some(&v("11.1.000006")));
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert!(
+            o.message.contains("secret_server.installed_version"),
+            "{}",
+            o.message
+        );
     }
 }
