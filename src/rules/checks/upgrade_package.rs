@@ -89,7 +89,7 @@ pub fn name_version(name: &str) -> Option<Result<Version, String>> {
     let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     if parts.len() != 3 || !parts.iter().all(numeric) {
         return Some(Err(format!(
-            "the name {name} does not give a version as the vendor writes it, Version_<major>_<minor>_<build>.zip (Version_11_1_000006.zip is 11.1.000006)"
+            "is not named as the vendor names the package, Version_<major>_<minor>_<build>.zip (Version_11_1_000006.zip is 11.1.000006), so its version cannot be read from the name"
         )));
     }
     Some(
@@ -97,7 +97,7 @@ pub fn name_version(name: &str) -> Option<Result<Version, String>> {
             .join(".")
             .parse()
             .map(Version)
-            .map_err(|e| format!("the name {name} does not give a version: {e}")),
+            .map_err(|e| format!("gives no version in its name: {e}")),
     )
 }
 
@@ -334,11 +334,12 @@ pub fn judge(
         let why = match &c.name {
             Named::NoVersion(why) => {
                 unknown = true;
-                format!("{why}, so upgate cannot tell whether it is the {target} package")
+                format!(
+                    "{why}: upgate cannot tell whether it is the {target} package (rename it to {subject} if it is)"
+                )
             }
             Named::Install => format!(
-                "is named like the fresh-install package (or a copy of the web folder), not an upgrade package {}",
-                subject
+                "is named like the fresh-install package (or a copy of the web folder), not like the upgrade package {subject}"
             ),
             Named::Wrapper(v, names) => match defect(p, names) {
                 Some(d) => format!("({v}) {d}"),
@@ -718,7 +719,7 @@ steps = [
         assert_eq!(o.status, Status::NotEvaluated);
         assert!(
             o.message
-                .contains("so upgate cannot tell whether it is the 11.1.000006 package"),
+                .contains("from the name: upgate cannot tell whether it is the 11.1.000006 package (rename it to Version_11_1_000006.zip if it is)"),
             "{}",
             o.message
         );
