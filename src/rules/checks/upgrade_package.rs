@@ -23,6 +23,8 @@ const SEARCH_DIRS: &str = "backups.search_dirs";
 /// The vendor's wrapper name: `Version_11_1_000006.zip`.
 const PREFIX: &str = "Version_";
 const SUFFIX: &str = ".zip";
+/// Why a `Version_…zip` name gives no version.
+const UNNAMED: &str = "is not named as the vendor names the package, Version_<major>_<minor>_<build>.zip (Version_11_1_000006.zip is 11.1.000006), so its version cannot be read from the name";
 /// How many entry names a message lists before "…".
 const SHOWN: usize = 5;
 
@@ -88,9 +90,7 @@ pub fn name_version(name: &str) -> Option<Result<Version, String>> {
     let parts: Vec<&str> = rest.split('_').collect();
     let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     if parts.len() != 3 || !parts.iter().all(numeric) {
-        return Some(Err(format!(
-            "is not named as the vendor names the package, Version_<major>_<minor>_<build>.zip (Version_11_1_000006.zip is 11.1.000006), so its version cannot be read from the name"
-        )));
+        return Some(Err(UNNAMED.to_string()));
     }
     Some(
         parts
