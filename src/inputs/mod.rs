@@ -143,6 +143,25 @@ pub struct Named {
     pub unreadable: Vec<(Location, FsError)>,
 }
 
+/// What [`Inputs::folders_matching`] found.
+#[derive(Debug, Default)]
+pub struct Folders {
+    pub found: Vec<Resolved>,
+    /// Folders or entries that could not be read, where and why.
+    pub unreadable: Vec<(Location, FsError)>,
+}
+
+/// What [`Inputs::zip_names`] read of an archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZipNames {
+    /// The entries' names, `/`-separated (a `\` written on Windows, `./` and a
+    /// leading `/` normalized), folder entries left out, in directory order.
+    Listed(Vec<String>),
+    /// Not a zip that opens (see [`package::open_zip`]).
+    Damaged(Defect),
+    Unreadable(FsError),
+}
+
 /// What [`Inputs::listing`] found: every entry below a folder, as icacls `/T` would list them.
 #[derive(Debug, Clone)]
 pub struct Listing {
@@ -320,6 +339,110 @@ impl<'s> Inputs<'s> {
             level = next;
         }
         out
+    }
+
+    /// The folders a server path names when a segment may hold `*` or `?`
+    /// (`C:\Users\*\Downloads`: that folder of every profile), in name order;
+    /// a path that leads to no folder is no match. Windows names match in any case.
+    pub fn folders_matching(&self, raw: &str) -> Folders {
+        let mut out = Folders::default();
+        let path = match self.server.parse(raw) {
+            Ok(p) => p,
+            Err(e) => {
+                out.unreadable.push((Location::unresolved(raw), e));
+                return out;
+            }
+        };
+        let segments = path.segments().to_vec();
+        let wild = |s: &str| s.contains(['*', '?']);
+        let first = segments
+            .iter()
+            .position(|s| wild(s))
+            .unwrap_or(segments.len());
+        let mut prefix = path.clone();
+        for _ in first..segments.len() {
+            prefix = prefix.parent();
+        }
+        let mut level = match self.folder(&prefix.to_string()) {
+            Loaded::Found(r) => vec![r],
+            Loaded::Missing { .. } => return out,
+            Loaded::Failed { location, error } => {
+                out.unreadable.push((location, error));
+                return out;
+            }
+        };
+        for segment in &segments[first..] {
+            let mut next = Vec::new();
+            for dir in &level {
+                if !wild(segment) {
+                    match self.server.resolve(&dir.server.join(segment)) {
+                        Ok(r) if r.kind == Kind::Dir => next.push(r),
+                        Ok(_) => {}
+                        Err(e) if e.is_not_found() => {}
+                        Err(e) => out.unreadable.push((
+                            Location::unresolved(&dir.server.join(segment).to_string()),
+                            e,
+                        )),
+                    }
+                    continue;
+                }
+                let entries = match self.server.list(dir) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        out.unreadable.push((dir.location(), e));
+                        continue;
+                    }
+                };
+                for entry in entries {
+                    if !crate::glob::matches(
+                        segment,
+                        &entry.name,
+                        crate::glob::Syntax::Plain,
+                        path.is_windows(),
+                    ) {
+                        continue;
+                    }
+                    match entry.target {
+                        Ok(r) if r.kind == Kind::Dir => next.push(r),
+                        Ok(_) => {}
+                        Err(e) if e.is_not_found() => {}
+                        Err(e) => out.unreadable.push((
+                            Location::unresolved(&dir.server.join(&entry.name).to_string()),
+                            e,
+                        )),
+                    }
+                }
+            }
+            level = next;
+        }
+        out.found = level;
+        out
+    }
+
+    /// The entry names of a zip file, read from its central directory alone
+    /// (an upgrade package is hundreds of MB: nothing is extracted), at most
+    /// [`package::MAX_ENTRIES`] of them.
+    pub fn zip_names(&self, file: &Resolved) -> ZipNames {
+        let reader = match self.server.open(file) {
+            Ok(f) => std::io::BufReader::new(f),
+            Err(e) => return ZipNames::Unreadable(e),
+        };
+        let archive = match package::open_zip(reader, file.len) {
+            Ok(a) => a,
+            Err(d) => return ZipNames::Damaged(d),
+        };
+        // A name that is not UTF-8 is still an entry: shown lossily.
+        let names = archive
+            .file_names_raw()
+            .map(|n| String::from_utf8_lossy(n).replace('\\', "/"))
+            .map(|n| {
+                n.trim_start_matches("./")
+                    .trim_start_matches('/')
+                    .to_string()
+            })
+            .filter(|n| !n.is_empty() && !n.ends_with('/'))
+            .collect();
+        ZipNames::Listed(names)
     }
 
     /// Every file and folder below a folder, to [`LISTING_DEPTH`] levels: the

@@ -75,23 +75,8 @@ impl fmt::Display for Defect {
 }
 
 /// Reads the `.nuspec` of a package of `len` bytes.
-pub fn read_nuspec<R: Read + Seek>(mut reader: R, len: u64) -> Result<Nuspec, Defect> {
-    if len == 0 {
-        return Err(Defect::Empty);
-    }
-    let io = |e: std::io::Error| Defect::NotAZip(e.to_string());
-    let mut head = Vec::new();
-    (&mut reader).take(64).read_to_end(&mut head).map_err(io)?;
-    if head.starts_with(b"version https://git-lfs.github.com/spec/") {
-        return Err(Defect::LfsPointer);
-    }
-    if let Some(n) = listed_entries(&mut reader, len).map_err(io)? {
-        if n > MAX_ENTRIES {
-            return Err(Defect::TooManyEntries(n));
-        }
-    }
-    reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
-    let mut zip = zip::ZipArchive::new(reader).map_err(|e| Defect::NotAZip(e.to_string()))?;
+pub fn read_nuspec<R: Read + Seek>(reader: R, len: u64) -> Result<Nuspec, Defect> {
+    let mut zip = open_zip(reader, len)?;
     // A name that is not valid text cannot be the nuspec; skip it rather than fail.
     let names: Vec<String> = zip
         .file_names()
@@ -139,6 +124,29 @@ pub fn read_nuspec<R: Read + Seek>(mut reader: R, len: u64) -> Result<Nuspec, De
         .parse::<NuGetVersion>()
         .map_err(|e| bad(e.to_string()))?;
     Ok(Nuspec { entry, id, version })
+}
+
+/// Opens a zip of `len` bytes for its central directory only (entry names,
+/// sizes; no entry is extracted), refusing an empty file, a Git LFS pointer
+/// and an end record listing more than [`MAX_ENTRIES`] entries before the
+/// directory is read.
+pub fn open_zip<R: Read + Seek>(mut reader: R, len: u64) -> Result<zip::ZipArchive<R>, Defect> {
+    if len == 0 {
+        return Err(Defect::Empty);
+    }
+    let io = |e: std::io::Error| Defect::NotAZip(e.to_string());
+    let mut head = Vec::new();
+    (&mut reader).take(64).read_to_end(&mut head).map_err(io)?;
+    if head.starts_with(b"version https://git-lfs.github.com/spec/") {
+        return Err(Defect::LfsPointer);
+    }
+    if let Some(n) = listed_entries(&mut reader, len).map_err(io)? {
+        if n > MAX_ENTRIES {
+            return Err(Defect::TooManyEntries(n));
+        }
+    }
+    reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    zip::ZipArchive::new(reader).map_err(|e| Defect::NotAZip(e.to_string()))
 }
 
 /// How many entries the zip's end of central directory record lists (the

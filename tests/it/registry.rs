@@ -119,3 +119,20 @@ fn every_rule_has_passing_and_failing_fixtures() {
         assert!(fail, "{}: no fixture where it fails", rule.id);
     }
 }
+
+/// SS008 judges the upgrade zip by SS002's stepping table, repeated in its own
+/// parameters: the two must not drift apart.
+#[test]
+fn ss008_steps_as_ss002_does() {
+    use upgate::rules::Check;
+    let rules = RuleSet::builtin().unwrap();
+    let check = |id: &str| &rules.find(id).unwrap().check;
+    let (Check::UpgradePath(path), Check::UpgradePackage(package)) =
+        (check("SS002"), check("SS008"))
+    else {
+        panic!("SS002 is upgrade_path and SS008 upgrade_package");
+    };
+    assert_eq!(package.path.stepping(), path.stepping());
+    assert_eq!(package.path.installed, path.installed);
+    assert_eq!(package.path.product, path.product);
+}

@@ -32,6 +32,7 @@ pub mod services_stopped;
 pub mod target_above_installed;
 #[cfg(test)]
 mod testing;
+pub mod upgrade_package;
 pub mod upgrade_path;
 pub mod web_app;
 pub mod web_folder_backup;
@@ -188,6 +189,7 @@ kinds! {
     target_above_installed => TargetAboveInstalled,
     installed_is_target => InstalledIsTarget,
     cache_offers_target => CacheOffersTarget,
+    upgrade_package => UpgradePackage,
 }
 
 impl Check {

@@ -36,7 +36,7 @@ pub struct Stepping {
 }
 
 impl Params {
-    fn stepping(&self) -> Result<Vec<Stepping>, String> {
+    pub fn stepping(&self) -> Result<Vec<Stepping>, String> {
         self.steps
             .iter()
             .enumerate()
