@@ -707,7 +707,10 @@ fn unzip_entry(
 
 /// `f` over `items` on every available core, each thread with its own read
 /// buffers; results in input order.
-pub(super) fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&mut Buffers, &T) -> R + Sync) -> Vec<R> {
+pub(super) fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&mut Buffers, &T) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || items.len() < 64 {
         let mut bufs = Buffers::new();

@@ -29,7 +29,7 @@ pub enum Offline {
     NotPackage,
     Damaged(Defect),
     Unreadable(FsError),
-    Package(Package),
+    Package(Box<Package>),
 }
 
 /// An offline package: its `nugetCache` packages, read once.
@@ -111,13 +111,13 @@ impl Inputs<'_> {
                 if packages.is_empty() {
                     return Offline::NotPackage;
                 }
-                Offline::Package(Package {
+                Offline::Package(Box::new(Package {
                     folder: dir.server.to_string(),
                     place: place.clone(),
                     form: Form::Folder,
                     copy,
                     packages,
-                })
+                }))
             }
             Kind::File => {
                 let file = match self.server.open(place) {
@@ -157,13 +157,13 @@ impl Inputs<'_> {
                     return Offline::NotPackage;
                 }
                 let packages = (0..files.len()).collect();
-                Offline::Package(Package {
+                Offline::Package(Box::new(Package {
                     folder: format!("{} ({prefix})", place.server),
                     place: place.clone(),
                     form: Form::Zip,
                     copy: Copy::new(Source::Zip { archive, files }, &keys),
                     packages,
-                })
+                }))
             }
             Kind::Other => Offline::Unreadable(FsError::NotARegularFile(place.server.to_string())),
         }

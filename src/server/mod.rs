@@ -486,12 +486,13 @@ impl Server {
         };
         let canonical = fs::canonicalize(host).map_err(io)?;
         let meta = fs::metadata(&canonical).map_err(io)?;
-        let server = ServerPath::parse(&canonical.display().to_string(), &self.env).map_err(|e| {
-            FsError::Io {
-                path: shown.clone(),
-                message: format!("not a path upgate can name: {e}"),
-            }
-        })?;
+        let server =
+            ServerPath::parse(&canonical.display().to_string(), &self.env).map_err(|e| {
+                FsError::Io {
+                    path: shown.clone(),
+                    message: format!("not a path upgate can name: {e}"),
+                }
+            })?;
         Ok(Resolved {
             server,
             host: canonical,

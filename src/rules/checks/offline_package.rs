@@ -117,23 +117,28 @@ impl CheckKind for Params {
             ev.given = Some(shown.clone());
             match inputs.given(host) {
                 Ok(place) => consider(&mut ev, shown, place),
-                Err(e) => ev
-                    .damaged
-                    .push((shown.clone(), Location::unresolved(&shown), e.to_string())),
+                Err(e) => {
+                    ev.damaged
+                        .push((shown.clone(), Location::unresolved(&shown), e.to_string()))
+                }
             }
         } else {
             let wanted = |name: &str, kind: Kind| {
                 kind == Kind::Dir
                     || (kind == Kind::File && strip_suffix_ignore_case(name, ".zip").is_some())
             };
-            let (s, found) = search(inputs, places(ctx, &self.search_facts, &self.folders), wanted);
+            let (s, found) = search(
+                inputs,
+                places(ctx, &self.search_facts, &self.folders),
+                wanted,
+            );
             ev.search = s;
             for (file, place) in found {
                 consider(&mut ev, file, place);
             }
         }
         if !read.is_empty() {
-            let packages: Vec<&Package> = read.iter().map(|(_, p)| p).collect();
+            let packages: Vec<&Package> = read.iter().map(|(_, p)| &**p).collect();
             match inputs.offline_in_cache(&packages, &self.cache) {
                 Loaded::Found(compared) => {
                     for ((file, p), in_cache) in read.iter().zip(compared) {
@@ -267,7 +272,11 @@ pub fn judge(p: &Params, ev: &Evidence, target: Option<&Version>) -> Outcome {
     if ev.found.is_empty() {
         let places = match &ev.given {
             Some(g) => format!("{g} (--offline-package)"),
-            None => searched_places(&ev.search.searched, &ev.search.absent, &ev.search.unreadable),
+            None => searched_places(
+                &ev.search.searched,
+                &ev.search.absent,
+                &ev.search.unreadable,
+            ),
         };
         let hard = !damaged.is_empty()
             || ev
@@ -329,8 +338,7 @@ pub fn judge(p: &Params, ev: &Evidence, target: Option<&Version>) -> Outcome {
         }
     }
     // The package that passes, else the one closest to being in the cache.
-    let verdicts: Vec<(Status, String)> =
-        ev.found.iter().map(|f| version(p, f, target)).collect();
+    let verdicts: Vec<(Status, String)> = ev.found.iter().map(|f| version(p, f, target)).collect();
     let chosen = (0..ev.found.len())
         .find(|&i| ev.found[i].in_cache.complete() && verdicts[i].0 == Status::Pass)
         .unwrap_or_else(|| {
@@ -466,11 +474,7 @@ mod tests {
             content_differs: vec![("ThycoticTmsCoreProduct.11.1.1156.nupkg".into(), 800)],
             problems: Vec::new(),
         };
-        let o = judge(
-            &params(),
-            &evidence(vec![found(c)]),
-            Some(&v("11.1.1156")),
-        );
+        let o = judge(&params(), &evidence(vec![found(c)]), Some(&v("11.1.1156")));
         assert_eq!(o.status, Status::Fail);
         assert!(o.message.contains("3 of the 3 packages"), "{}", o.message);
         assert!(
@@ -487,7 +491,11 @@ mod tests {
         let ev = evidence(vec![found(InCache::default())]);
         let o = judge(&params(), &ev, Some(&v("11.2.0")));
         assert_eq!(o.status, Status::Fail);
-        assert!(o.message.contains("below the target 11.2.0"), "{}", o.message);
+        assert!(
+            o.message.contains("below the target 11.2.0"),
+            "{}",
+            o.message
+        );
         let o = judge(&params(), &ev, Some(&v("11.0.1040")));
         assert_eq!(o.status, Status::Fail);
         assert!(o.message.contains("above the target"), "{}", o.message);
@@ -497,10 +505,15 @@ mod tests {
         // Other packages do not give the version.
         let mut f = found(InCache::default());
         f.packages.truncate(0);
-        f.packages.push(("ThycoticTmsAgent.11.1.1156.nupkg".into(), 1));
+        f.packages
+            .push(("ThycoticTmsAgent.11.1.1156.nupkg".into(), 1));
         let o = judge(&params(), &evidence(vec![f]), Some(&v("11.1.1156")));
         assert_eq!(o.status, Status::Fail);
-        assert!(o.message.contains("holds no ThycoticTms or"), "{}", o.message);
+        assert!(
+            o.message.contains("holds no ThycoticTms or"),
+            "{}",
+            o.message
+        );
     }
 
     #[test]
@@ -508,7 +521,8 @@ mod tests {
         let o = judge(&params(), &evidence(Vec::new()), Some(&v("11.1.1156")));
         assert_eq!(o.status, Status::NotEvaluated);
         assert!(
-            o.message.contains(r"searched: C:\Backups, C:\Users\admin\Downloads; ")
+            o.message
+                .contains(r"searched: C:\Backups, C:\Users\admin\Downloads; ")
                 && o.message.contains("--offline-package PATH"),
             "{}",
             o.message
