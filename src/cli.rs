@@ -90,6 +90,10 @@ struct ScanArgs {
     /// not only paths and sizes.
     #[arg(long)]
     verify_content: bool,
+    /// The Privilege Manager offline upgrade zip (or its extracted folder) on this
+    /// machine, outside the snapshot, for PM014; default: search the server.
+    #[arg(long, value_name = "PATH")]
+    offline_package: Option<std::path::PathBuf>,
     /// Format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -415,6 +419,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
             verify_content: args.verify_content,
         },
         captures: &captures,
+        offline_package: args.offline_package.as_deref(),
     };
     let report = Report::new(scan(&input), &waivers, baseline.as_ref(), now);
     if report.scan.products.is_empty() {

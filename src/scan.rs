@@ -41,6 +41,8 @@ pub struct ScanInput<'a> {
     pub now: Timestamp,
     pub backups: BackupOptions,
     pub captures: &'a Captures,
+    /// `--offline-package`: a host path outside the snapshot.
+    pub offline_package: Option<&'a std::path::Path>,
 }
 
 /// What a scan found: its results, sorted by rule id then subject, and what it saw.
@@ -207,6 +209,7 @@ pub fn scan(input: &ScanInput<'_>) -> Scan {
                         backups: input.backups,
                         captures: input.captures,
                         catalog: input.rules.catalog(rule.product),
+                        offline_package: input.offline_package,
                     };
                     check.run(&ctx, &mut inputs)
                 }

@@ -166,14 +166,14 @@ impl Comparison {
 
 /// A copy read once (a walked folder, or a zip's central directory), with
 /// its files indexed by case-insensitive path.
-struct Copy {
-    source: Source,
+pub(super) struct Copy {
+    pub(super) source: Source,
     /// (key of the folded path, file number), sorted: built on the copy's
     /// thread while the live folder is still being walked.
     index: Vec<(u64, usize)>,
 }
 
-enum Source {
+pub(super) enum Source {
     Folder(Tree),
     Zip {
         archive: ZipArchive<BufReader<std::fs::File>>,
@@ -181,16 +181,16 @@ enum Source {
     },
 }
 
-struct ZipEntry {
+pub(super) struct ZipEntry {
     /// Relative path, top folder stripped.
-    name: String,
+    pub(super) name: String,
     index: usize,
-    size: u64,
+    pub(super) size: u64,
     crc32: u32,
 }
 
 impl Copy {
-    fn new(source: Source, keys: &RandomState) -> Copy {
+    pub(super) fn new(source: Source, keys: &RandomState) -> Copy {
         let mut copy = Copy {
             source,
             index: Vec::new(),
@@ -202,21 +202,21 @@ impl Copy {
         copy
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         match &self.source {
             Source::Folder(tree) => tree.files.len(),
             Source::Zip { files, .. } => files.len(),
         }
     }
 
-    fn name(&self, i: usize) -> &str {
+    pub(super) fn name(&self, i: usize) -> &str {
         match &self.source {
             Source::Folder(tree) => &tree.files[i].rel,
             Source::Zip { files, .. } => &files[i].name,
         }
     }
 
-    fn size(&self, i: usize) -> u64 {
+    pub(super) fn size(&self, i: usize) -> u64 {
         match &self.source {
             Source::Folder(tree) => tree.files[i].len,
             Source::Zip { files, .. } => files[i].size,
@@ -235,7 +235,7 @@ impl Copy {
 
     /// Whether file `i` holds what the live file at `live` (of `len` bytes)
     /// holds: its bytes (folder), or the CRC-32 the zip records.
-    fn same_content(
+    pub(super) fn same_content(
         &self,
         server: &Server,
         live: &Path,
@@ -503,7 +503,7 @@ fn read_copy(
             let file = server.open(&c.place).map_err(|e| e.to_string())?;
             let archive = ZipArchive::new(BufReader::new(file))
                 .map_err(|e| format!("not a readable zip archive: {e}"))?;
-            let files = zip_files(&archive, live.server.file_name().unwrap_or_default());
+            let files = zip_files(&archive, Some(live.server.file_name().unwrap_or_default()));
             Source::Zip { archive, files }
         }
     };
@@ -511,8 +511,11 @@ fn read_copy(
 }
 
 /// The zip's files; a single top folder named like the live folder
-/// (`SecretServer/…`) is stripped.
-fn zip_files(archive: &ZipArchive<BufReader<std::fs::File>>, live_name: &str) -> Vec<ZipEntry> {
+/// (`SecretServer/…`), when there is one, is stripped.
+pub(super) fn zip_files(
+    archive: &ZipArchive<BufReader<std::fs::File>>,
+    live_name: Option<&str>,
+) -> Vec<ZipEntry> {
     let mut files: Vec<ZipEntry> = Vec::new();
     for index in 0..archive.len() {
         let Ok(entry) = archive.by_index_data(index) else {
@@ -538,12 +541,14 @@ fn zip_files(archive: &ZipArchive<BufReader<std::fs::File>>, live_name: &str) ->
             crc32: entry.crc32(),
         });
     }
-    let live_name = fold(live_name);
-    let top = files
-        .first()
-        .and_then(|f| f.name.split_once('/'))
-        .map(|(t, _)| t.to_string())
-        .filter(|t| fold(t).starts_with(&live_name));
+    let top = live_name.and_then(|live_name| {
+        let live_name = fold(live_name);
+        files
+            .first()
+            .and_then(|f| f.name.split_once('/'))
+            .map(|(t, _)| t.to_string())
+            .filter(|t| fold(t).starts_with(&live_name))
+    });
     if let Some(t) = top {
         let under_top = |n: &str| {
             n.get(..t.len()).is_some_and(|p| Folded(p) == Folded(&t))
@@ -635,7 +640,7 @@ fn find<'t>(tree: &'t Tree, rel: &str) -> Option<&'t TreeFile> {
 /// A relative path as Windows compares names: case-insensitively. Hashes and
 /// compares without allocating a folded copy (there are 100,000 per tree).
 #[derive(Debug, Clone, Copy)]
-struct Folded<'a>(&'a str);
+pub(super) struct Folded<'a>(pub(super) &'a str);
 
 impl Folded<'_> {
     fn chars(&self) -> impl Iterator<Item = char> + '_ {
@@ -702,7 +707,10 @@ fn unzip_entry(
 
 /// `f` over `items` on every available core, each thread with its own read
 /// buffers; results in input order.
-fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&mut Buffers, &T) -> R + Sync) -> Vec<R> {
+pub(super) fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&mut Buffers, &T) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || items.len() < 64 {
         let mut bufs = Buffers::new();

@@ -7,6 +7,7 @@
 
 pub mod apache;
 pub mod backup;
+pub mod offline;
 pub mod web_dir;
 pub mod web_server;
 

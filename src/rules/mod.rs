@@ -663,7 +663,7 @@ check = { kind = "minimum_version", fact = "privilege_manager.installed_version"
         let set = RuleSet::builtin().unwrap();
         assert!(set.find("PM004").is_some());
         assert!(set.find("pm-solution-centre-offline-source").is_some());
-        assert_eq!(set.suggest("PM04"), Some("PM004"));
+        assert_eq!(set.suggest("PM0004"), Some("PM004"));
     }
 
     #[test]

@@ -468,6 +468,41 @@ impl Server {
         Ok(buf)
     }
 
+    /// A file or folder the user named on the command line, outside the
+    /// snapshot (`--offline-package` on the auditor's machine): the one read
+    /// of a host path that is not under the root. Its server path is the host
+    /// path as given (absolute, links resolved by the host), with no
+    /// root-relative path; links inside it are resolved against the root as any
+    /// server path is, so a walk never leaves the root through them either.
+    pub fn given(&self, host: &Path) -> Result<Resolved, FsError> {
+        let shown = host.display().to_string();
+        let io = |e: io::Error| FsError::Io {
+            path: shown.clone(),
+            message: match e.kind() {
+                io::ErrorKind::NotFound => "no such file or folder".to_string(),
+                io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                _ => e.to_string(),
+            },
+        };
+        let canonical = fs::canonicalize(host).map_err(io)?;
+        let meta = fs::metadata(&canonical).map_err(io)?;
+        let server =
+            ServerPath::parse(&canonical.display().to_string(), &self.env).map_err(|e| {
+                FsError::Io {
+                    path: shown.clone(),
+                    message: format!("not a path upgate can name: {e}"),
+                }
+            })?;
+        Ok(Resolved {
+            server,
+            host: canonical,
+            root_relative: None,
+            kind: Kind::of(&meta),
+            len: meta.len(),
+            modified: modified(&meta),
+        })
+    }
+
     /// Opens a resolved regular file for streaming (hashing large packages).
     pub fn open(&self, file: &Resolved) -> Result<fs::File, FsError> {
         if file.kind != Kind::File {

@@ -89,7 +89,7 @@ fn unevaluated_checks_fail_the_gate_unless_accepted() {
     assert!(text.stdout.contains("— INCOMPLETE ("), "{}", text.stdout);
     assert!(
         text.stdout
-            .contains("PM001, PM009, PM010, PM012 could not be checked"),
+            .contains("PM001, PM009, PM010, PM012, PM014 could not be checked"),
         "{}",
         text.stdout
     );
@@ -401,7 +401,7 @@ fn explain_by_id_or_slug_and_suggests_on_typos() {
     assert!(text.contains("How to fix"));
     assert!(text.contains("001_2a69dabc91e2de3f.txt step 4"));
     assert!(text.contains("defined at: rules/privilege-manager.toml:"));
-    let typo = upgate().args(["explain", "PM04"]).output().unwrap();
+    let typo = upgate().args(["explain", "PM0004"]).output().unwrap();
     assert_eq!(typo.status.code(), Some(2));
     assert!(
         String::from_utf8(typo.stderr)

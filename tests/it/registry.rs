@@ -23,6 +23,7 @@ const CATALOG: &[(&str, &str)] = &[
     ("PM008", "pm-web-folder-backup-after-upgrade"),
     ("PM012", "pm-database-backup"),
     ("PM013", "pm-tms-iis-setup"),
+    ("PM014", "pm-offline-package-in-cache"),
     ("NPS001", "nps-maintenance-covers-target"),
     ("NPS002", "nps-backup-before-update"),
     ("NPS003", "nps-client-server-compatibility"),

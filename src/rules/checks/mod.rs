@@ -26,6 +26,7 @@ pub mod installed_is_target;
 pub mod installed_matches_highest;
 pub mod maintenance_covers_target;
 pub mod minimum_version;
+pub mod offline_package;
 pub mod package_integrity;
 pub mod recent_backup_file;
 pub mod services_stopped;
@@ -67,6 +68,8 @@ pub struct Context<'a> {
     pub captures: &'a Captures,
     /// The rule's product's release catalog.
     pub catalog: &'a Catalog,
+    /// `--offline-package`: the offline upgrade zip or folder on the auditor's machine.
+    pub offline_package: Option<&'a std::path::Path>,
 }
 
 impl<'a> Context<'a> {
@@ -190,6 +193,7 @@ kinds! {
     installed_is_target => InstalledIsTarget,
     cache_offers_target => CacheOffersTarget,
     upgrade_package => UpgradePackage,
+    offline_package => OfflinePackage,
 }
 
 impl Check {

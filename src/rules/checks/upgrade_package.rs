@@ -107,32 +107,109 @@ impl Params {
             .iter()
             .any(|f| f.eq_ignore_ascii_case(name))
     }
+}
 
-    /// The folders to search, as the facts and parameters name them.
-    fn places(&self, ctx: &Context<'_>) -> Vec<String> {
-        let mut places = Vec::new();
-        for key in &self.search_facts {
-            if key == SEARCH_DIRS {
-                places.extend(ctx.facts.backup_search_dirs());
-            } else if let Some(dir) = ctx.facts.path(key) {
-                places.push(dir.to_string());
+/// Where a search for a package looked.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// Folders listed, in search order.
+    pub searched: Vec<String>,
+    /// Places that named no folder (missing, or a pattern without a match).
+    pub absent: Vec<String>,
+    /// Places or entries that could not be read, where and why.
+    pub unreadable: Vec<(String, FsError)>,
+}
+
+/// The folders to search, as the facts and parameters name them: the
+/// `backups.search_dirs` folders or a path fact's folder, then `folders`.
+pub fn places(ctx: &Context<'_>, search_facts: &[String], folders: &[String]) -> Vec<String> {
+    let mut places = Vec::new();
+    for key in search_facts {
+        if key == SEARCH_DIRS {
+            places.extend(ctx.facts.backup_search_dirs());
+        } else if let Some(dir) = ctx.facts.path(key) {
+            places.push(dir.to_string());
+        }
+    }
+    places.extend(folders.iter().cloned());
+    places
+}
+
+/// Checks `search_facts` and `folders` parameters.
+pub fn validate_places(search_facts: &[String], folders: &[String]) -> Result<(), String> {
+    for key in search_facts {
+        if key != SEARCH_DIRS {
+            known_fact(key, PATH_FACTS)?;
+        }
+    }
+    for folder in folders {
+        valid_path("folders", folder)?;
+    }
+    Ok(())
+}
+
+/// Lists every folder the places name (a `*` segment matches any folder),
+/// each folder once, for its own entries only (not recursively): the entries
+/// `wanted` accepts (by name and kind, links followed), as (server path,
+/// target). An entry that cannot be followed is recorded as unreadable when
+/// it might be wanted (as a file or as a folder).
+pub fn search(
+    inputs: &Inputs<'_>,
+    places: Vec<String>,
+    wanted: impl Fn(&str, Kind) -> bool,
+) -> (Search, Vec<(String, crate::server::Resolved)>) {
+    let mut out = Search::default();
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for place in places {
+        let folders = inputs.folders_matching(&place);
+        if folders.found.is_empty() && folders.unreadable.is_empty() {
+            let shown = inputs.parse(&place).map_or(place, |p| p.to_string());
+            out.absent.push(shown);
+        }
+        out.unreadable.extend(
+            folders
+                .unreadable
+                .into_iter()
+                .map(|(at, e)| (at.server_path, e)),
+        );
+        for dir in folders.found {
+            let shown = dir.server.to_string();
+            let entries = match inputs.entries(&shown) {
+                crate::inputs::Loaded::Found((_, entries)) => entries,
+                crate::inputs::Loaded::Missing { .. } => continue,
+                crate::inputs::Loaded::Failed { error, .. } => {
+                    out.unreadable.push((shown, error));
+                    continue;
+                }
+            };
+            // One folder reached from two places (a search folder that is
+            // also the backup folder) is searched once.
+            if !seen.insert(dir.host.clone()) {
+                continue;
+            }
+            out.searched.push(shown);
+            for entry in entries {
+                let file = dir.server.join(&entry.name).to_string();
+                match entry.target {
+                    Ok(t) if wanted(&entry.name, t.kind) => found.push((file, t)),
+                    Ok(_) => {}
+                    Err(e) if e.is_not_found() => {}
+                    Err(e) => {
+                        if wanted(&entry.name, Kind::File) || wanted(&entry.name, Kind::Dir) {
+                            out.unreadable.push((file, e));
+                        }
+                    }
+                }
             }
         }
-        places.extend(self.folders.iter().cloned());
-        places
     }
+    (out, found)
 }
 
 impl CheckKind for Params {
     fn validate(&self) -> Result<(), String> {
-        for key in &self.search_facts {
-            if key != SEARCH_DIRS {
-                known_fact(key, PATH_FACTS)?;
-            }
-        }
-        for folder in &self.folders {
-            valid_path("folders", folder)?;
-        }
+        validate_places(&self.search_facts, &self.folders)?;
         for name in [&self.update_entry, &self.catalog_entry]
             .into_iter()
             .chain(&self.install_entries)
@@ -144,63 +221,29 @@ impl CheckKind for Params {
     }
 
     fn run(&self, ctx: &Context<'_>, inputs: &mut Inputs<'_>) -> Vec<Outcome> {
-        let mut ev = Evidence::default();
-        let mut seen = std::collections::HashSet::new();
-        for place in self.places(ctx) {
-            let folders = inputs.folders_matching(&place);
-            if folders.found.is_empty() && folders.unreadable.is_empty() {
-                let shown = inputs.parse(&place).map_or(place, |p| p.to_string());
-                ev.absent.push(shown);
-            }
-            ev.unreadable.extend(
-                folders
-                    .unreadable
-                    .into_iter()
-                    .map(|(at, e)| (at.server_path, e)),
-            );
-            for dir in folders.found {
-                let shown = dir.server.to_string();
-                let entries = match inputs.entries(&shown) {
-                    crate::inputs::Loaded::Found((_, entries)) => entries,
-                    crate::inputs::Loaded::Missing { .. } => continue,
-                    crate::inputs::Loaded::Failed { error, .. } => {
-                        ev.unreadable.push((shown, error));
-                        continue;
-                    }
-                };
-                // One folder reached from two places (a search folder that is
-                // also the backup folder) is searched once.
-                if !seen.insert(dir.host.clone()) {
-                    continue;
-                }
-                ev.searched.push(shown);
-                for entry in entries {
-                    let wrapper = name_version(&entry.name);
-                    if wrapper.is_none() && !self.is_install_file(&entry.name) {
-                        continue;
-                    }
-                    let file = dir.server.join(&entry.name).to_string();
-                    let target = match entry.target {
-                        Ok(t) if t.kind == Kind::File => t,
-                        Ok(_) => continue,
-                        Err(e) if e.is_not_found() => continue,
-                        Err(e) => {
-                            ev.unreadable.push((file, e));
-                            continue;
-                        }
-                    };
-                    let name = match wrapper {
-                        Some(Ok(v)) => Named::Wrapper(v, inputs.zip_names(&target)),
-                        Some(Err(why)) => Named::NoVersion(why),
-                        None => Named::Install,
-                    };
-                    ev.candidates.push(Candidate {
-                        file,
-                        location: target.location(),
-                        name,
-                    });
-                }
-            }
+        let places = places(ctx, &self.search_facts, &self.folders);
+        let wanted = |name: &str, kind: Kind| {
+            kind == Kind::File && (name_version(name).is_some() || self.is_install_file(name))
+        };
+        let (search, found) = search(inputs, places, wanted);
+        let mut ev = Evidence {
+            searched: search.searched,
+            absent: search.absent,
+            unreadable: search.unreadable,
+            ..Evidence::default()
+        };
+        for (file, target) in found {
+            let entry_name = target.server.file_name().unwrap_or_default().to_string();
+            let name = match name_version(&entry_name) {
+                Some(Ok(v)) => Named::Wrapper(v, inputs.zip_names(&target)),
+                Some(Err(why)) => Named::NoVersion(why),
+                None => Named::Install,
+            };
+            ev.candidates.push(Candidate {
+                file,
+                location: target.location(),
+                name,
+            });
         }
         let steps = match self.path.stepping() {
             Ok(s) => s,
@@ -312,7 +355,7 @@ pub fn judge(
     installed: Option<&Version>,
     target: Option<&Version>,
 ) -> Outcome {
-    let places = places(ev);
+    let places = searched(ev);
     let Some(target) = target else {
         let mut o = no_target(p.path.product);
         o.message.push_str(&format!(
@@ -439,9 +482,18 @@ fn right_version(
 }
 
 /// The places searched, for messages: each folder listed, then the ones absent.
-fn places(ev: &Evidence) -> String {
-    let mut all: Vec<String> = ev.searched.clone();
-    all.extend(ev.absent.iter().map(|a| {
+fn searched(ev: &Evidence) -> String {
+    searched_places(&ev.searched, &ev.absent, &ev.unreadable)
+}
+
+/// Folders listed, then places absent, then places unreadable, for messages.
+pub fn searched_places(
+    searched: &[String],
+    absent: &[String],
+    unreadable: &[(String, FsError)],
+) -> String {
+    let mut all: Vec<String> = searched.to_vec();
+    all.extend(absent.iter().map(|a| {
         let none = if a.contains(['*', '?']) {
             "no folder matches"
         } else {
@@ -449,11 +501,7 @@ fn places(ev: &Evidence) -> String {
         };
         format!("{a} ({none})")
     }));
-    all.extend(
-        ev.unreadable
-            .iter()
-            .map(|(a, _)| format!("{a} (unreadable)")),
-    );
+    all.extend(unreadable.iter().map(|(a, _)| format!("{a} (unreadable)")));
     if all.is_empty() {
         "nowhere (no folder to search)".into()
     } else {
