@@ -106,7 +106,7 @@ impl CheckKind for Params {
 /// The folder applicationHost.config serves the Web Application from (the
 /// root folder of its site or application) and how upgate knows; else why it
 /// names none.
-fn served_folder(
+pub(super) fn served_folder(
     ctx: &Context<'_>,
     inputs: &mut Inputs<'_>,
 ) -> (Option<(ServerPath, Source)>, IisLookup) {
@@ -206,7 +206,7 @@ pub enum Source {
 }
 
 impl Source {
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match self {
             Source::Fact(fact) => fact.clone(),
             Source::Iis(what) => format!("served by IIS as {what}"),

@@ -35,6 +35,7 @@ mod testing;
 pub mod upgrade_package;
 pub mod upgrade_path;
 pub mod web_app;
+pub mod web_app_clean;
 pub mod web_folder_backup;
 
 use std::collections::BTreeMap;
@@ -190,6 +191,7 @@ kinds! {
     installed_is_target => InstalledIsTarget,
     cache_offers_target => CacheOffersTarget,
     upgrade_package => UpgradePackage,
+    web_app_clean => WebAppClean,
 }
 
 impl Check {
