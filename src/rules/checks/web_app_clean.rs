@@ -347,18 +347,25 @@ impl Params {
     }
 }
 
-/// "3 file(s): a, b, c" with at most [`SHOWN`] named.
-fn listed(paths: &[String]) -> String {
+/// "a, b, c", at most [`SHOWN`] named and the rest counted, separated as the
+/// server separates paths.
+fn listed(paths: &[String], windows: bool) -> String {
     let mut s = paths
         .iter()
         .take(SHOWN)
-        .map(|p| p.replace('/', "\\"))
+        .map(|p| {
+            if windows {
+                p.replace('/', "\\")
+            } else {
+                p.clone()
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     if paths.len() > SHOWN {
         s.push_str(&format!(", … ({} more)", paths.len() - SHOWN));
     }
-    format!("{} file(s): {s}", paths.len())
+    s
 }
 
 pub fn judge(p: &Params, e: &Evidence) -> Vec<Outcome> {
@@ -366,6 +373,7 @@ pub fn judge(p: &Params, e: &Evidence) -> Vec<Outcome> {
     let zip = e.package.file.server.to_string();
     let c = &e.comparison;
     let at = || e.dir.location();
+    let windows = e.dir.server.is_windows();
     if let Some(why) = &c.unreadable {
         return vec![
             Outcome::new(Status::Error, zip.clone(), format!("{zip}: {why}"))
@@ -399,8 +407,9 @@ pub fn judge(p: &Params, e: &Evidence) -> Vec<Outcome> {
                 Status::Fail,
                 dir.clone(),
                 format!(
-                    "{dir} holds {} the new Web Application's package {zip} does not contain: left from the old version (the document directory is to be emptied before the new version is copied in)",
-                    listed(&leftovers)
+                    "{dir} holds {} file(s) that the new Web Application's package {zip} does not contain, left from the old version: {} (the document directory is to be emptied before the new version is copied in)",
+                    leftovers.len(),
+                    listed(&leftovers, windows)
                 ),
             )
             .at(at())
@@ -415,8 +424,9 @@ pub fn judge(p: &Params, e: &Evidence) -> Vec<Outcome> {
                 Status::Fail,
                 dir.clone(),
                 format!(
-                    "{dir} lacks {} of the package {zip}: the new Web Application was not copied in whole",
-                    listed(&absent)
+                    "{dir} lacks {} file(s) of the package {zip}, so the new Web Application was not copied in whole: {}",
+                    absent.len(),
+                    listed(&absent, windows)
                 ),
             )
             .at(at())
@@ -442,8 +452,9 @@ pub fn judge(p: &Params, e: &Evidence) -> Vec<Outcome> {
                 Status::Fail,
                 dir.clone(),
                 format!(
-                    "{dir} holds {} that differ from the package {zip}: not the new version's",
-                    listed(&differ)
+                    "{dir} holds {} file(s) that differ from the package {zip}, so they are not the new version's: {}",
+                    differ.len(),
+                    listed(&differ, windows)
                 ),
             )
             .at(at())
@@ -577,7 +588,7 @@ mod tests {
         assert_eq!(out[0].status, Status::Fail);
         assert!(
             out[0].message.starts_with(
-                r"C:\inetpub\wwwroot\Web Application holds 6 file(s): a.js, b.js, c.js, d.js, e.js, … (1 more) the new Web Application's package C:\inetpub\wwwroot\WebApplication_26.4.10.zip does not contain"
+                r"C:\inetpub\wwwroot\Web Application holds 6 file(s) that the new Web Application's package C:\inetpub\wwwroot\WebApplication_26.4.10.zip does not contain, left from the old version: a.js, b.js, c.js, d.js, e.js, … (1 more) ("
             ),
             "{}",
             out[0].message
@@ -612,10 +623,10 @@ mod tests {
         assert!(
             out[0]
                 .message
-                .contains(r"lacks 1 file(s): assets\new.js of the package")
+                .ends_with(r"not copied in whole: assets\new.js")
         );
         assert!(out[1].message.contains(
-            "2 file(s): main.js (10 bytes, the package's 12), index.html (same size, another CRC-32)"
+            "2 file(s) that differ from the package C:\\inetpub\\wwwroot\\WebApplication_26.4.10.zip, so they are not the new version's: main.js (10 bytes, the package's 12), index.html (same size, another CRC-32)"
         ));
     }
 
