@@ -98,7 +98,11 @@ impl Params {
     ) -> Result<(Resolved, String), Box<Outcome>> {
         let (raw, source) = match ctx.facts.path(&self.dir) {
             Some(raw) => (raw.to_string(), self.dir.clone()),
-            None => match served_folder(ctx, inputs) {
+            None => match served_folder(
+                ctx,
+                inputs,
+                &format!("its document directory is unknown; set {}", self.dir),
+            ) {
                 (Some((folder, source)), _) => (folder.to_string(), source.describe()),
                 (None, IisLookup::Broken(o)) => return Err(Box::new(o)),
                 (None, lookup) => {
