@@ -86,8 +86,8 @@ struct ScanArgs {
     /// overrides backups.max_age_hours (default 24h).
     #[arg(long, value_name = "AGE")]
     max_backup_age: Option<String>,
-    /// Backups: also compare content (bytes of folder copies, CRC-32 of zip entries),
-    /// not only paths and sizes.
+    /// Backups, and the Web Application against its package (NPS016): also compare
+    /// content (bytes of folder copies, CRC-32 of zip entries), not only paths and sizes.
     #[arg(long)]
     verify_content: bool,
     /// The Privilege Manager offline upgrade zip (or its extracted folder) on this

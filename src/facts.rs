@@ -123,6 +123,7 @@ pub struct PasswordSecure {
     pub backup_at: Option<Moment>,
     pub web_server: Option<WebServer>,
     pub web_app_dir: Option<String>,
+    pub web_app_package: Option<String>,
     pub apache_config: Option<String>,
     pub apache_version: Option<Version>,
     #[serde(default, deserialize_with = "json::one_or_many")]
@@ -245,6 +246,10 @@ pub const PATH_FACTS: &[(&str, &str)] = &[
         "the Web Application's document directory on the web server",
     ),
     (
+        "password_secure.web_app_package",
+        "the zip of the new Web Application that Server Manager created for the update (Web Application > Destination)",
+    ),
+    (
         "password_secure.apache_config",
         "the main Apache configuration file (httpd -V shows SERVER_CONFIG_FILE)",
     ),
@@ -337,6 +342,9 @@ impl Facts {
                 .as_deref(),
             "password_secure.backup_dir" => self.password_secure.as_ref()?.backup_dir.as_deref(),
             "password_secure.web_app_dir" => self.password_secure.as_ref()?.web_app_dir.as_deref(),
+            "password_secure.web_app_package" => {
+                self.password_secure.as_ref()?.web_app_package.as_deref()
+            }
             "password_secure.apache_config" => {
                 self.password_secure.as_ref()?.apache_config.as_deref()
             }

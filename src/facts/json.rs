@@ -306,6 +306,9 @@ fn shape(pattern: &str) -> Option<(&'static str, &'static str)> {
         "password_secure.web_app_dir" => {
             return folder(r#""C:\\inetpub\\wwwroot\\Web Application""#);
         }
+        "password_secure.web_app_package" => {
+            return folder(r#""C:\\Install\\WebApplication.zip""#);
+        }
         "password_secure.apache_config" => return folder(r#""/etc/apache2/apache2.conf""#),
         "secret_server.database_backup_at"
         | "privilege_manager.upgraded_at"

@@ -18,6 +18,7 @@ use serde::Serialize;
 use zip::ZipArchive;
 
 use super::{Inputs, Loaded};
+use crate::nuget::package;
 use crate::path::fold;
 use crate::server::{Buffers, FsError, Kind, Resolved, Server, Tree, TreeFile};
 
@@ -109,6 +110,9 @@ pub struct Comparison {
     pub content_differs: Vec<String>,
     /// Live entries that could not be read, so the copy cannot be proven complete.
     pub problems: Vec<String>,
+    /// The copy's files the live folder lacks, sorted; no concern of a backup's
+    /// (not part of [`Comparison::complete`]), but what a package holds and was not copied.
+    pub extra: Vec<String>,
     /// The copy as a whole could not be read (a damaged zip, an unlistable folder).
     pub unreadable: Option<String>,
     pub content_checked: bool,
@@ -287,16 +291,7 @@ impl Inputs<'_> {
         // The live folder and the first copy are independent: walk them at once.
         let keys = RandomState::new();
         let (live_tree, first_copy) = std::thread::scope(|s| {
-            let walk = s.spawn(|| {
-                server.tree(live).map(|t| {
-                    let k: Vec<u64> = t
-                        .files
-                        .iter()
-                        .map(|f| keys.hash_one(Folded(&f.rel)))
-                        .collect();
-                    (t, k)
-                })
-            });
+            let walk = s.spawn(|| walk_keyed(server, live, &keys));
             let copy = read_copy(server, &found.candidates[first], live, &keys);
             let tree = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
             (tree, copy)
@@ -324,7 +319,7 @@ impl Inputs<'_> {
                         keys: &live_keys,
                         state: &keys,
                     };
-                    let comparison = compare(server, &live, &mut c, q);
+                    let comparison = compare(server, &live, &mut c, q.verify_content, q.identical);
                     read.push(c);
                     comparison
                 }
@@ -346,6 +341,58 @@ impl Inputs<'_> {
         std::thread::spawn(move || drop((live_tree, read)));
         self.record_backups(q.live, &found);
         found
+    }
+
+    /// A folder held against a zip of what it should hold (a Web Application's
+    /// package), read from the zip's central directory ([`package::open_zip`]:
+    /// bounded entries, nothing extracted) below its folder `top`: `missing`
+    /// are the folder's files the zip lacks, `extra` the zip's the folder
+    /// lacks. The walk and the comparison are a backup's: the folder walked
+    /// while the zip's directory is read, content (CRC-32) only with
+    /// `verify_content`, on every core. `Err`: the folder itself cannot be walked.
+    pub fn against_zip(
+        &self,
+        live: &Resolved,
+        zip: &Resolved,
+        top: Option<&str>,
+        verify_content: bool,
+    ) -> Result<Comparison, FsError> {
+        let server = self.server;
+        let keys = RandomState::new();
+        let (tree, copy) = std::thread::scope(|s| {
+            let walk = s.spawn(|| walk_keyed(server, live, &keys));
+            let copy = server.open(zip).map_err(|e| e.to_string()).and_then(|f| {
+                let archive =
+                    package::open_zip(BufReader::new(f), zip.len).map_err(|d| d.to_string())?;
+                let mut files = zip_files(&archive);
+                if let Some(t) = top {
+                    strip_top(&mut files, t);
+                }
+                Ok(Copy::new(Source::Zip { archive, files }, &keys))
+            });
+            let tree = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (tree, copy)
+        });
+        let (tree, tree_keys) = tree?;
+        let comparison = match copy {
+            Ok(mut c) => {
+                let keyed = Keyed {
+                    tree: &tree,
+                    keys: &tree_keys,
+                    state: &keys,
+                };
+                let comparison = compare(server, &keyed, &mut c, verify_content, &[]);
+                std::thread::spawn(move || drop((tree, c)));
+                comparison
+            }
+            Err(e) => Comparison {
+                live_files: tree.files.len(),
+                unreadable: Some(e),
+                content_checked: verify_content,
+                ..Comparison::default()
+            },
+        };
+        Ok(comparison)
     }
 
     fn discover(&self, q: &Query<'_>) -> (Loaded<Resolved>, Vec<LookedIn>, Vec<Candidate>) {
@@ -503,19 +550,24 @@ fn read_copy(
             let file = server.open(&c.place).map_err(|e| e.to_string())?;
             let archive = ZipArchive::new(BufReader::new(file))
                 .map_err(|e| format!("not a readable zip archive: {e}"))?;
-            let files = zip_files(&archive, Some(live.server.file_name().unwrap_or_default()));
+            let mut files = zip_files(&archive);
+            let live_name = fold(live.server.file_name().unwrap_or_default());
+            let top = files
+                .first()
+                .and_then(|f| f.name.split_once('/'))
+                .map(|(t, _)| t.to_string())
+                .filter(|t| fold(t).starts_with(&live_name));
+            if let Some(t) = top {
+                strip_top(&mut files, &t);
+            }
             Source::Zip { archive, files }
         }
     };
     Ok(Copy::new(source, keys))
 }
 
-/// The zip's files; a single top folder named like the live folder
-/// (`SecretServer/…`), when there is one, is stripped.
-pub(super) fn zip_files(
-    archive: &ZipArchive<BufReader<std::fs::File>>,
-    live_name: Option<&str>,
-) -> Vec<ZipEntry> {
+/// The zip's files, as its central directory lists them.
+pub(super) fn zip_files(archive: &ZipArchive<BufReader<std::fs::File>>) -> Vec<ZipEntry> {
     let mut files: Vec<ZipEntry> = Vec::new();
     for index in 0..archive.len() {
         let Ok(entry) = archive.by_index_data(index) else {
@@ -541,26 +593,36 @@ pub(super) fn zip_files(
             crc32: entry.crc32(),
         });
     }
-    let top = live_name.and_then(|live_name| {
-        let live_name = fold(live_name);
-        files
-            .first()
-            .and_then(|f| f.name.split_once('/'))
-            .map(|(t, _)| t.to_string())
-            .filter(|t| fold(t).starts_with(&live_name))
-    });
-    if let Some(t) = top {
-        let under_top = |n: &str| {
-            n.get(..t.len()).is_some_and(|p| Folded(p) == Folded(&t))
-                && n.as_bytes().get(t.len()) == Some(&b'/')
-        };
-        if files.iter().all(|f| under_top(&f.name)) {
-            for f in &mut files {
-                f.name.drain(..=t.len());
-            }
+    files
+}
+
+/// Strips the top folder `t` (`SecretServer/…`) when every file is below it.
+fn strip_top(files: &mut [ZipEntry], t: &str) {
+    let under_top = |n: &str| {
+        n.get(..t.len()).is_some_and(|p| Folded(p) == Folded(t))
+            && n.as_bytes().get(t.len()) == Some(&b'/')
+    };
+    if files.iter().all(|f| under_top(&f.name)) {
+        for f in files {
+            f.name.drain(..=t.len());
         }
     }
-    files
+}
+
+/// A folder's walk, with each file's key for looking it up in a copy's index.
+fn walk_keyed(
+    server: &Server,
+    dir: &Resolved,
+    keys: &RandomState,
+) -> Result<(Tree, Vec<u64>), FsError> {
+    server.tree(dir).map(|t| {
+        let k: Vec<u64> = t
+            .files
+            .iter()
+            .map(|f| keys.hash_one(Folded(&f.rel)))
+            .collect();
+        (t, k)
+    })
 }
 
 /// The live folder's walk with each file's key (from the same hasher as the copy's index).
@@ -570,11 +632,17 @@ struct Keyed<'a> {
     state: &'a RandomState,
 }
 
-fn compare(server: &Server, keyed: &Keyed<'_>, copy: &mut Copy, q: &Query<'_>) -> Comparison {
+fn compare(
+    server: &Server,
+    keyed: &Keyed<'_>,
+    copy: &mut Copy,
+    verify_content: bool,
+    identical: &[String],
+) -> Comparison {
     let live = keyed.tree;
     let mut out = Comparison {
         live_files: live.files.len(),
-        content_checked: q.verify_content,
+        content_checked: verify_content,
         problems: live
             .problems
             .iter()
@@ -583,8 +651,13 @@ fn compare(server: &Server, keyed: &Keyed<'_>, copy: &mut Copy, q: &Query<'_>) -
         ..Comparison::default()
     };
     let mut same_size: Vec<(&TreeFile, usize)> = Vec::new();
+    let mut matched = vec![false; copy.len()];
     for (f, k) in live.files.iter().zip(keyed.keys) {
-        match copy.find(*k, &f.rel) {
+        let found = copy.find(*k, &f.rel);
+        if let Some(i) = found {
+            matched[i] = true;
+        }
+        match found {
             None => out.missing.push(f.rel.clone()),
             Some(i) if copy.size(i) != f.len => out.size_differs.push(SizeDiff {
                 rel: f.rel.clone(),
@@ -594,7 +667,11 @@ fn compare(server: &Server, keyed: &Keyed<'_>, copy: &mut Copy, q: &Query<'_>) -
             Some(i) => same_size.push((f, i)),
         }
     }
-    if q.verify_content {
+    out.extra = (0..copy.len())
+        .filter(|&i| !matched[i])
+        .map(|i| copy.name(i).to_string())
+        .collect();
+    if verify_content {
         let shared: &Copy = copy;
         let verdicts = parallel(&same_size, |bufs, (f, i)| {
             shared.same_content(server, &live.host(f), f.len, *i, bufs)
@@ -607,7 +684,7 @@ fn compare(server: &Server, keyed: &Keyed<'_>, copy: &mut Copy, q: &Query<'_>) -
             }
         }
     }
-    for rel in q.identical {
+    for rel in identical {
         let key = keyed.state.hash_one(Folded(rel));
         let identity = match (find(live, rel), copy.find(key, rel)) {
             (None, _) => Identity::MissingLive,
@@ -630,6 +707,7 @@ fn compare(server: &Server, keyed: &Keyed<'_>, copy: &mut Copy, q: &Query<'_>) -
     out.size_differs.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
     out.content_differs.sort_unstable();
     out.problems.sort_unstable();
+    out.extra.sort_unstable();
     out
 }
 

@@ -128,7 +128,7 @@ impl Inputs<'_> {
                     Ok(a) => a,
                     Err(d) => return Offline::Damaged(d),
                 };
-                let mut files = backup::zip_files(&archive, None);
+                let mut files = backup::zip_files(&archive);
                 // The first `nugetCache` folder; names made relative to it.
                 let prefix = files.iter().find_map(|f| {
                     let mut at = 0;

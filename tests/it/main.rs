@@ -21,6 +21,7 @@ mod hostile;
 mod layers;
 mod nps_apache;
 mod nps_iis;
+mod nps_web_app;
 mod nuget_vectors;
 mod pm004;
 mod pm_rules;

@@ -61,7 +61,7 @@ impl CheckKind for Params {
                 also: None,
             });
         }
-        let (served, iis) = served_folder(ctx, inputs);
+        let (served, iis) = served_folder(ctx, inputs, "a config.bat there would go unseen");
         if let Some((folder, source)) = served {
             let same = roots.iter_mut().find(|r| match &r.dir {
                 Loaded::Found(d) => d.server.same_as(&folder),
@@ -105,10 +105,11 @@ impl CheckKind for Params {
 
 /// The folder applicationHost.config serves the Web Application from (the
 /// root folder of its site or application) and how upgate knows; else why it
-/// names none.
-fn served_folder(
+/// names none. `unseen` says, for a malformed file, what the rule then misses.
+pub(super) fn served_folder(
     ctx: &Context<'_>,
     inputs: &mut Inputs<'_>,
+    unseen: &str,
 ) -> (Option<(ServerPath, Source)>, IisLookup) {
     let host = inputs.xml(APPLICATION_HOST);
     let file = match &*host {
@@ -130,7 +131,7 @@ fn served_folder(
                 Status::Error,
                 file.file.server.to_string(),
                 format!(
-                    "{} is not well-formed XML ({e}): upgate cannot tell which folder IIS serves the Web Application from, so a config.bat there would go unseen",
+                    "{} is not well-formed XML ({e}): upgate cannot tell which folder IIS serves the Web Application from, so {unseen}",
                     file.file.server
                 ),
             );
@@ -206,7 +207,7 @@ pub enum Source {
 }
 
 impl Source {
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match self {
             Source::Fact(fact) => fact.clone(),
             Source::Iis(what) => format!("served by IIS as {what}"),

@@ -36,6 +36,7 @@ mod testing;
 pub mod upgrade_package;
 pub mod upgrade_path;
 pub mod web_app;
+pub mod web_app_clean;
 pub mod web_folder_backup;
 
 use std::collections::BTreeMap;
@@ -194,6 +195,7 @@ kinds! {
     cache_offers_target => CacheOffersTarget,
     upgrade_package => UpgradePackage,
     offline_package => OfflinePackage,
+    web_app_clean => WebAppClean,
 }
 
 impl Check {
