@@ -24,6 +24,7 @@ mod nps_iis;
 mod nps_web_app;
 mod nuget_vectors;
 mod pm004;
+mod pm_offline_package;
 mod pm_rules;
 mod real_world;
 mod registry;
