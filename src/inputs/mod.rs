@@ -11,7 +11,7 @@ pub mod offline;
 pub mod web_dir;
 pub mod web_server;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -185,12 +185,16 @@ pub struct Inputs<'s> {
     feeds: HashMap<String, Rc<Loaded<Feed>>>,
     settings: Vec<ObservedSetting>,
     modules: Vec<ObservedModule>,
+    /// What `settings` and `modules` hold, so that recording stays linear
+    /// however many modules a configuration loads.
+    seen_settings: HashSet<ObservedSetting>,
+    seen_modules: HashSet<ObservedModule>,
     backups: Vec<backup::ObservedBackup>,
 }
 
 /// A web server module a rule saw loaded or registered, for `observed_state`
 /// (so `diff` can tell that an upgrade or a change removed one).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ObservedModule {
     /// `iis` (applicationHost.config's globalModules) or `apache` (a LoadModule).
     pub server: &'static str,
@@ -202,7 +206,7 @@ pub struct ObservedModule {
 
 /// A configuration value a rule read, kept for the report's `observed_state`
 /// (so `diff` can tell that an upgrade reverted it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ObservedSetting {
     pub file: String,
     pub key: String,
@@ -219,12 +223,14 @@ impl<'s> Inputs<'s> {
             feeds: HashMap::new(),
             settings: Vec::new(),
             modules: Vec::new(),
+            seen_settings: HashSet::new(),
+            seen_modules: HashSet::new(),
             backups: Vec::new(),
         }
     }
 
     pub fn record_setting(&mut self, setting: ObservedSetting) {
-        if !self.settings.contains(&setting) {
+        if self.seen_settings.insert(setting.clone()) {
             self.settings.push(setting);
         }
     }
@@ -234,7 +240,7 @@ impl<'s> Inputs<'s> {
     }
 
     pub fn record_module(&mut self, module: ObservedModule) {
-        if !self.modules.contains(&module) {
+        if self.seen_modules.insert(module.clone()) {
             self.modules.push(module);
         }
     }
