@@ -5,7 +5,9 @@
 # snapshot whose NugetCache holds the same files. upgate reads the zip's central
 # directory and computes the CRC-32 of every cache file (all of its bytes), so the floor
 # is `unzip -l` plus `cksum` (CRC) over the cache. Timed with /usr/bin/time (elapsed
-# seconds, peak RSS in KiB), page cache warm (each is run once before). Needs python3,
+# seconds, peak RSS in KiB), page cache warm (each is run once before). Measured (2 cores,
+# idle, warm cache; 300 MiB, 301 entries): upgate 0.03 s, 6.9 MB; unzip -l 0.00 s, 2.9 MB;
+# cksum over the cache 0.07 s, 1.9 MB. Needs python3,
 # unzip, cksum, GNU time and about 650 MB under /tmp.
 #   bench/offline_package.sh                         builds target/release/upgate
 #   UPGATE=/path/to/upgate bench/offline_package.sh  an already built binary
