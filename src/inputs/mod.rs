@@ -464,7 +464,7 @@ impl<'s> Inputs<'s> {
                 entries: Vec::new(),
                 unreadable: Vec::new(),
             };
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = HashSet::new();
             seen.insert(top.host.clone());
             let mut level = vec![top];
             for depth in 0..=LISTING_DEPTH {
