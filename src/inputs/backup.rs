@@ -20,7 +20,7 @@ use zip::ZipArchive;
 use super::{Inputs, Loaded};
 use crate::nuget::package;
 use crate::path::fold;
-use crate::server::{Buffers, FsError, Kind, Resolved, Server, Tree, TreeFile};
+use crate::server::{Buffers, Content, FsError, Kind, Resolved, Server, Tree, TreeFile};
 
 /// Files compared for identity (encryption.config) are small; more is not one.
 const IDENTICAL_LIMIT: u64 = 16 * 1024 * 1024;
@@ -180,7 +180,7 @@ pub(super) struct Copy {
 pub(super) enum Source {
     Folder(Tree),
     Zip {
-        archive: ZipArchive<BufReader<std::fs::File>>,
+        archive: ZipArchive<BufReader<Content>>,
         files: Vec<ZipEntry>,
     },
 }
@@ -567,7 +567,7 @@ fn read_copy(
 }
 
 /// The zip's files, as its central directory lists them.
-pub(super) fn zip_files(archive: &ZipArchive<BufReader<std::fs::File>>) -> Vec<ZipEntry> {
+pub(super) fn zip_files(archive: &ZipArchive<BufReader<Content>>) -> Vec<ZipEntry> {
     let mut files: Vec<ZipEntry> = Vec::new();
     for index in 0..archive.len() {
         let Ok(entry) = archive.by_index_data(index) else {
@@ -766,7 +766,7 @@ impl Hash for Folded<'_> {
 }
 
 fn unzip_entry(
-    archive: &mut ZipArchive<BufReader<std::fs::File>>,
+    archive: &mut ZipArchive<BufReader<Content>>,
     index: usize,
 ) -> Result<Vec<u8>, String> {
     let entry = archive

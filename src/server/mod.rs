@@ -14,6 +14,8 @@
 //! `Include conf/extra/*.conf` over 100,000 files listed the folder per file).
 //! Nothing under the root changes during a scan: upgate never writes there.
 
+mod backend;
+pub mod manifest;
 mod tree;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -28,6 +30,9 @@ use jiff::Timestamp;
 
 use crate::model::Location;
 pub use crate::path::{Env, PathError, ServerPath};
+use backend::{Backend, EntryType, Meta};
+pub use backend::{Content, Record};
+pub use manifest::Manifest;
 pub use tree::{Buffers, Tree, TreeFile};
 
 /// How many symbolic links one resolution may pass through (as Linux's `ELOOP`).
@@ -43,6 +48,14 @@ pub enum Kind {
 }
 
 impl Kind {
+    fn of_entry(meta: &Meta) -> Kind {
+        match meta.kind {
+            EntryType::File => Kind::File,
+            EntryType::Dir => Kind::Dir,
+            EntryType::Link | EntryType::Other => Kind::Other,
+        }
+    }
+
     fn of(meta: &fs::Metadata) -> Kind {
         if meta.is_file() {
             Kind::File
@@ -187,6 +200,7 @@ pub struct Server {
     env: Env,
     /// Fold-cased name → the entries of that name, per listed folder.
     index: Arc<Mutex<HashMap<PathBuf, Arc<FolderIndex>>>>,
+    backend: Backend,
 }
 
 /// A folder's entries by fold-cased name.
@@ -212,7 +226,22 @@ impl Server {
             drives,
             env,
             index: Arc::default(),
+            backend: Backend::Disk,
         })
+    }
+
+    /// The same server answered from a collected snapshot's manifest (the
+    /// root is the snapshot's `root/`, which holds the content it kept).
+    pub fn with_manifest(mut self, manifest: Manifest) -> Server {
+        self.backend = Backend::Manifest(Arc::new(manifest));
+        self
+    }
+
+    /// The same server with every answer under the root noted, for `upgate collect`.
+    pub fn recording(mut self) -> (Server, Arc<Mutex<Record>>) {
+        let record = Arc::new(Mutex::new(Record::default()));
+        self.backend = Backend::Record(Arc::clone(&record));
+        (self, record)
     }
 
     pub fn root(&self) -> &Path {
@@ -245,8 +274,12 @@ impl Server {
         };
         let names = self.walk(base, path, case_insensitive)?;
         let host = names.iter().fold(base.clone(), |p, n| p.join(n));
-        let meta = fs::metadata(&host).map_err(|e| io_error(path, &e))?;
-        let kind = Kind::of(&meta);
+        // `host` holds no links (the walk followed them): `lstat` is `stat`.
+        let meta = self
+            .backend
+            .lstat(&self.root, &host)
+            .map_err(|e| io_error(path, &e))?;
+        let kind = Kind::of_entry(&meta);
         let root_relative = host.strip_prefix(&self.root).ok().map(|rel| {
             rel.components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -258,8 +291,8 @@ impl Server {
             host,
             root_relative,
             kind,
-            len: meta.len(),
-            modified: modified(&meta),
+            len: meta.len,
+            modified: meta.modified,
         })
     }
 
@@ -290,15 +323,21 @@ impl Server {
             // `dir` is the entry itself until it proves to be a link.
             dir.push(&name);
             let entry = &dir;
-            let meta = fs::symlink_metadata(entry).map_err(|e| io_error(path, &e))?;
-            if meta.file_type().is_symlink() {
+            let meta = self
+                .backend
+                .lstat(&self.root, entry)
+                .map_err(|e| io_error(path, &e))?;
+            if meta.kind == EntryType::Link {
                 if !seen_links.insert(entry.clone()) {
                     return Err(FsError::LinkLoop(display_at(path, &stack, &name)));
                 }
                 if seen_links.len() > MAX_LINKS {
                     return Err(FsError::LinkChainTooLong(path.to_string()));
                 }
-                let target = fs::read_link(entry).map_err(|e| io_error(path, &e))?;
+                let target = self
+                    .backend
+                    .read_link(&self.root, entry)
+                    .map_err(|e| io_error(path, &e))?;
                 dir.pop();
                 let target = target.to_string_lossy();
                 let (absolute, parts) = split_link_target(&target, case_insensitive);
@@ -309,7 +348,7 @@ impl Server {
                 pending.extend(parts.into_iter().rev());
                 continue;
             }
-            if !pending.is_empty() && !meta.is_dir() {
+            if !pending.is_empty() && meta.kind != EntryType::Dir {
                 // A following `..` could still climb back out; Windows normalizes that
                 // lexically before we get here, so a file in the middle is an error.
                 return Err(FsError::NotADirectory(display_at(path, &stack, &name)));
@@ -332,7 +371,7 @@ impl Server {
             missing: display_prefix(path, stack, segment),
         };
         if !case_insensitive {
-            return match fs::symlink_metadata(dir.join(segment)) {
+            return match self.backend.lstat(&self.root, &dir.join(segment)) {
                 Ok(_) => Ok(OsString::from(segment)),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => Err(not_found()),
                 Err(e) => Err(io_error(path, &e)),
@@ -368,8 +407,7 @@ impl Server {
             return Ok(index);
         }
         let mut index: FolderIndex = HashMap::new();
-        for entry in fs::read_dir(dir)? {
-            let name = entry?.file_name();
+        for (name, _) in self.backend.read_dir(&self.root, dir)? {
             index
                 .entry(crate::path::fold(&name.to_string_lossy()))
                 .or_default()
@@ -389,12 +427,14 @@ impl Server {
     /// Lists a resolved folder; each child's links are followed inside the root.
     /// Entries come sorted by name so results are stable.
     pub fn list(&self, dir: &Resolved) -> Result<Vec<Entry>, FsError> {
-        let read = fs::read_dir(&dir.host).map_err(|e| io_error(&dir.server, &e))?;
-        let mut names: Vec<String> = Vec::new();
-        for entry in read {
-            let entry = entry.map_err(|e| io_error(&dir.server, &e))?;
-            names.push(entry.file_name().to_string_lossy().into_owned());
-        }
+        let read = self
+            .backend
+            .read_dir(&self.root, &dir.host)
+            .map_err(|e| io_error(&dir.server, &e))?;
+        let mut names: Vec<String> = read
+            .into_iter()
+            .map(|(name, _)| name.to_string_lossy().into_owned())
+            .collect();
         names.sort();
         let mut folded: HashMap<String, usize> = HashMap::new();
         if dir.server.is_windows() {
@@ -423,12 +463,12 @@ impl Server {
         let server = dir.server.join(name);
         let twins = folded.get(&crate::path::fold(name)).copied().unwrap_or(0) > 1;
         let host = dir.host.join(name);
-        let meta = match fs::symlink_metadata(&host) {
-            Ok(m) if !twins && !m.file_type().is_symlink() => m,
+        let meta = match self.backend.lstat(&self.root, &host) {
+            Ok(m) if !twins && m.kind != EntryType::Link => m,
             Ok(_) => return self.resolve(&server),
             Err(e) => return Err(io_error(&server, &e)),
         };
-        let kind = Kind::of(&meta);
+        let kind = Kind::of_entry(&meta);
         Ok(Resolved {
             root_relative: dir.root_relative.as_ref().map(|r| {
                 if r.is_empty() {
@@ -440,8 +480,8 @@ impl Server {
             server,
             host,
             kind,
-            len: meta.len(),
-            modified: modified(&meta),
+            len: meta.len,
+            modified: meta.modified,
         })
     }
 
@@ -456,7 +496,10 @@ impl Server {
         if file.len > limit {
             return Err(FsError::TooLarge { path: shown, limit });
         }
-        let f = fs::File::open(&file.host).map_err(|e| io_error(&file.server, &e))?;
+        let f = self
+            .backend
+            .open(&self.root, &file.host, true)
+            .map_err(|e| io_error(&file.server, &e))?;
         let mut buf = Vec::with_capacity(usize::try_from(file.len).unwrap_or(0));
         // The size may have grown since `resolve`; never read past the limit.
         f.take(limit + 1)
@@ -504,11 +547,13 @@ impl Server {
     }
 
     /// Opens a resolved regular file for streaming (hashing large packages).
-    pub fn open(&self, file: &Resolved) -> Result<fs::File, FsError> {
+    pub fn open(&self, file: &Resolved) -> Result<Content, FsError> {
         if file.kind != Kind::File {
             return Err(FsError::NotARegularFile(file.server.to_string()));
         }
-        fs::File::open(&file.host).map_err(|e| io_error(&file.server, &e))
+        self.backend
+            .open(&self.root, &file.host, false)
+            .map_err(|e| io_error(&file.server, &e))
     }
 }
 

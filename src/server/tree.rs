@@ -8,10 +8,10 @@
 //! default metadata mode reads no file content at all.
 
 use std::collections::HashSet;
-use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use super::backend::EntryType;
 use super::{FsError, Kind, Resolved, Server, io_error};
 
 /// Comparison reads files in blocks of this size.
@@ -112,7 +112,7 @@ impl Server {
                 break;
             };
             tree.dirs.push(host.clone());
-            let read = match fs::read_dir(&host) {
+            let read = match self.backend.read_dir(&self.root, &host) {
                 Ok(r) => r,
                 Err(e) if rel.is_empty() => return Err(io_error(&dir.server, &e)),
                 Err(e) => {
@@ -120,34 +120,19 @@ impl Server {
                     continue;
                 }
             };
-            for entry in read {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        tree.problems.push((rel.clone(), io_error(&shown(), &e)));
-                        continue;
-                    }
-                };
-                let name = entry.file_name().to_string_lossy().into_owned();
+            for (os_name, kind) in read {
+                let name = os_name.to_string_lossy().into_owned();
                 let child = if rel.is_empty() {
                     name
                 } else {
                     format!("{rel}/{name}")
                 };
-                // `file_type` comes with the listing on most file systems: no stat.
-                let kind = match entry.file_type() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        let at = self_path(dir, &child);
-                        tree.problems.push((child, io_error(&at, &e)));
-                        continue;
-                    }
-                };
-                if kind.is_file() {
-                    match entry.metadata() {
+                // The type comes with the listing on most file systems: no stat.
+                if kind == EntryType::File {
+                    match self.backend.lstat(&self.root, &host.join(&os_name)) {
                         Ok(m) => tree.files.push(TreeFile {
                             rel: child,
-                            len: m.len(),
+                            len: m.len,
                             dir: dir_index,
                             target: None,
                         }),
@@ -156,9 +141,9 @@ impl Server {
                             tree.problems.push((child, io_error(&at, &e)));
                         }
                     }
-                } else if kind.is_dir() {
-                    pending.push((entry.path(), child));
-                } else if kind.is_symlink() {
+                } else if kind == EntryType::Dir {
+                    pending.push((host.join(&os_name), child));
+                } else if kind == EntryType::Link {
                     let at = self_path(dir, &child);
                     match self.resolve(&at) {
                         Ok(r) if r.kind == Kind::File => tree.files.push(TreeFile {
@@ -195,8 +180,14 @@ impl Server {
     /// bytes. Reads exactly `len` from each, in blocks, stopping at the first
     /// difference; a file that has shrunk since the walk differs.
     pub fn same_bytes(&self, a: &Path, b: &Path, len: u64, bufs: &mut Buffers) -> io::Result<bool> {
-        let mut fa = fs::File::open(a)?;
-        let mut fb = fs::File::open(b)?;
+        if let (Some(da), Some(db)) = (
+            self.backend.digest(&self.root, a),
+            self.backend.digest(&self.root, b),
+        ) {
+            return Ok(da.sha256 == db.sha256);
+        }
+        let mut fa = self.backend.open(&self.root, a, true)?;
+        let mut fb = self.backend.open(&self.root, b, true)?;
         let mut left = len;
         while left > 0 {
             let n = usize::try_from(left.min(BLOCK as u64)).unwrap_or(BLOCK);
@@ -216,7 +207,10 @@ impl Server {
     /// The CRC-32 of a file's first `len` bytes (its walked size), as a zip
     /// archive records it.
     pub fn crc32(&self, file: &Path, len: u64, bufs: &mut Buffers) -> io::Result<u32> {
-        let mut f = fs::File::open(file)?;
+        if let Some(d) = self.backend.digest(&self.root, file) {
+            return Ok(d.crc32);
+        }
+        let mut f = self.backend.open(&self.root, file, true)?;
         let mut hasher = crc32fast::Hasher::new();
         let mut left = len;
         while left > 0 {
@@ -231,7 +225,8 @@ impl Server {
     /// A file's bytes, refusing more than `limit`.
     pub fn read_host(&self, file: &Path, limit: u64) -> io::Result<Vec<u8>> {
         let mut buf = Vec::new();
-        fs::File::open(file)?
+        self.backend
+            .open(&self.root, file, true)?
             .take(limit + 1)
             .read_to_end(&mut buf)?;
         if buf.len() as u64 > limit {

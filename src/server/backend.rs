@@ -1,0 +1,329 @@
+//! Where a [`Server`](super::Server)'s entries come from: the disk, a
+//! collected snapshot's manifest, or the disk with every answer noted for
+//! `upgate collect`.
+//!
+//! The resolver, listings and walks above this are the same for all three,
+//! so a snapshot that `collect` wrote answers a scan exactly as the live
+//! server did: the same names, kinds, sizes, times, link targets and errors.
+//! Paths outside the root (a drive mapped with `--drive`, `--offline-package`)
+//! always come from the disk and are never recorded.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+
+use super::manifest::{self, Manifest, Node, Stored};
+
+/// An entry's type as listed, links not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryType {
+    File,
+    Dir,
+    Link,
+    Other,
+}
+
+/// What `lstat` says of an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
+    pub kind: EntryType,
+    pub len: u64,
+    pub modified: Option<Timestamp>,
+}
+
+impl Meta {
+    pub(super) fn of(meta: &fs::Metadata) -> Meta {
+        let t = meta.file_type();
+        let kind = if t.is_symlink() {
+            EntryType::Link
+        } else if t.is_file() {
+            EntryType::File
+        } else if t.is_dir() {
+            EntryType::Dir
+        } else {
+            EntryType::Other
+        };
+        Meta {
+            kind,
+            len: meta.len(),
+            modified: meta
+                .modified()
+                .ok()
+                .and_then(|t| Timestamp::try_from(t).ok()),
+        }
+    }
+}
+
+/// A failed file-system call as recorded: its kind (which the resolver
+/// branches on) and its message (which findings quote).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: io::ErrorKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub(super) fn of(e: &io::Error) -> Failure {
+        Failure {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    }
+
+    pub(super) fn error(&self) -> io::Error {
+        io::Error::new(self.kind, self.message.clone())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) enum Backend {
+    #[default]
+    Disk,
+    /// A collected snapshot: metadata from its manifest, content from its `root/`.
+    Manifest(Arc<Manifest>),
+    /// The live server, every answer noted (`upgate collect`).
+    Record(Arc<Mutex<Record>>),
+}
+
+/// What a recording scan saw, by root-relative path (escaped, see [`manifest`]).
+#[derive(Debug, Default)]
+pub struct Record {
+    pub(super) nodes: BTreeMap<String, Node>,
+}
+
+impl Record {
+    fn node(&mut self, rel: &str) -> &mut Node {
+        self.nodes.entry(rel.to_string()).or_default()
+    }
+}
+
+/// A file opened for reading: from the disk, or the parts of it a snapshot keeps.
+pub enum Content {
+    File(fs::File),
+    /// Reads noted as ranges, for `collect` to keep just those.
+    Recorded {
+        file: fs::File,
+        pos: u64,
+        ranges: Vec<(u64, u64)>,
+        record: Arc<Mutex<Record>>,
+        rel: String,
+    },
+    /// A snapshot's kept ranges of a larger file.
+    Ranges {
+        file: fs::File,
+        pos: u64,
+        len: u64,
+        /// (logical offset, length, offset in the kept file), sorted.
+        ranges: Vec<(u64, u64, u64)>,
+    },
+}
+
+impl Read for Content {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Content::File(f) => f.read(buf),
+            Content::Recorded {
+                file, pos, ranges, ..
+            } => {
+                let n = file.read(buf)?;
+                if n > 0 {
+                    ranges.push((*pos, n as u64));
+                    *pos += n as u64;
+                }
+                Ok(n)
+            }
+            Content::Ranges {
+                file,
+                pos,
+                len,
+                ranges,
+            } => {
+                let at = *pos;
+                let Some(&(start, len, stored)) =
+                    ranges.iter().find(|(s, l, _)| *s <= at && at < s + l)
+                else {
+                    if at >= *len {
+                        return Ok(0);
+                    }
+                    return Err(io::Error::other(manifest::PARTIAL));
+                };
+                let left = usize::try_from(start + len - at).unwrap_or(usize::MAX);
+                let want = buf.len().min(left);
+                file.seek(SeekFrom::Start(stored + (at - start)))?;
+                let n = file.read(&mut buf[..want])?;
+                *pos += n as u64;
+                Ok(n)
+            }
+        }
+    }
+}
+
+impl Seek for Content {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        match self {
+            Content::File(f) => f.seek(to),
+            Content::Recorded { file, pos, .. } => {
+                *pos = file.seek(to)?;
+                Ok(*pos)
+            }
+            Content::Ranges { pos, len, .. } => {
+                let target = match to {
+                    SeekFrom::Start(n) => Some(n),
+                    SeekFrom::End(d) => len.checked_add_signed(d),
+                    SeekFrom::Current(d) => pos.checked_add_signed(d),
+                };
+                *pos = target.ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::InvalidInput, "seek before the start")
+                })?;
+                Ok(*pos)
+            }
+        }
+    }
+}
+
+impl Drop for Content {
+    fn drop(&mut self) {
+        if let Content::Recorded {
+            ranges,
+            record,
+            rel,
+            ..
+        } = self
+            && let Ok(mut r) = record.lock()
+        {
+            let node = r.node(rel);
+            match &mut node.stored {
+                Stored::Whole => {}
+                Stored::Ranges(have) => have.append(ranges),
+                s @ Stored::None => *s = Stored::Ranges(std::mem::take(ranges)),
+            }
+        }
+    }
+}
+
+impl Backend {
+    /// `host`'s path below `root`, escaped as the manifest spells it; `None` outside.
+    fn rel(root: &Path, host: &Path) -> Option<String> {
+        host.strip_prefix(root).ok().map(manifest::escape_rel)
+    }
+
+    pub(super) fn read_dir(
+        &self,
+        root: &Path,
+        dir: &Path,
+    ) -> io::Result<Vec<(OsString, EntryType)>> {
+        let rel = Backend::rel(root, dir);
+        match (self, rel) {
+            (Backend::Manifest(m), Some(rel)) => m.listing(&rel),
+            (Backend::Record(r), Some(rel)) => {
+                let listed = disk_read_dir(dir);
+                let mut r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
+                match &listed {
+                    Ok(entries) => {
+                        for (name, _) in entries {
+                            let child = manifest::join_rel(&rel, &manifest::escape_name(name));
+                            let meta = fs::symlink_metadata(dir.join(name));
+                            let node = r.node(&child);
+                            node.meta = Some(meta.as_ref().map(Meta::of).map_err(Failure::of));
+                        }
+                        r.node(&rel).listed = Some(Ok(()));
+                    }
+                    Err(e) => r.node(&rel).listed = Some(Err(Failure::of(e))),
+                }
+                listed
+            }
+            _ => disk_read_dir(dir),
+        }
+    }
+
+    pub(super) fn lstat(&self, root: &Path, p: &Path) -> io::Result<Meta> {
+        match (self, Backend::rel(root, p)) {
+            (Backend::Manifest(m), Some(rel)) => m.meta(&rel),
+            (Backend::Record(r), Some(rel)) => {
+                let meta = fs::symlink_metadata(p).map(|m| Meta::of(&m));
+                if let Ok(mut r) = r.lock() {
+                    r.node(&rel).meta = Some(meta.as_ref().copied().map_err(Failure::of));
+                }
+                meta
+            }
+            _ => fs::symlink_metadata(p).map(|m| Meta::of(&m)),
+        }
+    }
+
+    pub(super) fn read_link(&self, root: &Path, p: &Path) -> io::Result<PathBuf> {
+        match (self, Backend::rel(root, p)) {
+            (Backend::Manifest(m), Some(rel)) => m.link(&rel),
+            (Backend::Record(r), Some(rel)) => {
+                let target = fs::read_link(p);
+                if let Ok(mut r) = r.lock() {
+                    r.node(&rel).link = Some(target.as_ref().cloned().map_err(Failure::of));
+                }
+                target
+            }
+            _ => fs::read_link(p),
+        }
+    }
+
+    /// Opens a file for reading. `whole` says the caller reads it to the end
+    /// (so a recording keeps it whole without noting ranges).
+    pub(super) fn open(&self, root: &Path, p: &Path, whole: bool) -> io::Result<Content> {
+        match (self, Backend::rel(root, p)) {
+            (Backend::Manifest(m), Some(rel)) => m.open(&rel, p),
+            (Backend::Record(r), Some(rel)) => {
+                let opened = fs::File::open(p);
+                let mut rec = r.lock().map_err(|_| io::Error::other("recording failed"))?;
+                let node = rec.node(&rel);
+                match opened {
+                    Err(e) => {
+                        node.open = Some(Failure::of(&e));
+                        Err(e)
+                    }
+                    Ok(file) if whole => {
+                        node.stored = Stored::Whole;
+                        Ok(Content::File(file))
+                    }
+                    Ok(file) => Ok(Content::Recorded {
+                        file,
+                        pos: 0,
+                        ranges: Vec::new(),
+                        record: Arc::clone(r),
+                        rel,
+                    }),
+                }
+            }
+            _ => fs::File::open(p).map(Content::File),
+        }
+    }
+
+    /// The content digest a snapshot recorded, when it did.
+    pub(super) fn digest(&self, root: &Path, p: &Path) -> Option<manifest::Digest> {
+        match (self, Backend::rel(root, p)) {
+            (Backend::Manifest(m), Some(rel)) => m.digest(&rel),
+            _ => None,
+        }
+    }
+}
+
+fn disk_read_dir(dir: &Path) -> io::Result<Vec<(OsString, EntryType)>> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let t = entry.file_type()?;
+        let kind = if t.is_symlink() {
+            EntryType::Link
+        } else if t.is_file() {
+            EntryType::File
+        } else if t.is_dir() {
+            EntryType::Dir
+        } else {
+            EntryType::Other
+        };
+        out.push((entry.file_name(), kind));
+    }
+    Ok(out)
+}

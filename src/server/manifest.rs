@@ -1,0 +1,674 @@
+//! A collected snapshot's `manifest.tsv`: every entry the collecting scan
+//! saw, with what the file system answered about it, so a scan of the
+//! snapshot gets the same answers. Content is kept under the snapshot's
+//! `root/` only for the files the rules read (whole, or the ranges of a zip
+//! they read); every other file is a line with its size and time (and, with
+//! `collect --hash`, its SHA-256 and CRC-32).
+//!
+//! One tab-separated line per entry, paths relative to `root/` with `/`:
+//!
+//! ```text
+//! # upgate manifest 1
+//! d  PATH  SIZE  MODIFIED  listed|-           a folder; `listed`: its entries are all here
+//! f  PATH  SIZE  MODIFIED  STORED  DIGEST     a file; STORED is `-`, `whole` or `ranges=OFF+LEN,…`
+//! l  PATH  SIZE  MODIFIED  TARGET|?           a symbolic link and where it points
+//! o  PATH  SIZE  MODIFIED                     a FIFO, socket or device
+//! !  OP    PATH  KIND      MESSAGE            a call that failed: stat, list, readlink or open
+//! ```
+//!
+//! `.` is the root; MODIFIED is RFC 3339 or `-`; DIGEST is
+//! `sha256=HEX;crc32=HEX` or `-`. In paths, link targets and messages a
+//! `%`, a control character or a byte that is not UTF-8 is written `%XX`.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use jiff::Timestamp;
+
+use super::backend::{Content, EntryType, Failure, Meta};
+
+pub const FILE_NAME: &str = "manifest.tsv";
+const HEADER: &str = "# upgate manifest 1";
+
+/// Why content a scan asks for is not in the snapshot.
+pub const NOT_COLLECTED: &str = "the snapshot holds only this file's size and time (upgate collect keeps the content of the files the rules read)";
+pub const PARTIAL: &str = "the snapshot holds only the parts of this file the rules read";
+const UNLISTED: &str =
+    "the snapshot did not list this folder (no rule listed it when it was collected)";
+const UNKNOWN: &str =
+    "the snapshot does not record this path (no rule looked at it when it was collected)";
+
+/// A file's content digests, as `collect --hash` records them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digest {
+    pub sha256: [u8; 32],
+    pub crc32: u32,
+}
+
+/// What a snapshot keeps of a file's bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Stored {
+    #[default]
+    None,
+    Whole,
+    /// (offset, length) in the file; sorted and merged once written.
+    Ranges(Vec<(u64, u64)>),
+}
+
+/// Everything known about one path.
+#[derive(Debug, Clone, Default)]
+pub struct Node {
+    pub meta: Option<Result<Meta, Failure>>,
+    pub listed: Option<Result<(), Failure>>,
+    pub link: Option<Result<PathBuf, Failure>>,
+    pub open: Option<Failure>,
+    pub stored: Stored,
+    pub digest: Option<Digest>,
+}
+
+/// A parsed manifest.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    nodes: HashMap<String, Node>,
+    /// A listed folder's entries.
+    children: HashMap<String, Vec<(OsString, EntryType)>>,
+}
+
+impl Manifest {
+    pub(super) fn listing(&self, rel: &str) -> io::Result<Vec<(OsString, EntryType)>> {
+        match self.nodes.get(rel).and_then(|n| n.listed.as_ref()) {
+            Some(Ok(())) => Ok(self.children.get(rel).cloned().unwrap_or_default()),
+            Some(Err(f)) => Err(f.error()),
+            None => Err(io::Error::other(UNLISTED)),
+        }
+    }
+
+    pub(super) fn meta(&self, rel: &str) -> io::Result<Meta> {
+        match self.nodes.get(rel).and_then(|n| n.meta.as_ref()) {
+            Some(Ok(m)) => Ok(*m),
+            Some(Err(f)) => Err(f.error()),
+            // Absent from a folder whose listing is complete: it does not exist.
+            None if self.parent_listed(rel) => Err(io::Error::from(io::ErrorKind::NotFound)),
+            None => Err(io::Error::other(UNKNOWN)),
+        }
+    }
+
+    fn parent_listed(&self, rel: &str) -> bool {
+        let parent = rel.rsplit_once('/').map_or("", |(p, _)| p);
+        rel != parent
+            && self
+                .nodes
+                .get(parent)
+                .is_some_and(|n| matches!(n.listed, Some(Ok(()))))
+    }
+
+    pub(super) fn link(&self, rel: &str) -> io::Result<PathBuf> {
+        match self.nodes.get(rel).and_then(|n| n.link.as_ref()) {
+            Some(Ok(t)) => Ok(t.clone()),
+            Some(Err(f)) => Err(f.error()),
+            None => Err(io::Error::other(UNKNOWN)),
+        }
+    }
+
+    pub(super) fn open(&self, rel: &str, host: &Path) -> io::Result<Content> {
+        let node = self
+            .nodes
+            .get(rel)
+            .ok_or_else(|| io::Error::other(UNKNOWN))?;
+        if let Some(f) = &node.open {
+            return Err(f.error());
+        }
+        let len = match &node.meta {
+            Some(Ok(m)) => m.len,
+            _ => return Err(io::Error::other(UNKNOWN)),
+        };
+        match &node.stored {
+            Stored::None => Err(io::Error::other(NOT_COLLECTED)),
+            Stored::Whole => fs::File::open(host).map(Content::File),
+            Stored::Ranges(ranges) => {
+                let mut at = 0;
+                let ranges = ranges
+                    .iter()
+                    .map(|&(off, n)| {
+                        let r = (off, n, at);
+                        at += n;
+                        r
+                    })
+                    .collect();
+                Ok(Content::Ranges {
+                    file: fs::File::open(host)?,
+                    pos: 0,
+                    len,
+                    ranges,
+                })
+            }
+        }
+    }
+
+    pub(super) fn digest(&self, rel: &str) -> Option<Digest> {
+        self.nodes.get(rel).and_then(|n| n.digest)
+    }
+
+    /// Whether any file the manifest records only by size carries a digest:
+    /// a snapshot made with `collect --hash`.
+    pub fn has_digests(&self) -> bool {
+        self.nodes.values().any(|n| n.digest.is_some())
+    }
+
+    /// Reads a manifest; errors name the line.
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        let mut lines = text.lines().enumerate();
+        match lines.next() {
+            Some((_, l)) if l.trim_end() == HEADER => {}
+            _ => {
+                return Err(format!(
+                    "line 1: not an upgate manifest (expected `{HEADER}`)"
+                ));
+            }
+        }
+        let mut m = Manifest::default();
+        for (i, line) in lines {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            parse_line(&mut m, line).map_err(|e| format!("line {}: {e}", i + 1))?;
+        }
+        for (rel, node) in &m.nodes {
+            let Some((parent, name)) = split(rel) else {
+                continue;
+            };
+            if !matches!(
+                m.nodes.get(parent).and_then(|p| p.listed.as_ref()),
+                Some(Ok(()))
+            ) {
+                continue;
+            }
+            let kind = match &node.meta {
+                Some(Ok(meta)) => meta.kind,
+                // Failed `lstat` of a listed entry: listed without a type.
+                Some(Err(_)) => EntryType::Other,
+                None => continue,
+            };
+            m.children
+                .entry(parent.to_string())
+                .or_default()
+                .push((unescape_os(name)?, kind));
+        }
+        Ok(m)
+    }
+}
+
+/// (parent, name) of a non-root path.
+fn split(rel: &str) -> Option<(&str, &str)> {
+    if rel.is_empty() {
+        return None;
+    }
+    Some(rel.rsplit_once('/').unwrap_or(("", rel)))
+}
+
+fn parse_line(m: &mut Manifest, line: &str) -> Result<(), String> {
+    let cols: Vec<&str> = line.split('\t').collect();
+    let want = |n: usize| {
+        if cols.len() == n {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{}` takes {n} columns, not {}",
+                cols[0],
+                cols.len()
+            ))
+        }
+    };
+    if cols[0] == "!" {
+        want(5)?;
+        let rel = path_col(cols[2])?;
+        let failure = Failure {
+            kind: kind_from(cols[3]),
+            message: unescape(cols[4])?,
+        };
+        let node = m.nodes.entry(rel).or_default();
+        match cols[1] {
+            "stat" => node.meta = Some(Err(failure)),
+            "list" => node.listed = Some(Err(failure)),
+            "readlink" => node.link = Some(Err(failure)),
+            "open" => node.open = Some(failure),
+            op => return Err(format!("unknown operation `{op}`")),
+        }
+        return Ok(());
+    }
+    let kind = match cols[0] {
+        "d" => EntryType::Dir,
+        "f" => EntryType::File,
+        "l" => EntryType::Link,
+        "o" => EntryType::Other,
+        t => return Err(format!("unknown entry type `{t}`")),
+    };
+    want(match kind {
+        EntryType::Dir | EntryType::Link => 5,
+        EntryType::File => 6,
+        EntryType::Other => 4,
+    })?;
+    let rel = path_col(cols[1])?;
+    let len = cols[2]
+        .parse::<u64>()
+        .map_err(|_| format!("`{}` is not a size", cols[2]))?;
+    let modified = match cols[3] {
+        "-" => None,
+        t => Some(
+            t.parse::<Timestamp>()
+                .map_err(|e| format!("`{t}` is not a time: {e}"))?,
+        ),
+    };
+    let node = m.nodes.entry(rel).or_default();
+    node.meta = Some(Ok(Meta {
+        kind,
+        len,
+        modified,
+    }));
+    match kind {
+        EntryType::Dir => match cols[4] {
+            "listed" => node.listed = Some(Ok(())),
+            "-" => {}
+            x => return Err(format!("`{x}`: expected `listed` or `-`")),
+        },
+        EntryType::Link => {
+            if cols[4] != "?" {
+                node.link = Some(Ok(PathBuf::from(unescape_os(cols[4])?)));
+            }
+        }
+        EntryType::File => {
+            node.stored = stored_from(cols[4], len)?;
+            node.digest = digest_from(cols[5])?;
+        }
+        EntryType::Other => {}
+    }
+    Ok(())
+}
+
+fn path_col(col: &str) -> Result<String, String> {
+    if col == "." {
+        return Ok(String::new());
+    }
+    if col.is_empty()
+        || col
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Err(format!("`{col}` is not a relative path"));
+    }
+    unescape(col).map(|_| col.to_string())
+}
+
+fn stored_from(col: &str, len: u64) -> Result<Stored, String> {
+    Ok(match col {
+        "-" => Stored::None,
+        "whole" => Stored::Whole,
+        _ => {
+            let Some(list) = col.strip_prefix("ranges=") else {
+                return Err(format!(
+                    "`{col}`: expected `-`, `whole` or `ranges=OFF+LEN,…`"
+                ));
+            };
+            let mut ranges = Vec::new();
+            let mut end = 0;
+            for r in list.split(',') {
+                let (off, n) = r
+                    .split_once('+')
+                    .and_then(|(o, n)| Some((o.parse::<u64>().ok()?, n.parse::<u64>().ok()?)))
+                    .ok_or_else(|| format!("`{r}` is not OFF+LEN"))?;
+                if off < end || off.checked_add(n).is_none_or(|e| e > len) || n == 0 {
+                    return Err(format!(
+                        "range `{r}` overlaps, is empty or passes the file's end"
+                    ));
+                }
+                end = off + n;
+                ranges.push((off, n));
+            }
+            Stored::Ranges(ranges)
+        }
+    })
+}
+
+fn digest_from(col: &str) -> Result<Option<Digest>, String> {
+    if col == "-" {
+        return Ok(None);
+    }
+    let bad = || format!("`{col}`: expected `sha256=HEX;crc32=HEX` or `-`");
+    let (sha, crc) = col.split_once(';').ok_or_else(bad)?;
+    let sha = sha.strip_prefix("sha256=").ok_or_else(bad)?;
+    let crc = crc.strip_prefix("crc32=").ok_or_else(bad)?;
+    if sha.len() != 64 || crc.len() != 8 {
+        return Err(bad());
+    }
+    let mut sha256 = [0u8; 32];
+    for (i, b) in sha256.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&sha[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    }
+    let crc32 = u32::from_str_radix(crc, 16).map_err(|_| bad())?;
+    Ok(Some(Digest { sha256, crc32 }))
+}
+
+const KINDS: &[(io::ErrorKind, &str)] = &[
+    (io::ErrorKind::NotFound, "not-found"),
+    (io::ErrorKind::PermissionDenied, "permission-denied"),
+    (io::ErrorKind::NotADirectory, "not-a-directory"),
+    (io::ErrorKind::IsADirectory, "is-a-directory"),
+    (io::ErrorKind::InvalidData, "invalid-data"),
+    (io::ErrorKind::InvalidInput, "invalid-input"),
+    (io::ErrorKind::UnexpectedEof, "unexpected-eof"),
+];
+
+fn kind_name(kind: io::ErrorKind) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("other", |(_, n)| n)
+}
+
+fn kind_from(name: &str) -> io::ErrorKind {
+    KINDS
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map_or(io::ErrorKind::Other, |(k, _)| *k)
+}
+
+/// A name as the manifest writes it.
+pub fn escape_name(name: &std::ffi::OsStr) -> String {
+    let mut out = String::new();
+    push_escaped(&mut out, &os_bytes(name));
+    out
+}
+
+/// A path below the root, `/`-separated and escaped; `""` is the root itself.
+pub fn escape_rel(rel: &Path) -> String {
+    let mut out = String::new();
+    for c in rel.components() {
+        if let Component::Normal(name) = c {
+            if !out.is_empty() {
+                out.push('/');
+            }
+            push_escaped(&mut out, &os_bytes(name));
+        }
+    }
+    out
+}
+
+pub fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+#[cfg(unix)]
+fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    s.as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
+    s.to_string_lossy().into_owned().into_bytes()
+}
+
+fn push_escaped(out: &mut String, bytes: &[u8]) {
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '%' || c.is_control() {
+                let mut b = [0u8; 4];
+                for byte in c.encode_utf8(&mut b).bytes() {
+                    let _ = write!(out, "%{byte:02X}");
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        for byte in chunk.invalid() {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+}
+
+fn unescape_bytes(s: &str) -> Result<Vec<u8>, String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| format!("`{s}`: `%` must be followed by two hex digits"))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+fn unescape(s: &str) -> Result<String, String> {
+    String::from_utf8(unescape_bytes(s)?).map_err(|_| format!("`{s}` is not UTF-8 once unescaped"))
+}
+
+#[cfg(unix)]
+fn unescape_os(s: &str) -> Result<OsString, String> {
+    use std::os::unix::ffi::OsStringExt;
+    unescape_bytes(s).map(OsString::from_vec)
+}
+
+#[cfg(not(unix))]
+fn unescape_os(s: &str) -> Result<OsString, String> {
+    unescape(s).map(OsString::from)
+}
+
+fn escaped(s: &str) -> String {
+    let mut out = String::new();
+    push_escaped(&mut out, s.as_bytes());
+    out
+}
+
+/// Writes `nodes` (sorted by path) as a manifest.
+pub fn write<'a>(nodes: impl Iterator<Item = (&'a String, &'a Node)>) -> String {
+    let mut out = format!("{HEADER}\n");
+    for (rel, node) in nodes {
+        let path = if rel.is_empty() { "." } else { rel.as_str() };
+        if let Some(Ok(m)) = &node.meta {
+            let time = m.modified.map_or("-".to_string(), |t| t.to_string());
+            let _ = match m.kind {
+                EntryType::Dir => writeln!(
+                    out,
+                    "d\t{path}\t{}\t{time}\t{}",
+                    m.len,
+                    if matches!(node.listed, Some(Ok(()))) {
+                        "listed"
+                    } else {
+                        "-"
+                    }
+                ),
+                EntryType::File => writeln!(
+                    out,
+                    "f\t{path}\t{}\t{time}\t{}\t{}",
+                    m.len,
+                    stored_col(&node.stored),
+                    node.digest.map_or("-".to_string(), digest_col)
+                ),
+                EntryType::Link => writeln!(
+                    out,
+                    "l\t{path}\t{}\t{time}\t{}",
+                    m.len,
+                    match &node.link {
+                        Some(Ok(t)) => escape_name(t.as_os_str()),
+                        _ => "?".to_string(),
+                    }
+                ),
+                EntryType::Other => writeln!(out, "o\t{path}\t{}\t{time}", m.len),
+            };
+        }
+        let failures = [
+            ("stat", node.meta.as_ref().and_then(|r| r.as_ref().err())),
+            ("list", node.listed.as_ref().and_then(|r| r.as_ref().err())),
+            (
+                "readlink",
+                node.link.as_ref().and_then(|r| r.as_ref().err()),
+            ),
+            ("open", node.open.as_ref()),
+        ];
+        for (op, f) in failures {
+            if let Some(f) = f {
+                let _ = writeln!(
+                    out,
+                    "!\t{op}\t{path}\t{}\t{}",
+                    kind_name(f.kind),
+                    escaped(&f.message)
+                );
+            }
+        }
+    }
+    out
+}
+
+fn stored_col(s: &Stored) -> String {
+    match s {
+        Stored::None => "-".into(),
+        Stored::Whole => "whole".into(),
+        Stored::Ranges(r) => {
+            let list: Vec<String> = r.iter().map(|(o, n)| format!("{o}+{n}")).collect();
+            format!("ranges={}", list.join(","))
+        }
+    }
+}
+
+fn digest_col(d: Digest) -> String {
+    let mut hex = String::with_capacity(64);
+    for b in d.sha256 {
+        let _ = write!(hex, "{b:02x}");
+    }
+    format!("sha256={hex};crc32={:08x}", d.crc32)
+}
+
+/// Sorts and merges read ranges; `None` when keeping the whole file is as
+/// cheap (a small file, or most of it read).
+pub fn merge_ranges(mut ranges: Vec<(u64, u64)>, len: u64) -> Option<Vec<(u64, u64)>> {
+    ranges.retain(|r| r.1 > 0);
+    ranges.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::new();
+    for (off, n) in ranges {
+        match merged.last_mut() {
+            Some((o, l)) if off <= *o + *l => *l = (*l).max(off + n - *o),
+            _ => merged.push((off, n)),
+        }
+    }
+    for r in &mut merged {
+        r.1 = r.1.min(len.saturating_sub(r.0));
+    }
+    merged.retain(|r| r.1 > 0);
+    let kept: u64 = merged.iter().map(|r| r.1).sum();
+    (len > 1024 * 1024 && kept < len / 2).then_some(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_escaping() {
+        for name in [
+            "plain",
+            "with space",
+            "per%cent",
+            "tab\there",
+            "new\nline",
+            "ünï",
+        ] {
+            let e = escape_name(std::ffi::OsStr::new(name));
+            assert!(!e.contains(['\t', '\n']), "{e:?}");
+            assert_eq!(unescape_os(&e).unwrap(), OsString::from(name));
+        }
+    }
+
+    #[test]
+    fn a_manifest_round_trips() {
+        let mut nodes = std::collections::BTreeMap::new();
+        let meta = |kind, len| Meta {
+            kind,
+            len,
+            modified: Some("2026-11-22T08:00:00.123456789Z".parse().unwrap()),
+        };
+        nodes.insert(
+            String::new(),
+            Node {
+                meta: Some(Ok(meta(EntryType::Dir, 4096))),
+                listed: Some(Ok(())),
+                ..Node::default()
+            },
+        );
+        nodes.insert(
+            "a.zip".to_string(),
+            Node {
+                meta: Some(Ok(meta(EntryType::File, 5_000_000))),
+                stored: Stored::Ranges(vec![(0, 10), (4_999_000, 1000)]),
+                digest: Some(Digest {
+                    sha256: [7; 32],
+                    crc32: 0xdead_beef,
+                }),
+                ..Node::default()
+            },
+        );
+        nodes.insert(
+            "locked".to_string(),
+            Node {
+                meta: Some(Ok(meta(EntryType::Dir, 0))),
+                listed: Some(Err(Failure {
+                    kind: io::ErrorKind::PermissionDenied,
+                    message: "Permission denied (os error 13)".into(),
+                })),
+                ..Node::default()
+            },
+        );
+        let text = write(nodes.iter());
+        let m = Manifest::parse(&text).unwrap();
+        assert_eq!(
+            write(
+                m.nodes
+                    .iter()
+                    .collect::<std::collections::BTreeMap<_, _>>()
+                    .into_iter()
+            ),
+            text
+        );
+        let names: Vec<_> = m.listing("").unwrap().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names.len(), 2);
+        assert_eq!(
+            m.listing("locked").unwrap_err().kind(),
+            io::ErrorKind::PermissionDenied
+        );
+        assert_eq!(m.meta("gone").unwrap_err().kind(), io::ErrorKind::NotFound);
+        assert_eq!(m.meta("locked/x").unwrap_err().to_string(), UNKNOWN);
+    }
+
+    #[test]
+    fn damaged_lines_name_the_line() {
+        let e = Manifest::parse("# upgate manifest 1\nf\tx\t1\t-\twhole\n").unwrap_err();
+        assert!(e.starts_with("line 2:"), "{e}");
+        let e = Manifest::parse("# upgate manifest 1\nd\t../x\t1\t-\t-\n").unwrap_err();
+        assert!(e.contains("not a relative path"), "{e}");
+        assert!(Manifest::parse("something else").is_err());
+    }
+
+    #[test]
+    fn ranges_are_merged_or_dropped_for_the_whole_file() {
+        assert_eq!(merge_ranges(vec![(10, 5), (0, 12)], 100), None);
+        assert_eq!(
+            merge_ranges(vec![(4_000_000, 10), (0, 8192), (8192, 100)], 5_000_000),
+            Some(vec![(0, 8292), (4_000_000, 10)])
+        );
+    }
+}
