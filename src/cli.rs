@@ -52,6 +52,29 @@ enum Command {
     },
     /// What changed on one server between two JSON reports (exit 1 when a failure is new).
     Diff { before: PathBuf, after: PathBuf },
+    /// Write a snapshot of this server (or of ROOT) that scans as the server does.
+    Collect(CollectArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CollectArgs {
+    /// The server's root folder; default: this machine's (C:\ on Windows, / elsewhere).
+    root: Option<PathBuf>,
+    /// The snapshot folder to create (must not exist, or be empty).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// facts.json to copy into the snapshot and collect with (paths and backup folders it names are read).
+    #[arg(long, value_name = "FILE")]
+    facts: Option<PathBuf>,
+    /// Also record every file's SHA-256 and CRC-32, so the snapshot answers --verify-content.
+    #[arg(long)]
+    hash: bool,
+    /// The Windows system drive the root stands for.
+    #[arg(long, value_name = "D:", default_value = "C:")]
+    system_drive: String,
+    /// Extra or overriding rule files (*.toml), as the later scan will use them.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -224,6 +247,7 @@ fn stdout_error(e: io::Error) -> Failure {
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Scan(args) => run_scan(&args),
+        Command::Collect(args) => run_collect(&args),
         Command::Rules { format, rules } => {
             let set = load_rules(rules.as_deref())?;
             let text = match format {
@@ -280,6 +304,93 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             })
         }
     }
+}
+
+/// This machine's own root: the system drive's on Windows.
+fn system_root() -> PathBuf {
+    if cfg!(windows) {
+        let drive = std::env::var("SystemDrive").unwrap_or_else(|_| "C:".into());
+        PathBuf::from(format!("{drive}\\"))
+    } else {
+        PathBuf::from("/")
+    }
+}
+
+/// The machine's name, for a snapshot of its own root.
+fn machine_name() -> Option<String> {
+    std::env::var("COMPUTERNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+}
+
+fn run_collect(args: &CollectArgs) -> Result<ExitCode, Failure> {
+    let started = std::time::Instant::now();
+    let rules = load_rules(args.rules.as_deref())?;
+    let live = args.root.is_none();
+    let root = args.root.clone().unwrap_or_else(system_root);
+    if !root.is_dir() {
+        return Err(InputError::new("the root is not a folder").in_file(&root).into());
+    }
+    let target = Target {
+        root: root.clone(),
+        snapshot: None,
+        facts_file: args.facts.clone(),
+    };
+    let facts = target.load_facts()?;
+    let captures = target.load_captures(&facts)?;
+    let facts_text = match &args.facts {
+        Some(f) => Some(
+            std::fs::read(f)
+                .ok()
+                .and_then(|b| crate::text::decode(&b).ok())
+                .map(|t| t.text)
+                .ok_or_else(|| InputError::new("cannot read the facts file").in_file(f))?,
+        ),
+        None => None,
+    };
+    let system_drive = drive_letter(&args.system_drive).ok_or_else(|| {
+        InputError::new(format!(
+            "--system-drive {}: expected a drive letter like C:",
+            args.system_drive
+        ))
+    })?;
+    let env = Env::new(system_drive, &facts.env);
+    let server = Server::new(&root, system_drive, &BTreeMap::new(), env)
+        .map_err(|e| InputError::new(format!("cannot open the root: {e}")).in_file(&root))?;
+    let host = facts.host.clone().unwrap_or_else(|| {
+        if live {
+            machine_name().unwrap_or_else(|| target.default_host())
+        } else {
+            target.default_host()
+        }
+    });
+    let request = crate::collect::Request {
+        server,
+        rules: &rules,
+        facts: &facts,
+        facts_text: facts_text.as_deref(),
+        captures: &captures,
+        host,
+        now: jiff::Timestamp::now(),
+        hash: args.hash,
+        live,
+        commands: &crate::collect::SystemCommands,
+    };
+    let done = crate::collect::collect(&request, &args.out)?;
+    let mut text = crate::collect::summary(&request, &done);
+    let size = done.written.copied_bytes + done.written.ranged_bytes + done.written.manifest_bytes;
+    text.push_str(&format!(
+        "\nWrote {} ({:.1} MiB) in {:.1} s. Next: upgate scan {} --phase pre\n",
+        args.out.display(),
+        size as f64 / (1024.0 * 1024.0),
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    ));
+    io::stdout().write_all(text.as_bytes()).map_err(stdout_error)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
@@ -369,8 +480,11 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         None => jiff::Timestamp::now(),
     };
     let env = Env::new(system_drive, &facts.env);
-    let server = Server::new(&target.root, system_drive, &drives, env)
+    let mut server = Server::new(&target.root, system_drive, &drives, env)
         .map_err(|e| InputError::new(format!("cannot open the root: {e}")).in_file(&target.root))?;
+    if let Some(manifest) = target.load_manifest()? {
+        server = server.with_manifest(manifest);
+    }
     let products: Vec<Product> = args
         .product
         .iter()

@@ -12,7 +12,7 @@
 //!    the user pointed at);
 //! 4. [`inputs`]: read and parse, once per scan;
 //! 5. [`rules`]: checks judge parsed state and facts;
-//! 6. [`scan`]: results and what was observed;
+//! 6. [`scan`]: results and what was observed; [`collect`], scans that record a snapshot;
 //! 7. [`waivers`] and [`baseline`];
 //! 8. [`report`]: results, summary, gate, and the emitters, which only format;
 //! 9. [`diff`], then [`cli`].
@@ -20,6 +20,7 @@
 pub mod apache;
 pub mod baseline;
 pub mod cli;
+pub mod collect;
 pub mod diff;
 pub mod error;
 pub mod facts;

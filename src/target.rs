@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::InputError;
 use crate::facts::Facts;
+use crate::server::{Manifest, manifest};
 
 /// Command output captured on the server (icacls), handed over beside facts.json.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +30,9 @@ pub const CAPTURE_FILES: &[(&str, &str)] =
 
 /// An icacls capture of a large tree is a few MiB; more is not a capture.
 const CAPTURE_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// A manifest of a million entries is about 100 MiB.
+const MANIFEST_LIMIT: u64 = 1024 * 1024 * 1024;
 
 /// facts.json is a few KiB; as much as a config file (16 MiB) is refused, so a
 /// huge file is not read whole.
@@ -114,6 +118,30 @@ impl Target {
 }
 
 impl Target {
+    /// A collected snapshot's manifest (`upgate collect`), when it has one.
+    pub fn load_manifest(&self) -> Result<Option<Manifest>, InputError> {
+        let Some(snapshot) = &self.snapshot else {
+            return Ok(None);
+        };
+        let file = snapshot.join(manifest::FILE_NAME);
+        if !file.is_file() {
+            return Ok(None);
+        }
+        let bytes = read_capped(&file, MANIFEST_LIMIT).map_err(|e| {
+            InputError::new(format!("cannot read the snapshot's manifest: {e}")).in_file(&file)
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            InputError::new("the snapshot's manifest is not UTF-8").in_file(&file)
+        })?;
+        Manifest::parse(&text)
+            .map(Some)
+            .map_err(|e| {
+                InputError::new(format!("the snapshot's manifest is damaged: {e}"))
+                    .in_file(&file)
+                    .help("collect the snapshot again with `upgate collect`")
+            })
+    }
+
     /// Reads the captures facts.json names (relative to the facts file), or
     /// the snapshot's `captures/` defaults. A capture facts.json names but that
     /// cannot be read is an input error: the user pointed at it.

@@ -8,7 +8,7 @@
 //! Paths outside the root (a drive mapped with `--drive`, `--offline-package`)
 //! always come from the disk and are never recorded.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -94,6 +94,9 @@ pub(super) enum Backend {
 #[derive(Debug, Default)]
 pub struct Record {
     pub(super) nodes: BTreeMap<String, Node>,
+    /// Listings already read, answered again from here: `collect` runs
+    /// several scans, and each walks the same trees.
+    listings: HashMap<String, Vec<(OsString, EntryType)>>,
 }
 
 impl Record {
@@ -221,8 +224,14 @@ impl Backend {
         match (self, rel) {
             (Backend::Manifest(m), Some(rel)) => m.listing(&rel),
             (Backend::Record(r), Some(rel)) => {
-                let listed = disk_read_dir(dir);
                 let mut r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
+                if let Some(known) = r.listings.get(&rel) {
+                    return Ok(known.clone());
+                }
+                if let Some(Some(Err(f))) = r.nodes.get(&rel).map(|n| &n.listed) {
+                    return Err(f.error());
+                }
+                let listed = disk_read_dir(dir);
                 match &listed {
                     Ok(entries) => {
                         for (name, _) in entries {
@@ -231,7 +240,14 @@ impl Backend {
                             let node = r.node(&child);
                             node.meta = Some(meta.as_ref().map(Meta::of).map_err(Failure::of));
                         }
-                        r.node(&rel).listed = Some(Ok(()));
+                        let node = r.node(&rel);
+                        node.listed = Some(Ok(()));
+                        // A listing needs its folder's own line in the manifest.
+                        if node.meta.is_none() {
+                            node.meta =
+                                Some(fs::symlink_metadata(dir).map(|m| Meta::of(&m)).map_err(|e| Failure::of(&e)));
+                        }
+                        r.listings.insert(rel, entries.clone());
                     }
                     Err(e) => r.node(&rel).listed = Some(Err(Failure::of(e))),
                 }
@@ -245,10 +261,12 @@ impl Backend {
         match (self, Backend::rel(root, p)) {
             (Backend::Manifest(m), Some(rel)) => m.meta(&rel),
             (Backend::Record(r), Some(rel)) => {
-                let meta = fs::symlink_metadata(p).map(|m| Meta::of(&m));
-                if let Ok(mut r) = r.lock() {
-                    r.node(&rel).meta = Some(meta.as_ref().copied().map_err(Failure::of));
+                let mut r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
+                if let Some(Some(known)) = r.nodes.get(&rel).map(|n| &n.meta) {
+                    return known.as_ref().copied().map_err(Failure::error);
                 }
+                let meta = fs::symlink_metadata(p).map(|m| Meta::of(&m));
+                r.node(&rel).meta = Some(meta.as_ref().copied().map_err(Failure::of));
                 meta
             }
             _ => fs::symlink_metadata(p).map(|m| Meta::of(&m)),
@@ -259,10 +277,12 @@ impl Backend {
         match (self, Backend::rel(root, p)) {
             (Backend::Manifest(m), Some(rel)) => m.link(&rel),
             (Backend::Record(r), Some(rel)) => {
-                let target = fs::read_link(p);
-                if let Ok(mut r) = r.lock() {
-                    r.node(&rel).link = Some(target.as_ref().cloned().map_err(Failure::of));
+                let mut r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
+                if let Some(Some(known)) = r.nodes.get(&rel).map(|n| &n.link) {
+                    return known.clone().map_err(|f| f.error());
                 }
+                let target = fs::read_link(p);
+                r.node(&rel).link = Some(target.as_ref().cloned().map_err(Failure::of));
                 target
             }
             _ => fs::read_link(p),

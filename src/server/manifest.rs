@@ -469,6 +469,15 @@ fn unescape_os(s: &str) -> Result<OsString, String> {
     unescape(s).map(OsString::from)
 }
 
+/// Where a manifest path is under a root folder.
+pub fn host_of(root: &Path, rel: &str) -> Result<PathBuf, String> {
+    let mut host = root.to_path_buf();
+    for segment in rel.split('/').filter(|s| !s.is_empty()) {
+        host.push(unescape_os(segment)?);
+    }
+    Ok(host)
+}
+
 fn escaped(s: &str) -> String {
     let mut out = String::new();
     push_escaped(&mut out, s.as_bytes());

@@ -16,6 +16,7 @@
 
 mod backend;
 pub mod manifest;
+mod snapshot;
 mod tree;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -33,6 +34,7 @@ pub use crate::path::{Env, PathError, ServerPath};
 use backend::{Backend, EntryType, Meta};
 pub use backend::{Content, Record};
 pub use manifest::Manifest;
+pub use snapshot::Written;
 pub use tree::{Buffers, Tree, TreeFile};
 
 /// How many symbolic links one resolution may pass through (as Linux's `ELOOP`).

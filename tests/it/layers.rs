@@ -16,6 +16,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("inputs", &["inputs"]),
     ("rules", &["rules"]),
     ("scan", &["scan"]),
+    ("collect", &["collect"]),
     ("waivers and baselines", &["waivers", "baseline"]),
     ("results", &["report"]),
     ("emitters and diff", &["diff"]),

@@ -1,0 +1,210 @@
+//! Writing what a recording scan saw as a snapshot (`upgate collect`): the
+//! content the rules read, copied under `root/` at the same relative paths,
+//! and `manifest.tsv` for everything else. The only code that writes files
+//! outside a report, and it writes only under the output folder.
+
+use std::fs;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sha2::{Digest as _, Sha256};
+
+use super::backend::{EntryType, Failure, Record};
+use super::manifest::{self, Digest, Stored};
+
+/// What a snapshot holds, for the summary `collect` prints.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// Lines of the manifest (entries and failures).
+    pub entries: usize,
+    /// Files recorded by size and time only.
+    pub listed_files: usize,
+    /// Bytes of the files recorded by size and time only.
+    pub listed_bytes: u64,
+    /// Files copied whole, and their bytes.
+    pub copied: usize,
+    pub copied_bytes: u64,
+    /// Files of which only the ranges read were kept (zips), and those bytes.
+    pub ranged: usize,
+    pub ranged_bytes: u64,
+    /// Files hashed (`--hash`).
+    pub hashed: usize,
+    pub manifest_bytes: u64,
+    /// Files that changed or vanished while they were copied or hashed, kept
+    /// as failures so a scan of the snapshot reports them.
+    pub changed: Vec<String>,
+}
+
+impl Record {
+    /// Writes the snapshot of `live_root` into `out` (which must exist and be
+    /// empty): `out/root/…` and `out/manifest.tsv`. With `hash`, every file's
+    /// SHA-256 and CRC-32 are recorded, read on every core.
+    pub fn write_snapshot(&mut self, live_root: &Path, out: &Path, hash: bool) -> io::Result<Written> {
+        let mut written = Written::default();
+        let content = out.join("root");
+        fs::create_dir_all(&content)?;
+        if hash {
+            written.hashed = self.hash(live_root);
+        }
+        for (rel, node) in &mut self.nodes {
+            let Some(Ok(meta)) = &node.meta else { continue };
+            if meta.kind != EntryType::File {
+                continue;
+            }
+            let len = meta.len;
+            if let Stored::Ranges(r) = &node.stored {
+                match manifest::merge_ranges(r.clone(), len) {
+                    Some(merged) => node.stored = Stored::Ranges(merged),
+                    None => node.stored = Stored::Whole,
+                }
+            }
+            let from = manifest::host_of(live_root, rel).map_err(io::Error::other)?;
+            let to = manifest::host_of(&content, rel).map_err(io::Error::other)?;
+            let kept = match &node.stored {
+                Stored::None => {
+                    written.listed_files += 1;
+                    written.listed_bytes += len;
+                    continue;
+                }
+                Stored::Whole => copy_whole(&from, &to, len).map(|()| {
+                    written.copied += 1;
+                    written.copied_bytes += len;
+                }),
+                Stored::Ranges(ranges) => copy_ranges(&from, &to, ranges).map(|n| {
+                    written.ranged += 1;
+                    written.ranged_bytes += n;
+                }),
+            };
+            if let Err(e) = kept {
+                // Not what the scan saw: the snapshot says the file could not be read.
+                node.stored = Stored::None;
+                node.open = Some(Failure::of(&e));
+                written.changed.push(format!("{rel}: {e}"));
+            }
+        }
+        let text = manifest::write(self.nodes.iter());
+        written.entries = text.lines().count().saturating_sub(1);
+        written.manifest_bytes = text.len() as u64;
+        fs::write(out.join(manifest::FILE_NAME), text)?;
+        Ok(written)
+    }
+
+    /// Hashes every recorded file, spread over the available cores.
+    fn hash(&mut self, live_root: &Path) -> usize {
+        let files: Vec<(&String, u64)> = self
+            .nodes
+            .iter()
+            .filter_map(|(rel, n)| match &n.meta {
+                Some(Ok(m)) if m.kind == EntryType::File && n.open.is_none() => Some((rel, m.len)),
+                _ => None,
+            })
+            .collect();
+        let next = AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut results: Vec<(usize, io::Result<Digest>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut buf = vec![0u8; 256 * 1024];
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some((rel, len)) = files.get(i) else {
+                                return out;
+                            };
+                            let digest = manifest::host_of(live_root, rel)
+                                .map_err(io::Error::other)
+                                .and_then(|host| digest(&host, *len, &mut buf));
+                            out.push((i, digest));
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        results.sort_unstable_by_key(|(i, _)| *i);
+        let rels: Vec<String> = files.iter().map(|(r, _)| (*r).clone()).collect();
+        let mut hashed = 0;
+        for (i, result) in results {
+            let Some(node) = self.nodes.get_mut(&rels[i]) else {
+                continue;
+            };
+            match result {
+                Ok(d) => {
+                    node.digest = Some(d);
+                    hashed += 1;
+                }
+                Err(e) => node.open = Some(Failure::of(&e)),
+            }
+        }
+        hashed
+    }
+}
+
+/// SHA-256 and CRC-32 of a file, which must still be `len` bytes long.
+fn digest(host: &Path, len: u64, buf: &mut [u8]) -> io::Result<Digest> {
+    let mut f = fs::File::open(host)?;
+    let mut sha = Sha256::new();
+    let mut crc = crc32fast::Hasher::new();
+    let mut total = 0u64;
+    loop {
+        let n = f.read(buf)?;
+        if n == 0 {
+            break;
+        }
+        sha.update(&buf[..n]);
+        crc.update(&buf[..n]);
+        total += n as u64;
+    }
+    if total != len {
+        return Err(changed(len, total));
+    }
+    Ok(Digest {
+        sha256: sha.finalize().into(),
+        crc32: crc.finalize(),
+    })
+}
+
+fn changed(len: u64, now: u64) -> io::Error {
+    io::Error::other(format!(
+        "changed while it was collected: {len} bytes when scanned, {now} bytes when copied"
+    ))
+}
+
+fn copy_whole(from: &Path, to: &Path, len: u64) -> io::Result<()> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let n = fs::copy(from, to)?;
+    if n != len {
+        let _ = fs::remove_file(to);
+        return Err(changed(len, n));
+    }
+    Ok(())
+}
+
+/// Keeps the ranges of `from`, one after the other, in `to`; returns the bytes kept.
+fn copy_ranges(from: &Path, to: &Path, ranges: &[(u64, u64)]) -> io::Result<u64> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut src = fs::File::open(from)?;
+    let mut dst = io::BufWriter::new(fs::File::create(to)?);
+    let mut total = 0;
+    for &(off, n) in ranges {
+        src.seek(SeekFrom::Start(off))?;
+        let copied = io::copy(&mut (&mut src).take(n), &mut dst)?;
+        if copied != n {
+            return Err(io::Error::other(format!(
+                "changed while it was collected: {n} bytes at {off} were read, {copied} copied"
+            )));
+        }
+        total += n;
+    }
+    dst.flush()?;
+    Ok(total)
+}
