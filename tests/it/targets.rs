@@ -124,3 +124,24 @@ fn no_target_scans_the_system_root_and_says_so() {
     assert_eq!(json["scan"]["root"], root.as_str());
     assert_eq!(json["scan"]["detection"][0], note.as_str());
 }
+
+/// A shipped fixture or real-world snapshot without facts.json or captures/
+/// would be scanned as a root: its root/ would become a server folder and
+/// every result change.
+#[test]
+fn every_fixture_is_a_snapshot() {
+    let folders = ["fixtures", "tests/data/real-world/snapshots"];
+    for entry in folders
+        .iter()
+        .flat_map(|f| fs::read_dir(repo().join(f)).unwrap())
+    {
+        let dir = entry.unwrap().path();
+        if dir.join("root").is_dir() {
+            assert!(
+                dir.join("facts.json").is_file() || dir.join("captures").is_dir(),
+                "{} has root/ but no facts.json or captures/",
+                dir.display()
+            );
+        }
+    }
+}
