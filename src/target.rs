@@ -90,7 +90,7 @@ impl Target {
                 if !s.join("root").is_dir() {
                     return Err(InputError::new("the snapshot holds no root/ folder")
                         .in_file(s)
-                        .help("a snapshot is a folder holding root/ (the server's file system), facts.json and captures/; give a plain folder as TARGET or with --root"));
+                        .help("a snapshot is a folder holding root/ (the server's file system) beside facts.json and captures/; scan a plain folder as TARGET or with --root"));
                 }
                 Ok(Target::snapshot(s, facts))
             }
