@@ -18,7 +18,7 @@ use crate::rules::checks::BackupOptions;
 use crate::rules::{Rule, RuleSet, Source};
 use crate::scan::{ScanInput, scan};
 use crate::server::{Env, Server};
-use crate::target::Target;
+use crate::target::{Given, Target};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -79,7 +79,8 @@ struct CollectArgs {
 
 #[derive(Debug, clap::Args)]
 struct ScanArgs {
-    /// A root folder (the server's file system) or a snapshot (a folder holding root/, facts.json, captures/).
+    /// A root folder (the server's file system) or a snapshot (a folder holding root/ and
+    /// facts.json or captures/); default: this machine's root.
     target: Option<PathBuf>,
     /// Before the upgrade (pre) or after it (post).
     #[arg(long, value_enum)]
@@ -87,15 +88,19 @@ struct ScanArgs {
     /// The root folder, instead of TARGET.
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// A snapshot folder (holding root/), instead of TARGET, even without facts.json or captures/.
+    #[arg(long, value_name = "DIR")]
+    snapshot: Option<PathBuf>,
     /// facts.json to use (overrides a snapshot's own).
     #[arg(long, value_name = "FILE")]
     facts: Option<PathBuf>,
     /// Map another Windows drive onto a folder: --drive D:=/mnt/d
     #[arg(long, value_name = "D:=DIR")]
     drive: Vec<String>,
-    /// The Windows system drive the root stands for.
-    #[arg(long, value_name = "D:", default_value = "C:")]
-    system_drive: String,
+    /// The Windows system drive the root stands for; default C:, or %SystemDrive%
+    /// when scanning this machine.
+    #[arg(long, value_name = "D:")]
+    system_drive: Option<String>,
     /// Products in scope (repeatable); replaces detection.
     #[arg(long, value_enum)]
     product: Vec<ProductArg>,
@@ -409,10 +414,16 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         rules.set_severity(id, severity)?;
     }
     let target = Target::resolve(
-        args.target.as_deref(),
-        args.root.as_deref(),
+        Given {
+            target: args.target.as_deref(),
+            root: args.root.as_deref(),
+            snapshot: args.snapshot.as_deref(),
+        },
         args.facts.as_deref(),
     )?;
+    if let Some(note) = &target.note {
+        eprintln!("note: {note}");
+    }
     let facts = target.load_facts()?;
     let captures = target.load_captures(&facts)?;
     let mut waivers = match &args.waivers {
@@ -442,12 +453,16 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
             .and_then(|b| b.max_age_hours)
             .map_or(BackupOptions::DEFAULT_MAX_AGE_HOURS, i64::from),
     };
-    let system_drive = drive_letter(&args.system_drive).ok_or_else(|| {
-        InputError::new(format!(
-            "--system-drive {}: expected a drive letter like C:",
-            args.system_drive
-        ))
-    })?;
+    let system_drive = match &args.system_drive {
+        Some(raw) => drive_letter(raw).ok_or_else(|| {
+            InputError::new(format!(
+                "--system-drive {raw}: expected a drive letter like C:"
+            ))
+        })?,
+        // This machine's root stands for its own system drive.
+        None if target.system_root => drive_letter(&crate::target::system_drive()).unwrap_or('C'),
+        None => 'C',
+    };
     let mut drives = BTreeMap::new();
     for spec in &args.drive {
         let (letter, dir) = split_pair(spec, "--drive", "D:=DIR")?;
@@ -535,7 +550,12 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         captures: &captures,
         offline_package: args.offline_package.as_deref(),
     };
-    let report = Report::new(scan(&input), &waivers, baseline.as_ref(), now);
+    let mut scanned = scan(&input);
+    if target.system_root {
+        // A report read later should say it is of the machine upgate ran on.
+        scanned.info.detection.splice(0..0, target.note.clone());
+    }
+    let report = Report::new(scanned, &waivers, baseline.as_ref(), now);
     if report.scan.products.is_empty() {
         return Err(InputError::new(format!(
             "no product found under {}: none of C:\\inetpub\\wwwroot\\SecretServer, TMS or Web Application exists, and facts.json names none",

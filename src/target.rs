@@ -1,7 +1,7 @@
 //! What `upgate scan TARGET` names: a root (a folder standing for the server's
-//! file system) or a snapshot (a folder holding `root/`, optionally
-//! `facts.json` and `captures/`). Also reads the facts file, which belongs to
-//! the user, not to the scanned server.
+//! file system) or a snapshot (a folder holding `root/` and `facts.json` or
+//! `captures/`, or any folder given with `--snapshot`). Also reads the facts
+//! file, which belongs to the user, not to the scanned server.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -44,52 +44,96 @@ pub struct Target {
     /// The snapshot folder, when the target is one.
     pub snapshot: Option<PathBuf>,
     pub facts_file: Option<PathBuf>,
+    /// No target was given: this is the machine's own root.
+    pub system_root: bool,
+    /// How the target was read, when the user should hear it (said on stderr).
+    pub note: Option<String>,
+}
+
+/// What the user named on the command line; at most one of the three.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Given<'a> {
+    /// TARGET: a root, or a snapshot when it looks like one.
+    pub target: Option<&'a Path>,
+    /// `--root DIR`: a root, whatever it holds.
+    pub root: Option<&'a Path>,
+    /// `--snapshot DIR`: a snapshot, whatever else it holds.
+    pub snapshot: Option<&'a Path>,
 }
 
 impl Target {
-    /// `target` (positional) or `root` (`--root`), at most one; neither means
-    /// the local machine's root. `facts` overrides a snapshot's facts.json.
-    pub fn resolve(
-        target: Option<&Path>,
-        root: Option<&Path>,
-        facts: Option<&Path>,
-    ) -> Result<Target, InputError> {
-        let given = match (target, root) {
-            (Some(_), Some(_)) => {
-                return Err(InputError::new(
-                    "give the target either as TARGET or with --root, not both",
-                ));
-            }
-            (Some(t), None) => t.to_path_buf(),
-            (None, Some(r)) => {
-                check_dir(r)?;
-                return Ok(Target {
-                    root: r.to_path_buf(),
-                    snapshot: None,
-                    facts_file: facts.map(Path::to_path_buf),
-                });
-            }
-            (None, None) => PathBuf::from("/"),
-        };
-        check_dir(&given)?;
-        let inner = given.join("root");
-        if inner.is_dir() {
-            let own_facts = given.join("facts.json");
-            let facts_file = match facts {
-                Some(f) => Some(f.to_path_buf()),
-                None => own_facts.is_file().then_some(own_facts),
-            };
-            return Ok(Target {
-                root: inner,
-                snapshot: Some(given),
-                facts_file,
-            });
-        }
-        Ok(Target {
-            root: given,
+    /// Neither TARGET, `--root` nor `--snapshot` means this machine's root.
+    /// `facts` overrides a snapshot's facts.json.
+    pub fn resolve(given: Given<'_>, facts: Option<&Path>) -> Result<Target, InputError> {
+        let root_target = |root: PathBuf, system_root, note| Target {
+            root,
             snapshot: None,
             facts_file: facts.map(Path::to_path_buf),
-        })
+            system_root,
+            note,
+        };
+        match (given.target, given.root, given.snapshot) {
+            (None, None, None) => {
+                // Always a root, never a snapshot: `/` holds `root/` (root's home
+                // on Linux) and may hold anything else, and a scan without a
+                // target is a scan of this machine. `--snapshot /` still exists.
+                let root = system_root();
+                check_dir(&root)?;
+                let note = format!(
+                    "no target given: scanning this machine's root {}",
+                    root.display()
+                );
+                Ok(root_target(root, true, Some(note)))
+            }
+            (None, Some(r), None) => {
+                check_dir(r)?;
+                Ok(root_target(r.to_path_buf(), false, None))
+            }
+            (None, None, Some(s)) => {
+                check_dir(s)?;
+                if !s.join("root").is_dir() {
+                    return Err(InputError::new("the snapshot holds no root/ folder")
+                        .in_file(s)
+                        .help("a snapshot is a folder holding root/ (the server's file system) beside facts.json and captures/; scan a plain folder as TARGET or with --root"));
+                }
+                Ok(Target::snapshot(s, facts))
+            }
+            (Some(t), None, None) => {
+                check_dir(t)?;
+                if !t.join("root").is_dir() {
+                    return Ok(root_target(t.to_path_buf(), false, None));
+                }
+                // root/ alone is a server folder as often as a snapshot's
+                // (a home directory); facts.json or captures/ say which.
+                if t.join("facts.json").is_file() || t.join("captures").is_dir() {
+                    return Ok(Target::snapshot(t, facts));
+                }
+                let note = format!(
+                    "{} holds root/ but no facts.json or captures/, so it is scanned as a root; --snapshot {} scans it as a snapshot",
+                    t.display(),
+                    t.display()
+                );
+                Ok(root_target(t.to_path_buf(), false, Some(note)))
+            }
+            _ => Err(InputError::new(
+                "give the target once: as TARGET, with --root or with --snapshot",
+            )),
+        }
+    }
+
+    fn snapshot(dir: &Path, facts: Option<&Path>) -> Target {
+        let own_facts = dir.join("facts.json");
+        let facts_file = match facts {
+            Some(f) => Some(f.to_path_buf()),
+            None => own_facts.is_file().then_some(own_facts),
+        };
+        Target {
+            root: dir.join("root"),
+            snapshot: Some(dir.to_path_buf()),
+            facts_file,
+            system_root: false,
+            note: None,
+        }
     }
 
     /// The host name when facts.json gives none: the snapshot's or root's folder name.
@@ -173,6 +217,26 @@ impl Target {
     }
 }
 
+/// The Windows system drive of this machine (`%SystemDrive%`), `C:` elsewhere
+/// or when unset.
+pub fn system_drive() -> String {
+    if cfg!(windows) {
+        if let Ok(d) = std::env::var("SystemDrive") {
+            return d;
+        }
+    }
+    "C:".to_string()
+}
+
+/// This machine's root: `/`, or on Windows the system drive's (`C:\`).
+pub fn system_root() -> PathBuf {
+    if cfg!(windows) {
+        PathBuf::from(format!("{}\\", system_drive()))
+    } else {
+        PathBuf::from("/")
+    }
+}
+
 fn read_capped(file: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     // Checked before opening: opening a FIFO would block.
     if !fs::metadata(file)?.is_file() {
@@ -202,27 +266,135 @@ fn check_dir(path: &Path) -> Result<(), InputError> {
 mod tests {
     use super::*;
 
+    fn target(dir: &Path) -> Result<Target, InputError> {
+        let given = Given {
+            target: Some(dir),
+            ..Given::default()
+        };
+        Target::resolve(given, None)
+    }
+
+    fn snapshot(dir: &Path) -> Result<Target, InputError> {
+        let given = Given {
+            snapshot: Some(dir),
+            ..Given::default()
+        };
+        Target::resolve(given, None)
+    }
+
     #[test]
-    fn a_folder_with_root_inside_is_a_snapshot() {
+    fn root_and_facts_json_is_a_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join("root")).unwrap();
         fs::write(dir.path().join("facts.json"), "{}").unwrap();
-        let t = Target::resolve(Some(dir.path()), None, None).unwrap();
+        let t = target(dir.path()).unwrap();
         assert_eq!(t.root, dir.path().join("root"));
+        assert_eq!(t.snapshot.as_deref(), Some(dir.path()));
         assert_eq!(t.facts_file, Some(dir.path().join("facts.json")));
+        assert_eq!((t.system_root, t.note), (false, None));
         let other = dir.path().join("other.json");
-        let t = Target::resolve(Some(dir.path()), None, Some(&other)).unwrap();
+        let given = Given {
+            target: Some(dir.path()),
+            ..Given::default()
+        };
+        let t = Target::resolve(given, Some(&other)).unwrap();
         assert_eq!(t.facts_file, Some(other));
+    }
+
+    #[test]
+    fn root_and_captures_is_a_snapshot_without_facts() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("root")).unwrap();
+        fs::create_dir(dir.path().join("captures")).unwrap();
+        let t = target(dir.path()).unwrap();
+        assert_eq!(t.root, dir.path().join("root"));
+        assert_eq!(t.snapshot.as_deref(), Some(dir.path()));
+        assert_eq!((t.facts_file, t.note), (None, None));
+    }
+
+    #[test]
+    fn root_alone_is_a_root_with_a_note() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("root")).unwrap();
+        // A facts.json that is a folder is no facts file.
+        fs::create_dir(dir.path().join("facts.json")).unwrap();
+        let t = target(dir.path()).unwrap();
+        assert_eq!((t.root.as_path(), t.snapshot), (dir.path(), None));
+        let note = t.note.unwrap();
+        assert!(
+            note.contains("holds root/ but no facts.json or captures/"),
+            "{note}"
+        );
+        assert!(
+            note.contains(&format!("--snapshot {}", dir.path().display())),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn an_explicit_snapshot_needs_only_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = snapshot(dir.path()).unwrap_err();
+        assert!(e.message.contains("no root/"), "{}", e.message);
+        assert_eq!(e.file.as_deref(), Some(dir.path()));
+        fs::create_dir(dir.path().join("root")).unwrap();
+        let t = snapshot(dir.path()).unwrap();
+        assert_eq!(t.root, dir.path().join("root"));
+        assert_eq!(t.snapshot.as_deref(), Some(dir.path()));
+        assert_eq!((t.facts_file, t.note), (None, None));
+        assert!(snapshot(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn no_target_is_the_system_root_and_says_so() {
+        let t = Target::resolve(Given::default(), None).unwrap();
+        assert_eq!(t.root, system_root());
+        assert_eq!(t.snapshot, None);
+        assert!(t.system_root);
+        let note = t.note.unwrap();
+        assert_eq!(
+            note,
+            format!(
+                "no target given: scanning this machine's root {}",
+                system_root().display()
+            )
+        );
+        if !cfg!(windows) {
+            assert_eq!(system_root(), Path::new("/"));
+        }
     }
 
     #[test]
     fn a_plain_folder_is_a_root_and_files_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let t = Target::resolve(Some(dir.path()), None, None).unwrap();
-        assert_eq!((t.root.as_path(), t.snapshot), (dir.path(), None));
+        let t = target(dir.path()).unwrap();
+        assert_eq!(
+            (t.root.as_path(), t.snapshot, t.note),
+            (dir.path(), None, None)
+        );
         fs::write(dir.path().join("f"), "").unwrap();
-        assert!(Target::resolve(Some(&dir.path().join("f")), None, None).is_err());
-        assert!(Target::resolve(Some(&dir.path().join("missing")), None, None).is_err());
-        assert!(Target::resolve(Some(dir.path()), Some(dir.path()), None).is_err());
+        assert!(target(&dir.path().join("f")).is_err());
+        assert!(target(&dir.path().join("missing")).is_err());
+        let p = Some(dir.path());
+        for given in [
+            Given {
+                target: p,
+                root: p,
+                snapshot: None,
+            },
+            Given {
+                target: p,
+                root: None,
+                snapshot: p,
+            },
+            Given {
+                target: None,
+                root: p,
+                snapshot: p,
+            },
+        ] {
+            let e = Target::resolve(given, None).unwrap_err();
+            assert!(e.message.contains("give the target once"), "{}", e.message);
+        }
     }
 }

@@ -29,6 +29,7 @@ mod pm_rules;
 mod real_world;
 mod registry;
 mod sarif;
+mod targets;
 mod waivers;
 mod web_dirs;
 mod xml_real_world;
