@@ -311,16 +311,6 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
 }
 
-/// This machine's own root: the system drive's on Windows.
-fn system_root() -> PathBuf {
-    if cfg!(windows) {
-        let drive = std::env::var("SystemDrive").unwrap_or_else(|_| "C:".into());
-        PathBuf::from(format!("{drive}\\"))
-    } else {
-        PathBuf::from("/")
-    }
-}
-
 /// The machine's name, for a snapshot of its own root.
 fn machine_name() -> Option<String> {
     std::env::var("COMPUTERNAME")
@@ -334,19 +324,27 @@ fn machine_name() -> Option<String> {
 fn run_collect(args: &CollectArgs) -> Result<ExitCode, Failure> {
     let started = std::time::Instant::now();
     let rules = load_rules(args.rules.as_deref())?;
-    let live = args.root.is_none();
-    let root = args.root.clone().unwrap_or_else(system_root);
-    if !root.is_dir() {
-        return Err(InputError::new("the root is not a folder").in_file(&root).into());
+    let target = Target::resolve(
+        crate::target::Given {
+            target: args.root.as_deref(),
+            ..Default::default()
+        },
+        args.facts.as_deref(),
+    )?;
+    if let Some(note) = &target.note {
+        eprintln!("note: {note}");
     }
-    let target = Target {
-        root: root.clone(),
-        snapshot: None,
-        facts_file: args.facts.clone(),
-    };
+    if target.load_manifest()?.is_some() {
+        return Err(InputError::new("this is a snapshot upgate collect wrote already")
+            .in_file(target.snapshot.as_deref().unwrap_or(&target.root))
+            .help("scan it, or collect the server it came from")
+            .into());
+    }
+    let live = target.system_root;
+    let root = target.root.clone();
     let facts = target.load_facts()?;
     let captures = target.load_captures(&facts)?;
-    let facts_text = match &args.facts {
+    let facts_text = match &target.facts_file {
         Some(f) => Some(
             std::fs::read(f)
                 .ok()

@@ -11,6 +11,7 @@ mod apache_real_world;
 mod backups;
 mod baseline;
 mod cli;
+mod collect;
 mod combined_rules;
 mod diff;
 mod docs;
