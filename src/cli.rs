@@ -52,6 +52,15 @@ enum Command {
     },
     /// What changed on one server between two JSON reports (exit 1 when a failure is new).
     Diff { before: PathBuf, after: PathBuf },
+    /// Print a facts.json template: every key with an example value (docs/facts.md says where to read each).
+    Facts {
+        /// Print the template (the only thing `facts` does; named so that the command says it).
+        #[arg(long, required = true)]
+        template: bool,
+        /// Only these products' keys (repeatable), besides host, env and backups; default: all.
+        #[arg(long, value_enum)]
+        product: Vec<ProductArg>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -251,6 +260,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 .map_err(stdout_error)?;
             Ok(ExitCode::SUCCESS)
         }
+        // clap requires --template: the template is all `facts` prints.
+        Command::Facts {
+            template: _,
+            product,
+        } => {
+            io::stdout()
+                .write_all(crate::facts::template(&products(&product)).as_bytes())
+                .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Diff { before, after } => {
             let read = |file: &Path| {
                 let text = std::fs::read_to_string(file).map_err(|e| {
@@ -280,6 +299,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             })
         }
     }
+}
+
+fn products(args: &[ProductArg]) -> Vec<Product> {
+    args.iter()
+        .map(|p| match p {
+            ProductArg::Ss => Product::Ss,
+            ProductArg::Pm => Product::Pm,
+            ProductArg::Nps => Product::Nps,
+        })
+        .collect()
 }
 
 fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
@@ -371,15 +400,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     let env = Env::new(system_drive, &facts.env);
     let server = Server::new(&target.root, system_drive, &drives, env)
         .map_err(|e| InputError::new(format!("cannot open the root: {e}")).in_file(&target.root))?;
-    let products: Vec<Product> = args
-        .product
-        .iter()
-        .map(|p| match p {
-            ProductArg::Ss => Product::Ss,
-            ProductArg::Pm => Product::Pm,
-            ProductArg::Nps => Product::Nps,
-        })
-        .collect();
+    let products = products(&args.product);
     let host = facts.host.clone().unwrap_or_else(|| target.default_host());
     let baseline = match &args.baseline {
         Some(file) => {
