@@ -14,6 +14,7 @@ mod cli;
 mod combined_rules;
 mod diff;
 mod docs;
+mod facts_docs;
 mod facts_input;
 mod fixtures;
 mod formats;
