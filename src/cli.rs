@@ -54,7 +54,7 @@ enum Command {
     Diff { before: PathBuf, after: PathBuf },
     /// Print a facts.json template: every key with an example value (docs/facts.md says where to read each).
     Facts {
-        /// Print the template (the only thing `facts` does; named so that the command says it).
+        /// Print the template (required: it is all `facts` prints).
         #[arg(long, required = true)]
         template: bool,
         /// Only these products' keys (repeatable), besides host, env and backups; default: all.
