@@ -52,13 +52,22 @@ enum Command {
     },
     /// What changed on one server between two JSON reports (exit 1 when a failure is new).
     Diff { before: PathBuf, after: PathBuf },
+    /// Print a facts.json template: every key with an example value (docs/facts.md says where to read each).
+    Facts {
+        /// Print the template (required: it is all `facts` prints).
+        #[arg(long, required = true)]
+        template: bool,
+        /// Only these products' keys (repeatable), besides host, env and backups; default: all.
+        #[arg(long, value_enum)]
+        product: Vec<ProductArg>,
+    },
     /// Write a snapshot of this server (or of ROOT) that scans as the server does.
     Collect(CollectArgs),
 }
 
 #[derive(Debug, clap::Args)]
 struct CollectArgs {
-    /// The server's root folder; default: this machine's (C:\ on Windows, / elsewhere).
+    /// The server's root folder, or a snapshot of it; default: this machine's root.
     root: Option<PathBuf>,
     /// The snapshot folder to create (must not exist, or be empty).
     #[arg(long, value_name = "DIR")]
@@ -280,6 +289,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 .map_err(stdout_error)?;
             Ok(ExitCode::SUCCESS)
         }
+        // clap requires --template: the template is all `facts` prints.
+        Command::Facts {
+            template: _,
+            product,
+        } => {
+            io::stdout()
+                .write_all(crate::facts::template(&products(&product)).as_bytes())
+                .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Diff { before, after } => {
             let read = |file: &Path| {
                 let text = std::fs::read_to_string(file).map_err(|e| {
@@ -335,10 +354,12 @@ fn run_collect(args: &CollectArgs) -> Result<ExitCode, Failure> {
         eprintln!("note: {note}");
     }
     if target.load_manifest()?.is_some() {
-        return Err(InputError::new("this is a snapshot upgate collect wrote already")
-            .in_file(target.snapshot.as_deref().unwrap_or(&target.root))
-            .help("scan it, or collect the server it came from")
-            .into());
+        return Err(
+            InputError::new("this is a snapshot upgate collect wrote already")
+                .in_file(target.snapshot.as_deref().unwrap_or(&target.root))
+                .help("scan it, or collect the server it came from")
+                .into(),
+        );
     }
     let live = target.system_root;
     let root = target.root.clone();
@@ -392,8 +413,20 @@ fn run_collect(args: &CollectArgs) -> Result<ExitCode, Failure> {
         started.elapsed().as_secs_f64(),
         args.out.display()
     ));
-    io::stdout().write_all(text.as_bytes()).map_err(stdout_error)?;
+    io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn products(args: &[ProductArg]) -> Vec<Product> {
+    args.iter()
+        .map(|p| match p {
+            ProductArg::Ss => Product::Ss,
+            ProductArg::Pm => Product::Pm,
+            ProductArg::Nps => Product::Nps,
+        })
+        .collect()
 }
 
 fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
@@ -498,15 +531,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     if let Some(manifest) = target.load_manifest()? {
         server = server.with_manifest(manifest);
     }
-    let products: Vec<Product> = args
-        .product
-        .iter()
-        .map(|p| match p {
-            ProductArg::Ss => Product::Ss,
-            ProductArg::Pm => Product::Pm,
-            ProductArg::Nps => Product::Nps,
-        })
-        .collect();
+    let products = products(&args.product);
     let host = facts.host.clone().unwrap_or_else(|| target.default_host());
     let baseline = match &args.baseline {
         Some(file) => {

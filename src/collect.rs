@@ -219,7 +219,8 @@ fn write_captures(
                     b
                 }
                 Some(Err(e)) => {
-                    done.left_out.push(format!("captures.{key}: icacls failed: {e}"));
+                    done.left_out
+                        .push(format!("captures.{key}: icacls failed: {e}"));
                     continue;
                 }
                 None => {
@@ -235,8 +236,9 @@ fn write_captures(
                 InputError::new(format!("cannot write the capture: {e}")).in_file(parent)
             })?;
         }
-        std::fs::write(&file, bytes)
-            .map_err(|e| InputError::new(format!("cannot write the capture: {e}")).in_file(&file))?;
+        std::fs::write(&file, bytes).map_err(|e| {
+            InputError::new(format!("cannot write the capture: {e}")).in_file(&file)
+        })?;
         if let Some(captures) = facts.get_mut("captures").and_then(|c| c.as_object_mut()) {
             captures.insert(
                 key.to_string(),
@@ -262,7 +264,11 @@ pub fn summary(req: &Request<'_>, done: &Collected) -> String {
         env!("CARGO_PKG_VERSION"),
         req.now,
         req.server.root().display(),
-        if req.hash { ", with content hashes" } else { "" }
+        if req.hash {
+            ", with content hashes"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         s,

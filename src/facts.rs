@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Deserializer};
 
 use crate::error::InputError;
+use crate::model::Product;
 use crate::nuget::NuGetVersion;
 
 pub use time::{Day, Moment, TimeError};
@@ -299,6 +300,159 @@ pub const FLAG_FACTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every key facts.json accepts, dotted (`password_secure.services`; a field of a list's
+/// items as `password_secure.services[].state`), with an example value of its shape as
+/// JSON text. One list for the reference (docs/facts.md documents exactly these, a test
+/// says so), `upgate facts --template` and the links in `not_evaluated` messages; a unit
+/// test holds it against serde's own fields, so a new field cannot be left out.
+pub const KEYS: &[(&str, &str)] = &[
+    ("host", r#""pam-web-01""#),
+    ("env", r#"{ "ProgramData": "C:\\ProgramData" }"#),
+    ("backups.search_dirs", r#"["C:\\Backups", "D:\\Backups"]"#),
+    ("backups.max_age_hours", "24"),
+    ("secret_server.installed_version", r#""10.9.000033""#),
+    ("secret_server.target_version", r#""11.1.000006""#),
+    (
+        "secret_server.web_dir",
+        r#""C:\\inetpub\\wwwroot\\SecretServer""#,
+    ),
+    ("secret_server.backup_dir", r#""C:\\SecretServerBackups""#),
+    ("secret_server.database_backup_dir", r#""D:\\SQLBackups""#),
+    (
+        "secret_server.database_backup_at",
+        r#""2026-11-21T21:30:00Z""#,
+    ),
+    ("privilege_manager.installed_version", r#""11.0.1040""#),
+    ("privilege_manager.target_version", r#""11.1.1156""#),
+    (
+        "privilege_manager.web_dir",
+        r#""C:\\inetpub\\wwwroot\\TMS""#,
+    ),
+    (
+        "privilege_manager.installed_packages",
+        r#"{ "ThycoticTms": "11.0.1040", "ThycoticTmsCoreProduct": "11.0.1040" }"#,
+    ),
+    ("privilege_manager.upgraded_at", r#""2026-11-21T23:10:00Z""#),
+    (
+        "privilege_manager.database_backup_dir",
+        r#""D:\\SQLBackups""#,
+    ),
+    (
+        "privilege_manager.database_backup_at",
+        r#""2026-11-21T21:30:00Z""#,
+    ),
+    ("password_secure.server_version", r#""9.2.1.32530""#),
+    ("password_secure.target_version", r#""9.3.1.33994""#),
+    ("password_secure.target_release_date", r#""2025-11-04""#),
+    (
+        "password_secure.client_versions",
+        r#"["9.2.1.32530", "9.3.1.33994"]"#,
+    ),
+    ("password_secure.maintenance_until", r#""2026-06-30""#),
+    ("password_secure.backup_dir", r#""D:\\NPSBackups""#),
+    ("password_secure.backup_at", r#""2026-11-21T21:00:00Z""#),
+    ("password_secure.web_server", r#""iis""#),
+    (
+        "password_secure.web_app_dir",
+        r#""C:\\inetpub\\wwwroot\\Web Application""#,
+    ),
+    (
+        "password_secure.web_app_package",
+        r#""C:\\Backups\\WebApplication_9.3.1.33994.zip""#,
+    ),
+    (
+        "password_secure.apache_config",
+        r#""/etc/apache2/apache2.conf""#,
+    ),
+    ("password_secure.apache_version", r#""2.4.62""#),
+    (
+        "password_secure.databases",
+        r#"[{ "name": "npwsConfigDb_PAM01", "active": true, "patch_level": "9.3.1.33994" }]"#,
+    ),
+    (
+        "password_secure.databases[].name",
+        r#""npwsConfigDb_PAM01""#,
+    ),
+    ("password_secure.databases[].active", "true"),
+    (
+        "password_secure.databases[].patch_level",
+        r#""9.3.1.33994""#,
+    ),
+    (
+        "password_secure.services",
+        r#"[{ "name": "Netwrix Password Secure Service", "state": "stopped" }]"#,
+    ),
+    (
+        "password_secure.services[].name",
+        r#""Netwrix Password Secure Service""#,
+    ),
+    ("password_secure.services[].state", r#""stopped""#),
+    ("password_secure.client_update_check_for_users", "false"),
+    ("password_secure.server_manager_password_noted", "true"),
+    (
+        "captures.nugetcache_icacls",
+        r#""captures/nugetcache.icacls.txt""#,
+    ),
+];
+
+/// Where docs/facts.md documents `key`: its heading's anchor as GitHub makes it
+/// (lower case, punctuation other than `-` and `_` dropped).
+pub fn doc_link(key: &str) -> String {
+    let anchor: String = key
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    format!("docs/facts.md#{anchor}")
+}
+
+/// The products a key's section belongs to; `None` for keys of every product
+/// (`host`, `env`, `backups`). The NugetCache capture is Privilege Manager's (PM007).
+fn key_product(key: &str) -> Option<Product> {
+    match key.split('.').next() {
+        Some("secret_server") => Some(Product::Ss),
+        Some("privilege_manager" | "captures") => Some(Product::Pm),
+        Some("password_secure") => Some(Product::Nps),
+        _ => None,
+    }
+}
+
+/// `upgate facts --template`: a facts.json holding every key of `products` (all when
+/// empty) with its example value, in [`KEYS`]' order. It parses as it is (JSON has no
+/// comments, and unknown keys are refused, so there are none); docs/facts.md says where
+/// to read each value.
+pub fn template(products: &[Product]) -> String {
+    let wanted = |key: &str| {
+        !key.contains("[]")
+            && key_product(key).is_none_or(|p| products.is_empty() || products.contains(&p))
+    };
+    // (section, [(field, example)]), a top-level key being a section without fields.
+    let mut sections: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
+    for (key, example) in KEYS.iter().filter(|(k, _)| wanted(k)) {
+        let (section, field) = key.split_once('.').unwrap_or((key, ""));
+        match sections.last_mut() {
+            Some((s, fields)) if *s == section && !field.is_empty() => {
+                fields.push((field, example));
+            }
+            _ => sections.push((section, vec![(field, example)])),
+        }
+    }
+    let members: Vec<String> = sections
+        .iter()
+        .map(|(section, fields)| match fields.as_slice() {
+            [("", example)] => format!("  \"{section}\": {example}"),
+            _ => {
+                let inner: Vec<String> = fields
+                    .iter()
+                    .map(|(field, example)| format!("    \"{field}\": {example}"))
+                    .collect();
+                format!("  \"{section}\": {{\n{}\n  }}", inner.join(",\n"))
+            }
+        })
+        .collect();
+    format!("{{\n{}\n}}\n", members.join(",\n"))
+}
+
 /// Where an administrator reads a fact, from whichever table names it.
 pub fn fact_help(key: &str) -> &'static str {
     [
@@ -420,6 +574,7 @@ impl Facts {
 mod tests {
     use super::*;
     use jiff::Timestamp;
+    use std::collections::BTreeSet;
 
     fn parse(text: &str) -> Result<Facts, InputError> {
         Facts::parse(text, Path::new("facts.json"))
@@ -719,6 +874,82 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Serde's own list of the fields of the object at `path` (`password_secure`,
+    /// `password_secure.databases[]`, or "" for the top level): the help of the error
+    /// for a key nothing is near.
+    fn serde_fields(path: &str) -> BTreeSet<String> {
+        let mut json = r#"{"zzzzzzzzzzzzzzzz": 0}"#.to_string();
+        for part in path.split('.').filter(|p| !p.is_empty()).rev() {
+            json = match part.strip_suffix("[]") {
+                Some(list) => format!(r#"{{"{list}": [{json}]}}"#),
+                None => format!(r#"{{"{part}": {json}}}"#),
+            };
+        }
+        let help = parse(&json).unwrap_err().help.unwrap_or_default();
+        let fields = help
+            .strip_prefix("valid keys here: ")
+            .unwrap_or_else(|| panic!("{path}: {help}"));
+        fields.split(", ").map(str::to_string).collect()
+    }
+
+    #[test]
+    fn keys_are_exactly_the_fields_serde_accepts() {
+        // Every object the keys reach (the top level, sections, list items) holds
+        // exactly the fields serde knows: a struct field missing from KEYS fails here.
+        let mut objects: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+        for (key, _) in KEYS {
+            let parts: Vec<&str> = key.split('.').collect();
+            for (i, field) in parts.iter().enumerate() {
+                let object = &key[..parts[..i].iter().map(|p| p.len() + 1).sum::<usize>()];
+                objects
+                    .entry(object.trim_end_matches('.'))
+                    .or_default()
+                    .insert(field.trim_end_matches("[]").to_string());
+            }
+        }
+        for (object, fields) in &objects {
+            assert_eq!(&serde_fields(object), fields, "fields of `{object}`");
+        }
+        // No struct beyond the ones KEYS reaches, and no key twice.
+        assert_eq!(
+            objects.keys().copied().collect::<Vec<_>>(),
+            [
+                "",
+                "backups",
+                "captures",
+                "password_secure",
+                "password_secure.databases[]",
+                "password_secure.services[]",
+                "privilege_manager",
+                "secret_server"
+            ]
+        );
+        let unique: BTreeSet<_> = KEYS.iter().map(|(k, _)| k).collect();
+        assert_eq!(unique.len(), KEYS.len());
+    }
+
+    #[test]
+    fn the_template_sets_every_key_and_parses() {
+        // Every key with its example: each example is of its key's shape.
+        let f = parse(&template(&[])).unwrap();
+        assert!(f.secret_server.is_some() && f.password_secure.is_some());
+        // One product's template: its section and the shared keys only.
+        let pm_only = parse(&template(&[Product::Pm])).unwrap();
+        assert!(pm_only.secret_server.is_none() && pm_only.password_secure.is_none());
+        assert!(pm_only.privilege_manager.is_some() && pm_only.captures.is_some());
+        let nps_only = parse(&template(&[Product::Nps])).unwrap();
+        assert!(nps_only.captures.is_none() && nps_only.backups.is_some());
+    }
+
+    #[test]
+    fn doc_links_are_github_heading_anchors() {
+        assert_eq!(
+            doc_link("password_secure.services[].state"),
+            "docs/facts.md#password_secureservicesstate"
+        );
+        assert_eq!(doc_link("host"), "docs/facts.md#host");
     }
 
     #[test]

@@ -344,7 +344,10 @@ fn finding(rule: &Rule, procedure: Option<Procedure>, host: &str, o: Outcome) ->
         status: o.status,
         severity: o.severity.unwrap_or_else(|| rule.severity_for(procedure)),
         title: rule.title.clone(),
-        message: o.message,
+        message: match o.status {
+            Status::NotEvaluated => with_fact_link(o.message),
+            _ => o.message,
+        },
         subject: o.subject,
         location: o.location,
         observed: o.observed,
@@ -353,6 +356,37 @@ fn finding(rule: &Rule, procedure: Option<Procedure>, host: &str, o: Outcome) ->
         source: rule.source.clone(),
         waiver: None,
         baseline: None,
+    }
+}
+
+/// A message that asks for a fact points at the fact's entry in docs/facts.md: here, once
+/// for every check kind, the first key of facts.json the message names (a dotted key is
+/// always one; `host` or `env` only in a message about facts.json).
+fn with_fact_link(message: String) -> String {
+    let about_facts = message.contains("facts.json");
+    // Whole keys only: `host` is not in `localhost`, nor `password_secure.backup_dir` in
+    // `password_secure.backup_dirs`; a full stop may end the sentence.
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let named = crate::facts::KEYS
+        .iter()
+        .filter(|(key, _)| about_facts || key.contains('.'))
+        .filter_map(|(key, _)| {
+            message.match_indices(key).find_map(|(at, _)| {
+                let before = message[..at].chars().next_back();
+                let mut after = message[at + key.len()..].chars();
+                let joined = match after.next() {
+                    Some('.') => after.next().is_some_and(word),
+                    Some(c) => word(c) || c == '[',
+                    None => false,
+                };
+                let inside = before.is_some_and(|c| word(c) || c == '.');
+                (!inside && !joined).then_some((at, *key))
+            })
+        })
+        .min();
+    match named {
+        Some((_, key)) => format!("{message} (see {})", crate::facts::doc_link(key)),
+        None => message,
     }
 }
 
@@ -505,5 +539,29 @@ mod tests {
             fingerprint("PM004", "pam-web-02", r"C:\inetpub\wwwroot\TMS\web.config")
         );
         assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn messages_asking_for_a_fact_link_to_its_entry() {
+        let link = |m: &str| with_fact_link(m.to_string());
+        assert_eq!(
+            link("facts.json has no password_secure.backup_dir nor password_secure.backup_at"),
+            "facts.json has no password_secure.backup_dir nor password_secure.backup_at (see docs/facts.md#password_securebackup_dir)"
+        );
+        // A sentence's full stop ends the key; a longer name is another key.
+        assert!(
+            link("set password_secure.apache_version.")
+                .ends_with("#password_secureapache_version)")
+        );
+        assert_eq!(
+            link("password_secure.backup_dirs is no key"),
+            "password_secure.backup_dirs is no key"
+        );
+        // Plain words are keys only where the message is about facts.json.
+        assert!(
+            link("unknown environment variable %X% (set it under \"env\" in facts.json)")
+                .ends_with("(see docs/facts.md#env)")
+        );
+        assert_eq!(link("the host is down"), "the host is down");
     }
 }

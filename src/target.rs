@@ -174,16 +174,13 @@ impl Target {
         let bytes = read_capped(&file, MANIFEST_LIMIT).map_err(|e| {
             InputError::new(format!("cannot read the snapshot's manifest: {e}")).in_file(&file)
         })?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            InputError::new("the snapshot's manifest is not UTF-8").in_file(&file)
-        })?;
-        Manifest::parse(&text)
-            .map(Some)
-            .map_err(|e| {
-                InputError::new(format!("the snapshot's manifest is damaged: {e}"))
-                    .in_file(&file)
-                    .help("collect the snapshot again with `upgate collect`")
-            })
+        let text = String::from_utf8(bytes)
+            .map_err(|_| InputError::new("the snapshot's manifest is not UTF-8").in_file(&file))?;
+        Manifest::parse(&text).map(Some).map_err(|e| {
+            InputError::new(format!("the snapshot's manifest is damaged: {e}"))
+                .in_file(&file)
+                .help("collect the snapshot again with `upgate collect`")
+        })
     }
 
     /// Reads the captures facts.json names (relative to the facts file), or

@@ -244,8 +244,11 @@ impl Backend {
                         node.listed = Some(Ok(()));
                         // A listing needs its folder's own line in the manifest.
                         if node.meta.is_none() {
-                            node.meta =
-                                Some(fs::symlink_metadata(dir).map(|m| Meta::of(&m)).map_err(|e| Failure::of(&e)));
+                            node.meta = Some(
+                                fs::symlink_metadata(dir)
+                                    .map(|m| Meta::of(&m))
+                                    .map_err(|e| Failure::of(&e)),
+                            );
                         }
                         r.listings.insert(rel, entries.clone());
                     }

@@ -40,7 +40,12 @@ impl Record {
     /// Writes the snapshot of `live_root` into `out` (which must exist and be
     /// empty): `out/root/…` and `out/manifest.tsv`. With `hash`, every file's
     /// SHA-256 and CRC-32 are recorded, read on every core.
-    pub fn write_snapshot(&mut self, live_root: &Path, out: &Path, hash: bool) -> io::Result<Written> {
+    pub fn write_snapshot(
+        &mut self,
+        live_root: &Path,
+        out: &Path,
+        hash: bool,
+    ) -> io::Result<Written> {
         let mut written = Written::default();
         let content = out.join("root");
         fs::create_dir_all(&content)?;

@@ -16,8 +16,14 @@ fn scanned(target: &Path, phase: &str, extra: &[&str], own: &Path) -> (i32, serd
         .args(extra)));
     let own = std::fs::canonicalize(own).unwrap().display().to_string();
     let text = r.stdout.replace(&own, "[TARGET]");
-    let mut json: serde_json::Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {}\n{}", target.display(), r.stdout, r.stderr));
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "{}: not JSON ({e}): {}\n{}",
+            target.display(),
+            r.stdout,
+            r.stderr
+        )
+    });
     // Where the facts came from is the one thing that differs by design.
     json["scan"]["facts_file"] = serde_json::Value::Null;
     json["scan"]["root"] = serde_json::Value::Null;
@@ -25,8 +31,20 @@ fn scanned(target: &Path, phase: &str, extra: &[&str], own: &Path) -> (i32, serd
 }
 
 fn collect(from: &Path, out: &Path, extra: &[&str]) {
-    let r = checked(run(upgate().arg("collect").arg(from).arg("--out").arg(out).args(extra)));
-    assert_eq!(r.code, 0, "collect {}: {}\n{}", from.display(), r.stdout, r.stderr);
+    let r = checked(run(upgate()
+        .arg("collect")
+        .arg(from)
+        .arg("--out")
+        .arg(out)
+        .args(extra)));
+    assert_eq!(
+        r.code,
+        0,
+        "collect {}: {}\n{}",
+        from.display(),
+        r.stdout,
+        r.stderr
+    );
 }
 
 /// Compares the scans of `live` (a snapshot folder) and of its collected copy.
@@ -82,7 +100,10 @@ fn every_fixture_scans_the_same_once_collected() {
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
     });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

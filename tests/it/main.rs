@@ -15,6 +15,7 @@ mod collect;
 mod combined_rules;
 mod diff;
 mod docs;
+mod facts_docs;
 mod facts_input;
 mod fixtures;
 mod formats;
