@@ -116,6 +116,9 @@ pub struct Comparison {
     /// The copy as a whole could not be read (a damaged zip, an unlistable folder).
     pub unreadable: Option<String>,
     pub content_checked: bool,
+    /// `--verify-content` on a snapshot that holds a file's size but not its
+    /// content or hash (collected without `--hash`): the first such file.
+    pub content_unavailable: Option<String>,
     /// For each `Query::identical` path: how the copy's file compares.
     pub identical: Vec<(String, Identity)>,
 }
@@ -141,6 +144,7 @@ impl Comparison {
     /// Every live file is in the copy with the same size (and content, when checked).
     pub fn complete(&self) -> bool {
         self.unreadable.is_none()
+            && self.content_unavailable.is_none()
             && self.missing.is_empty()
             && self.size_differs.is_empty()
             && self.content_differs.is_empty()
@@ -160,6 +164,7 @@ impl Comparison {
             + self.size_differs.len()
             + self.content_differs.len()
             + self.problems.len()
+            + usize::from(self.content_unavailable.is_some())
             + self
                 .identical
                 .iter()
@@ -250,6 +255,15 @@ impl Copy {
         match &self.source {
             Source::Folder(tree) => server.same_bytes(live, &tree.host(&tree.files[i]), len, bufs),
             Source::Zip { files, .. } => Ok(server.crc32(live, len, bufs)? == files[i].crc32),
+        }
+    }
+
+    /// Whether the snapshot holds nothing to compare file `i`'s content by.
+    fn lacks_content(&self, server: &Server, i: usize) -> bool {
+        match &self.source {
+            Source::Folder(tree) => server.lacks_content(&tree.host(&tree.files[i])),
+            // The zip's central directory holds the CRC-32.
+            Source::Zip { .. } => false,
         }
     }
 
@@ -671,7 +685,12 @@ fn compare(
         .filter(|&i| !matched[i])
         .map(|i| copy.name(i).to_string())
         .collect();
-    if verify_content {
+    let lacking = same_size
+        .iter()
+        .find(|(f, i)| server.lacks_content(&live.host(f)) || copy.lacks_content(server, *i));
+    if let (true, Some((f, _))) = (verify_content, lacking) {
+        out.content_unavailable = Some(f.rel.clone());
+    } else if verify_content {
         let shared: &Copy = copy;
         let verdicts = parallel(&same_size, |bufs, (f, i)| {
             shared.same_content(server, &live.host(f), f.len, *i, bufs)

@@ -323,6 +323,13 @@ impl Backend {
         }
     }
 
+    pub(super) fn lacks_content(&self, root: &Path, p: &Path) -> bool {
+        match (self, Backend::rel(root, p)) {
+            (Backend::Manifest(m), Some(rel)) => m.lacks_content(&rel),
+            _ => false,
+        }
+    }
+
     /// The content digest a snapshot recorded, when it did.
     pub(super) fn digest(&self, root: &Path, p: &Path) -> Option<manifest::Digest> {
         match (self, Backend::rel(root, p)) {

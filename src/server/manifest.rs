@@ -149,14 +149,14 @@ impl Manifest {
         }
     }
 
-    pub(super) fn digest(&self, rel: &str) -> Option<Digest> {
-        self.nodes.get(rel).and_then(|n| n.digest)
+    pub(super) fn lacks_content(&self, rel: &str) -> bool {
+        self.nodes
+            .get(rel)
+            .is_some_and(|n| n.stored == Stored::None && n.digest.is_none())
     }
 
-    /// Whether any file the manifest records only by size carries a digest:
-    /// a snapshot made with `collect --hash`.
-    pub fn has_digests(&self) -> bool {
-        self.nodes.values().any(|n| n.digest.is_some())
+    pub(super) fn digest(&self, rel: &str) -> Option<Digest> {
+        self.nodes.get(rel).and_then(|n| n.digest)
     }
 
     /// Reads a manifest; errors name the line.

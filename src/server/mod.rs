@@ -548,6 +548,12 @@ impl Server {
         })
     }
 
+    /// Whether `host` is a file a collected snapshot records by size and time
+    /// only (no content, no hash), so its content cannot be compared.
+    pub fn lacks_content(&self, host: &Path) -> bool {
+        self.backend.lacks_content(&self.root, host)
+    }
+
     /// Opens a resolved regular file for streaming (hashing large packages).
     pub fn open(&self, file: &Resolved) -> Result<Content, FsError> {
         if file.kind != Kind::File {

@@ -107,3 +107,176 @@ fn every_fixture_scans_the_same_once_collected() {
     });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn every_real_world_snapshot_scans_the_same_once_collected() {
+    let dir = common::repo().join("tests/data/real-world/snapshots");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| dir.join(n).join("root").is_dir())
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 40,
+        "real-world snapshots missing: {}",
+        names.len()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let workers: Vec<_> = names
+            .iter()
+            .map(|name| {
+                let (live, snap) = (dir.join(name), tmp.path().join(name));
+                s.spawn(move || {
+                    collect(&live, &snap, &[]);
+                    compare(name, &live, &snap, &[("pre", PLAIN), ("post", PLAIN)])
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Deterministic bytes that neither compress nor repeat.
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// combined-pre with a Secret Server web folder of `files` more files (16 to
+/// 128 KiB, in nested folders), copied into its dated backup folder, and a
+/// newer zip backup that lacks one of them: the zip is read (central
+/// directory only), found incomplete, and the folder copy then counts.
+fn backup_heavy(files: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, staged) = stage_fixture("combined-pre", &Default::default());
+    let live = staged.join("root/inetpub/wwwroot/SecretServer");
+    let copy = staged.join("root/Backups/2026-11-21/SecretServer");
+    let mut added = Vec::new();
+    for i in 0..files {
+        let rel = format!("bin/m{}/p{}/f{i}.dll", i % 7, i % 13);
+        let bytes = noise(i as u64, 16 * 1024 + (i * 7919) % (112 * 1024));
+        for dir in [&live, &copy] {
+            let path = dir.join(&rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        added.push((rel, bytes));
+    }
+    let t = filetime::FileTime::from_unix_time(
+        common::NOW.parse::<jiff::Timestamp>().unwrap().as_second() - 12 * 3600,
+        0,
+    );
+    for dir in [&live, &copy] {
+        for entry in walk(dir) {
+            common::set_mtime(&entry, t);
+        }
+    }
+    let zip_path = staged.join("root/Backups/SecretServer-newer.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (rel, bytes) in added.iter().skip(1) {
+        w.start_file(format!("SecretServer/{rel}"), opts).unwrap();
+        std::io::Write::write_all(&mut w, bytes).unwrap();
+    }
+    w.finish().unwrap();
+    let newer = filetime::FileTime::from_unix_time(t.unix_seconds() + 6 * 3600, 0);
+    common::set_mtime(&zip_path, newer);
+    (tmp, staged)
+}
+
+/// Every file and folder below `dir`, deepest first (folders after their entries).
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn bytes_under(dir: &Path) -> u64 {
+    walk(dir)
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| p.metadata().unwrap().len())
+        .sum()
+}
+
+#[test]
+fn a_backup_heavy_tree_scans_the_same_once_collected_and_the_snapshot_is_small() {
+    let (tmp, staged) = backup_heavy(400);
+    let plain = tmp.path().join("plain/combined-pre");
+    let hashed = tmp.path().join("hashed/combined-pre");
+    collect(&staged, &plain, &[]);
+    collect(&staged, &hashed, &["--hash"]);
+    let runs: &[(&str, &[&str])] = &[("pre", PLAIN), ("post", PLAIN), ("pre", VERIFY)];
+    let mut failures = compare("backup-heavy", &staged, &hashed, runs);
+    failures.extend(compare(
+        "backup-heavy (no hash)",
+        &staged,
+        &plain,
+        &runs[..2],
+    ));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let (_, live) = scanned(&staged, "pre", PLAIN, &staged);
+    let ss003 = live["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule_id"] == "SS003")
+        .unwrap();
+    assert_eq!(ss003["status"], "pass", "{ss003:#}");
+    // The zip was read, and only its central directory kept.
+    let manifest = std::fs::read_to_string(plain.join("manifest.tsv")).unwrap();
+    let zip_line = manifest
+        .lines()
+        .find(|l| l.contains("SecretServer-newer.zip"))
+        .unwrap();
+    assert!(zip_line.contains("\tranges="), "{zip_line}");
+    let tree = bytes_under(&staged.join("root"));
+    let kept = bytes_under(&plain);
+    assert!(
+        kept * 100 < tree,
+        "the snapshot is {kept} bytes, {:.2}% of the tree's {tree}",
+        kept as f64 * 100.0 / tree as f64
+    );
+}
+
+#[test]
+fn verifying_content_without_hashes_is_not_evaluated_never_a_pass() {
+    let (tmp, staged) = backup_heavy(20);
+    let plain = tmp.path().join("plain/combined-pre");
+    collect(&staged, &plain, &[]);
+    let (code, json) = scanned(&plain, "pre", VERIFY, &plain);
+    let ss003 = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule_id"] == "SS003")
+        .unwrap();
+    assert_eq!(ss003["status"], "not_evaluated", "{ss003:#}");
+    assert!(
+        ss003["message"]
+            .as_str()
+            .unwrap()
+            .contains("upgate collect --hash"),
+        "{ss003:#}"
+    );
+    assert_eq!(code, 1, "an unevaluated check fails the gate");
+}

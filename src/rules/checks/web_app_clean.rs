@@ -466,6 +466,18 @@ pub fn judge(p: &Params, e: &Evidence) -> Vec<Outcome> {
             .expected("the package's files"),
         );
     }
+    if let Some(rel) = &c.content_unavailable {
+        out.push(
+            Outcome::new(
+                Status::NotEvaluated,
+                dir.clone(),
+                format!(
+                    "--verify-content: the snapshot records {rel} in {dir} (and maybe more) by size and time only, so its content cannot be compared with {zip}; collect it with `upgate collect --hash`"
+                ),
+            )
+            .at(at()),
+        );
+    }
     if !out.is_empty() {
         return out;
     }

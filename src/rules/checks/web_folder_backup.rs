@@ -460,13 +460,18 @@ pub fn judge(found: &Backups, freshness: &Freshness, content: bool) -> Outcome {
                 )
             });
         }
-        if closest.complete()
+        let but_content = Comparison {
+            content_unavailable: None,
+            ..closest.clone()
+        };
+        if but_content.complete()
             && closest
                 .identical
                 .iter()
                 .all(|(_, i)| matches!(i, Identity::Same | Identity::MissingLive))
         {
-            // Only the live side is missing: a snapshot may leave the key file out.
+            // Only what a snapshot may leave out is missing: the live key file,
+            // or the content `--verify-content` needs.
             status = Status::NotEvaluated;
         }
         message.push_str(&ignored);
@@ -506,6 +511,11 @@ fn shortfalls(c: &Comparison) -> Vec<String> {
         return vec![format!("it could not be read: {e}")];
     }
     let mut out = Vec::new();
+    if let Some(rel) = &c.content_unavailable {
+        out.push(format!(
+            "its content could not be verified: the snapshot records {rel} (and maybe more) by size and time only; collect it with `upgate collect --hash` for --verify-content"
+        ));
+    }
     if !c.missing.is_empty() {
         out.push(format!(
             "it lacks {} of {} files (first: {})",
