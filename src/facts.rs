@@ -1167,8 +1167,17 @@ mod tests {
                 "{e}"
             );
             assert!(e.ends_with(" or delete the key"), "{e}");
-            assert!(help.ends_with("says where to read it"), "{help}");
+            assert!(help.ends_with("says where to read it"), "{key}: {help}");
         }
+        // Under a misspelt key: still the placeholder first, without a link to no entry.
+        let e = parse(r#"{"hots": "<this server's name>"}"#).unwrap_err();
+        assert_eq!(e.help, None);
+        let (e, _) = refused(r#"{"hots": "<this server's name>"}"#);
+        assert!(
+            e.starts_with("1:10: hots: still the template's placeholder"),
+            "{e}"
+        );
+        assert!(e.contains("replace it with the value it describes"), "{e}");
         // The first in the text, whatever the order of keys in an object.
         let (e, _) = refused(r#"{"secret_server": {"web_dir": "<b>", "backup_dir": "<a>"}}"#);
         assert!(e.starts_with("1:31: secret_server.web_dir: "), "{e}");

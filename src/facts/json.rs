@@ -90,25 +90,29 @@ fn placeholder_left(text: &str, file: &Path) -> Option<InputError> {
         .min_by_key(|(offset, _, _)| *offset)?;
     let pattern = pattern(&keys);
     let (what, example) = shape(&pattern).unwrap_or(("the value it describes", ""));
-    let mut help = String::new();
+    let mut help = Vec::new();
     if !example.is_empty() {
-        help = format!("for example {example}; ");
+        help.push(format!("for example {example}"));
     }
-    // The key's entry (a free map's entry for its names): where to read the value.
+    // The key's entry (a free map's entry for its names) says where to read the value; a
+    // key facts.json does not have (misspelt) has none.
     let key = pattern.trim_end_matches(".*");
-    help.push_str(&format!("{} says where to read it", super::doc_link(key)));
+    if super::KEYS.iter().any(|(k, _, _)| *k == key) {
+        help.push(format!("{} says where to read it", super::doc_link(key)));
+    }
     let p = crate::text::pos(text, offset);
-    Some(
-        InputError::new(prefixed(
-            &display(&keys),
-            &format!(
-                "still the template's placeholder {raw:?}: replace it with {what} or delete the key"
-            ),
-        ))
-        .in_file(file)
-        .help(help)
-        .at(p.line, p.column),
-    )
+    let mut err = InputError::new(prefixed(
+        &display(&keys),
+        &format!(
+            "still the template's placeholder {raw:?}: replace it with {what} or delete the key"
+        ),
+    ))
+    .in_file(file)
+    .at(p.line, p.column);
+    if !help.is_empty() {
+        err = err.help(help.join("; "));
+    }
+    Some(err)
 }
 
 fn explain(text: &str, file: &Path, path: &[Segment], e: serde_json::Error) -> InputError {
