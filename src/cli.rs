@@ -52,7 +52,7 @@ enum Command {
     },
     /// What changed on one server between two JSON reports (exit 1 when a failure is new).
     Diff { before: PathBuf, after: PathBuf },
-    /// Print a facts.json template: every key with an example value (docs/facts.md says where to read each).
+    /// Print a facts.json template: every key with a placeholder saying what to put there, which scan refuses until filled or deleted.
     Facts {
         /// Print the template (required: it is all `facts` prints).
         #[arg(long, required = true)]

@@ -302,96 +302,202 @@ pub const FLAG_FACTS: &[(&str, &str)] = &[
 
 /// Every key facts.json accepts, dotted (`password_secure.services`; a field of a list's
 /// items as `password_secure.services[].state`), with an example value of its shape as
-/// JSON text. One list for the reference (docs/facts.md documents exactly these, a test
-/// says so), `upgate facts --template` and the links in `not_evaluated` messages; a unit
-/// test holds it against serde's own fields, so a new field cannot be left out.
-pub const KEYS: &[(&str, &str)] = &[
-    ("host", r#""pam-web-01""#),
-    ("env", r#"{ "ProgramData": "C:\\ProgramData" }"#),
-    ("backups.search_dirs", r#"["C:\\Backups", "D:\\Backups"]"#),
-    ("backups.max_age_hours", "24"),
-    ("secret_server.installed_version", r#""10.9.000033""#),
-    ("secret_server.target_version", r#""11.1.000006""#),
+/// JSON text and what to put there. One list for the reference (docs/facts.md documents
+/// exactly these with their examples, a test says so), `upgate facts --template` (whose
+/// placeholders are built from the last two, [`placeholder`]) and the links in
+/// `not_evaluated` messages; a unit test holds it against serde's own fields, so a new
+/// field cannot be left out.
+pub const KEYS: &[(&str, &str, &str)] = &[
+    ("host", r#""pam-web-01""#, "this server's name"),
+    (
+        "env",
+        r#"{ "ProgramData": "C:\\ProgramData" }"#,
+        "this server's value of the variable (echo %ProgramData%), or delete it",
+    ),
+    (
+        "backups.search_dirs",
+        r#"["C:\\Backups", "D:\\Backups"]"#,
+        "a folder the backups are written to (one string per folder)",
+    ),
+    (
+        "backups.max_age_hours",
+        "24",
+        "a whole number: how many hours old the newest backup may be",
+    ),
+    (
+        "secret_server.installed_version",
+        r#""10.9.000033""#,
+        "version from Secret Server's About page",
+    ),
+    (
+        "secret_server.target_version",
+        r#""11.1.000006""#,
+        "the Secret Server version being upgraded to",
+    ),
     (
         "secret_server.web_dir",
         r#""C:\\inetpub\\wwwroot\\SecretServer""#,
+        "the SecretServer application's physical path in IIS Manager",
     ),
-    ("secret_server.backup_dir", r#""C:\\SecretServerBackups""#),
-    ("secret_server.database_backup_dir", r#""D:\\SQLBackups""#),
+    (
+        "secret_server.backup_dir",
+        r#""C:\\SecretServerBackups""#,
+        "Admin > Backup \"Backup File Path\"",
+    ),
+    (
+        "secret_server.database_backup_dir",
+        r#""D:\\SQLBackups""#,
+        "Admin > Backup \"Backup Database File Path\"",
+    ),
     (
         "secret_server.database_backup_at",
         r#""2026-11-21T21:30:00Z""#,
+        "Get-Date -Format o of the last database backup (Admin > Backup)",
     ),
-    ("privilege_manager.installed_version", r#""11.0.1040""#),
-    ("privilege_manager.target_version", r#""11.1.1156""#),
+    (
+        "privilege_manager.installed_version",
+        r#""11.0.1040""#,
+        "version from the TMS About page",
+    ),
+    (
+        "privilege_manager.target_version",
+        r#""11.1.1156""#,
+        "the Privilege Manager version being upgraded to",
+    ),
     (
         "privilege_manager.web_dir",
         r#""C:\\inetpub\\wwwroot\\TMS""#,
+        "the TMS application's physical path in IIS Manager",
     ),
     (
         "privilege_manager.installed_packages",
         r#"{ "ThycoticTms": "11.0.1040", "ThycoticTmsCoreProduct": "11.0.1040" }"#,
+        "its version on the TMS About/Setup page (one key per package)",
     ),
-    ("privilege_manager.upgraded_at", r#""2026-11-21T23:10:00Z""#),
+    (
+        "privilege_manager.upgraded_at",
+        r#""2026-11-21T23:10:00Z""#,
+        "Get-Date -Format o of when the last TMS install/upgrade finished",
+    ),
     (
         "privilege_manager.database_backup_dir",
         r#""D:\\SQLBackups""#,
+        "the folder SQL Server wrote the Privilege Manager database backup to",
     ),
     (
         "privilege_manager.database_backup_at",
         r#""2026-11-21T21:30:00Z""#,
+        "Get-Date -Format o of the last Privilege Manager database backup",
     ),
-    ("password_secure.server_version", r#""9.2.1.32530""#),
-    ("password_secure.target_version", r#""9.3.1.33994""#),
-    ("password_secure.target_release_date", r#""2025-11-04""#),
+    (
+        "password_secure.server_version",
+        r#""9.2.1.32530""#,
+        "version Server Manager shows",
+    ),
+    (
+        "password_secure.target_version",
+        r#""9.3.1.33994""#,
+        "the Password Secure version being updated to",
+    ),
+    (
+        "password_secure.target_release_date",
+        r#""2025-11-04""#,
+        "YYYY-MM-DD release date of the target version (vendor's version history)",
+    ),
     (
         "password_secure.client_versions",
         r#"["9.2.1.32530", "9.3.1.33994"]"#,
+        "a client version in use (one string per version)",
     ),
-    ("password_secure.maintenance_until", r#""2026-06-30""#),
-    ("password_secure.backup_dir", r#""D:\\NPSBackups""#),
-    ("password_secure.backup_at", r#""2026-11-21T21:00:00Z""#),
-    ("password_secure.web_server", r#""iis""#),
+    (
+        "password_secure.maintenance_until",
+        r#""2026-06-30""#,
+        "YYYY-MM-DD end of the maintenance package (Server Manager > License settings)",
+    ),
+    (
+        "password_secure.backup_dir",
+        r#""D:\\NPSBackups""#,
+        "the folder Server Manager writes its backups to",
+    ),
+    (
+        "password_secure.backup_at",
+        r#""2026-11-21T21:00:00Z""#,
+        "Get-Date -Format o of the last Server Manager backup",
+    ),
+    (
+        "password_secure.web_server",
+        r#""iis""#,
+        "iis or apache: the web server serving the Web Application",
+    ),
     (
         "password_secure.web_app_dir",
         r#""C:\\inetpub\\wwwroot\\Web Application""#,
+        "the Web Application's document directory",
     ),
     (
         "password_secure.web_app_package",
         r#""C:\\Backups\\WebApplication_9.3.1.33994.zip""#,
+        "the Web Application zip Server Manager created for the update",
     ),
     (
         "password_secure.apache_config",
         r#""/etc/apache2/apache2.conf""#,
+        "the main Apache configuration file (httpd -V: SERVER_CONFIG_FILE)",
     ),
-    ("password_secure.apache_version", r#""2.4.62""#),
+    (
+        "password_secure.apache_version",
+        r#""2.4.62""#,
+        "Apache's version (httpd -v)",
+    ),
     (
         "password_secure.databases",
         r#"[{ "name": "npwsConfigDb_PAM01", "active": true, "patch_level": "9.3.1.33994" }]"#,
+        "a database Server Manager lists (one object per database)",
     ),
     (
         "password_secure.databases[].name",
         r#""npwsConfigDb_PAM01""#,
+        "the database's name in Server Manager",
     ),
-    ("password_secure.databases[].active", "true"),
+    (
+        "password_secure.databases[].active",
+        "true",
+        "true or false: whether Server Manager shows the database as active",
+    ),
     (
         "password_secure.databases[].patch_level",
         r#""9.3.1.33994""#,
+        "the database's patch level in Server Manager",
     ),
     (
         "password_secure.services",
         r#"[{ "name": "Netwrix Password Secure Service", "state": "stopped" }]"#,
+        "a Password Secure service (one object per service)",
     ),
     (
         "password_secure.services[].name",
         r#""Netwrix Password Secure Service""#,
+        "the service's name as Get-Service shows it",
     ),
-    ("password_secure.services[].state", r#""stopped""#),
-    ("password_secure.client_update_check_for_users", "false"),
-    ("password_secure.server_manager_password_noted", "true"),
+    (
+        "password_secure.services[].state",
+        r#""stopped""#,
+        "running or stopped, as Get-Service shows it",
+    ),
+    (
+        "password_secure.client_update_check_for_users",
+        "false",
+        "true or false: whether the client's update check is on for normal users",
+    ),
+    (
+        "password_secure.server_manager_password_noted",
+        "true",
+        "true or false: true once the Server Manager's database password is noted down outside Password Secure",
+    ),
     (
         "captures.nugetcache_icacls",
         r#""captures/nugetcache.icacls.txt""#,
+        "the file holding icacls C:\\ProgramData\\NugetCache /T output, relative to facts.json",
     ),
 ];
 
@@ -418,39 +524,102 @@ fn key_product(key: &str) -> Option<Product> {
 }
 
 /// `upgate facts --template`: a facts.json holding every key of `products` (all when
-/// empty) with its example value, in [`KEYS`]' order. It parses as it is (JSON has no
-/// comments, and unknown keys are refused, so there are none); docs/facts.md says where
-/// to read each value.
+/// empty) with its [`placeholder`], in [`KEYS`]' order. JSON has no comments (and unknown
+/// keys are refused), so the values themselves say what to put there; and as an example
+/// left in would be scanned as the truth, they are placeholders that [`Facts::parse`]
+/// refuses until each is replaced or its key deleted.
 pub fn template(products: &[Product]) -> String {
     let wanted = |key: &str| {
         !key.contains("[]")
             && key_product(key).is_none_or(|p| products.is_empty() || products.contains(&p))
     };
-    // (section, [(field, example)]), a top-level key being a section without fields.
-    let mut sections: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
-    for (key, example) in KEYS.iter().filter(|(k, _)| wanted(k)) {
+    // (section, [(field, value)]), a top-level key being a section without fields.
+    let mut sections: Vec<(&str, Vec<(&str, String)>)> = Vec::new();
+    for (key, _, _) in KEYS.iter().filter(|(k, _, _)| wanted(k)) {
         let (section, field) = key.split_once('.').unwrap_or((key, ""));
+        let value = render(&placeholder(key));
         match sections.last_mut() {
             Some((s, fields)) if *s == section && !field.is_empty() => {
-                fields.push((field, example));
+                fields.push((field, value));
             }
-            _ => sections.push((section, vec![(field, example)])),
+            _ => sections.push((section, vec![(field, value)])),
         }
     }
     let members: Vec<String> = sections
         .iter()
         .map(|(section, fields)| match fields.as_slice() {
-            [("", example)] => format!("  \"{section}\": {example}"),
+            [("", value)] => format!("  \"{section}\": {value}"),
             _ => {
                 let inner: Vec<String> = fields
                     .iter()
-                    .map(|(field, example)| format!("    \"{field}\": {example}"))
+                    .map(|(field, value)| format!("    \"{field}\": {value}"))
                     .collect();
                 format!("  \"{section}\": {{\n{}\n  }}", inner.join(",\n"))
             }
         })
         .collect();
     format!("{{\n{}\n}}\n", members.join(",\n"))
+}
+
+/// A key's value in the template: its example with every scalar replaced by
+/// `"<what, e.g. example>"` (a string even for numbers and flags, so that it is refused
+/// wherever it is left), a list cut to one item, a list's object built from its `[]`
+/// keys; a free map (`env`) keeps the example's names.
+pub fn placeholder(key: &str) -> serde_json::Value {
+    use serde_json::Value;
+    let (_, example, what) = KEYS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .unwrap_or_else(|| panic!("{key} is not in KEYS"));
+    let fill = |value: &Value| {
+        let shown = match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Value::String(format!("<{what}, e.g. {shown}>"))
+    };
+    let example: Value = serde_json::from_str(example).expect("KEYS' examples are JSON");
+    match example {
+        Value::Array(items) => {
+            let item = format!("{key}[]");
+            let fields: serde_json::Map<String, Value> = KEYS
+                .iter()
+                .filter_map(|(k, _, _)| {
+                    let field = k.strip_prefix(&item)?.strip_prefix('.')?;
+                    Some((field.to_string(), placeholder(k)))
+                })
+                .collect();
+            match items.first() {
+                Some(Value::Object(_)) => Value::Array(vec![Value::Object(fields)]),
+                first => Value::Array(first.map(fill).into_iter().collect()),
+            }
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(name, value)| (name.clone(), fill(value)))
+                .collect(),
+        ),
+        scalar => fill(&scalar),
+    }
+}
+
+/// JSON on one line, as the examples are written: `[{ "name": "…", "state": "…" }]`.
+fn render(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(render).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) => {
+            let members: Vec<String> = map
+                .iter()
+                .map(|(name, value)| format!("{}: {}", Value::from(name.as_str()), render(value)))
+                .collect();
+            format!("{{ {} }}", members.join(", "))
+        }
+        scalar => scalar.to_string(),
+    }
 }
 
 /// Where an administrator reads a fact, from whichever table names it.
@@ -899,7 +1068,7 @@ mod tests {
         // Every object the keys reach (the top level, sections, list items) holds
         // exactly the fields serde knows: a struct field missing from KEYS fails here.
         let mut objects: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        for (key, _) in KEYS {
+        for (key, _, _) in KEYS {
             let parts: Vec<&str> = key.split('.').collect();
             for (i, field) in parts.iter().enumerate() {
                 let object = &key[..parts[..i].iter().map(|p| p.len() + 1).sum::<usize>()];
@@ -926,21 +1095,95 @@ mod tests {
                 "secret_server"
             ]
         );
-        let unique: BTreeSet<_> = KEYS.iter().map(|(k, _)| k).collect();
+        let unique: BTreeSet<_> = KEYS.iter().map(|(k, _, _)| k).collect();
         assert_eq!(unique.len(), KEYS.len());
     }
 
+    /// `text` with the value of every [`KEYS`] key it holds set to the key's example.
+    fn filled(text: &str) -> String {
+        let mut json: serde_json::Value = serde_json::from_str(text).unwrap();
+        for (key, example, _) in KEYS.iter().filter(|(k, _, _)| !k.contains("[]")) {
+            let pointer = format!("/{}", key.replace('.', "/"));
+            if let Some(value) = json.pointer_mut(&pointer) {
+                *value = serde_json::from_str(example).unwrap();
+            }
+        }
+        json.to_string()
+    }
+
     #[test]
-    fn the_template_sets_every_key_and_parses() {
-        // Every key with its example: each example is of its key's shape.
-        let f = parse(&template(&[])).unwrap();
+    fn the_template_is_refused_until_filled_and_parses_once_filled() {
+        let text = template(&[]);
+        let (e, help) = refused(&text);
+        assert_eq!(
+            e,
+            "2:11: host: still the template's placeholder \"<this server's name, e.g. pam-web-01>\": replace it with the server's name (a string) or delete the key"
+        );
+        assert_eq!(
+            help,
+            "for example \"pam-web-01\"; docs/facts.md#host says where to read it"
+        );
+        // Every key with its example: each placeholder stands where a value of its shape goes.
+        let f = parse(&filled(&text)).unwrap();
         assert!(f.secret_server.is_some() && f.password_secure.is_some());
         // One product's template: its section and the shared keys only.
-        let pm_only = parse(&template(&[Product::Pm])).unwrap();
+        let pm_only = parse(&filled(&template(&[Product::Pm]))).unwrap();
         assert!(pm_only.secret_server.is_none() && pm_only.password_secure.is_none());
         assert!(pm_only.privilege_manager.is_some() && pm_only.captures.is_some());
-        let nps_only = parse(&template(&[Product::Nps])).unwrap();
+        let nps_only = parse(&filled(&template(&[Product::Nps]))).unwrap();
         assert!(nps_only.captures.is_none() && nps_only.backups.is_some());
+    }
+
+    #[test]
+    fn a_placeholder_is_refused_whatever_the_key_s_type() {
+        // A flag, a number, a list's item and a free map's value: the placeholder, not the type.
+        for (key, text, at) in [
+            (
+                "password_secure.server_manager_password_noted",
+                r#"{"password_secure": {"server_manager_password_noted": "<true or false: …>"}}"#,
+                "1:55",
+            ),
+            (
+                "backups.max_age_hours",
+                "{\"backups\": {\n  \"max_age_hours\": \"<hours>\"}}",
+                "2:20",
+            ),
+            (
+                "password_secure.services[0].state",
+                r#"{"password_secure": {"services": [{"name": "a", "state": "<running or stopped>"}]}}"#,
+                "1:58",
+            ),
+            (
+                "env.ProgramData",
+                r#"{"env": {"ProgramData": "<its value>"}}"#,
+                "1:25",
+            ),
+        ] {
+            let (e, help) = refused(text);
+            assert!(
+                e.starts_with(&format!(
+                    "{at}: {key}: still the template's placeholder \"<"
+                )),
+                "{e}"
+            );
+            assert!(e.ends_with(" or delete the key"), "{e}");
+            assert!(help.ends_with("says where to read it"), "{key}: {help}");
+        }
+        // Under a misspelt key: still the placeholder first, without a link to no entry.
+        let e = parse(r#"{"hots": "<this server's name>"}"#).unwrap_err();
+        assert_eq!(e.help, None);
+        let (e, _) = refused(r#"{"hots": "<this server's name>"}"#);
+        assert!(
+            e.starts_with("1:10: hots: still the template's placeholder"),
+            "{e}"
+        );
+        assert!(e.contains("replace it with the value it describes"), "{e}");
+        // The first in the text, whatever the order of keys in an object.
+        let (e, _) = refused(r#"{"secret_server": {"web_dir": "<b>", "backup_dir": "<a>"}}"#);
+        assert!(e.starts_with("1:31: secret_server.web_dir: "), "{e}");
+        // `<` alone, or angle brackets inside a value, are values.
+        let f = parse(r#"{"host": "<", "env": {"A": "a <b>", "B": "<c> d"}}"#).unwrap();
+        assert_eq!(f.host.as_deref(), Some("<"));
     }
 
     #[test]

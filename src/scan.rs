@@ -369,8 +369,8 @@ fn with_fact_link(message: String) -> String {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     let named = crate::facts::KEYS
         .iter()
-        .filter(|(key, _)| about_facts || key.contains('.'))
-        .filter_map(|(key, _)| {
+        .filter(|(key, _, _)| about_facts || key.contains('.'))
+        .filter_map(|(key, _, _)| {
             message.match_indices(key).find_map(|(at, _)| {
                 let before = message[..at].chars().next_back();
                 let mut after = message[at + key.len()..].chars();

@@ -14,6 +14,8 @@
 //!   into the element itself, so where a list is wanted a single item is accepted
 //!   ([`one_or_many`]); enum values are read in any case (`"Running"` from Get-Service,
 //!   `"IIS"`), see [`enum_value`].
+//! - **Not the template's**: a `"<…>"` placeholder of `upgate facts --template` left in is
+//!   refused as such, whatever the key's type ([`placeholder_left`]).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -37,6 +39,9 @@ pub(super) fn invalid<E: de::Error>(message: impl fmt::Display, help: impl fmt::
 /// Parses `text` as `T`, mapping every error onto a position in `text` and a message
 /// that names the key path; `file` is only used in messages.
 pub(super) fn parse<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, InputError> {
+    if let Some(err) = placeholder_left(text, file) {
+        return Err(err);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let path: Vec<Segment> = e.path().iter().cloned().collect();
@@ -44,6 +49,70 @@ pub(super) fn parse<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, I
     })?;
     de.end().map_err(|e| explain(text, file, &[], e))?;
     Ok(value)
+}
+
+/// The first value (in the text's order) still holding a placeholder of `upgate facts
+/// --template` (`"<…>"`), as an error. Checked before the types, in one place for every
+/// key: a placeholder left in a string-typed key (`host`) would otherwise be taken as the
+/// value, and one in a version or a flag would read as a confusing type error.
+fn placeholder_left(text: &str, file: &Path) -> Option<InputError> {
+    fn walk(value: &serde_json::Value, keys: &mut Vec<Key>, out: &mut Vec<(Vec<Key>, String)>) {
+        match value {
+            serde_json::Value::String(s)
+                if s.len() > 1 && s.starts_with('<') && s.ends_with('>') =>
+            {
+                out.push((keys.clone(), s.clone()));
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    keys.push(Key::Index(i));
+                    walk(item, keys, out);
+                    keys.pop();
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (name, item) in map {
+                    keys.push(Key::Name(name.clone()));
+                    walk(item, keys, out);
+                    keys.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    // Text that is not JSON is left to the typed parse, which says where it breaks.
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut found = Vec::new();
+    walk(&value, &mut Vec::new(), &mut found);
+    let (offset, keys, raw) = found
+        .into_iter()
+        .filter_map(|(keys, raw)| Some((locate(text, &keys)?, keys, raw)))
+        .min_by_key(|(offset, _, _)| *offset)?;
+    let pattern = pattern(&keys);
+    let (what, example) = shape(&pattern).unwrap_or(("the value it describes", ""));
+    let mut help = Vec::new();
+    if !example.is_empty() {
+        help.push(format!("for example {example}"));
+    }
+    // The key's entry (a free map's entry for its names) says where to read the value; a
+    // key facts.json does not have (misspelt) has none.
+    let key = pattern.trim_end_matches(".*");
+    if super::KEYS.iter().any(|(k, _, _)| *k == key) {
+        help.push(format!("{} says where to read it", super::doc_link(key)));
+    }
+    let p = crate::text::pos(text, offset);
+    let mut err = InputError::new(prefixed(
+        &display(&keys),
+        &format!(
+            "still the template's placeholder {raw:?}: replace it with {what} or delete the key"
+        ),
+    ))
+    .in_file(file)
+    .at(p.line, p.column);
+    if !help.is_empty() {
+        err = err.help(help.join("; "));
+    }
+    Some(err)
 }
 
 fn explain(text: &str, file: &Path, path: &[Segment], e: serde_json::Error) -> InputError {

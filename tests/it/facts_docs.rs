@@ -1,12 +1,13 @@
 //! docs/facts.md against the code: it documents exactly the keys `src/facts.rs`
 //! accepts, its example facts.json files parse and scan without an input error in
-//! their procedure, and so does `upgate facts --template`'s output for each product.
+//! their procedure, and `upgate facts --template`'s output for each product is refused
+//! until its placeholders are filled, then scans (filled with the documented examples).
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use upgate::facts::{Facts, KEYS};
+use upgate::facts::{Facts, KEYS, placeholder};
 
 use crate::common::{Run, copy_fixture, fixture, repo, run, scan, upgate};
 
@@ -31,7 +32,7 @@ fn documented() -> Vec<String> {
 
 #[test]
 fn every_accepted_key_is_documented_and_every_documented_key_accepted() {
-    let accepted: BTreeSet<String> = KEYS.iter().map(|(k, _)| k.to_string()).collect();
+    let accepted: BTreeSet<String> = KEYS.iter().map(|(k, _, _)| k.to_string()).collect();
     let documented = documented();
     let unique: BTreeSet<String> = documented.iter().cloned().collect();
     assert_eq!(unique.len(), documented.len(), "a key documented twice");
@@ -42,9 +43,10 @@ fn every_accepted_key_is_documented_and_every_documented_key_accepted() {
         unknown.is_empty(),
         "documented but not accepted: {unknown:?}"
     );
-    // Each entry's example is the one the template prints.
+    // Each entry shows the example the template's placeholder gives (and the tests below
+    // fill the template with).
     let text = reference();
-    for (key, example) in KEYS {
+    for (key, example, _) in KEYS {
         let entry = text
             .split(&format!("`{key}`\n"))
             .nth(1)
@@ -126,20 +128,62 @@ fn template(products: &[&str]) -> String {
     r.stdout
 }
 
+/// `template` (JSON) with the value of every [`KEYS`] key it holds set to the key's
+/// example, and then `left`'s back to its placeholder; pretty-printed.
+fn filled(template: &str, left: Option<&str>) -> String {
+    let mut json: serde_json::Value = serde_json::from_str(template).unwrap();
+    for (key, example, _) in KEYS.iter().filter(|(k, _, _)| !k.contains("[]")) {
+        if let Some(value) = json.pointer_mut(&format!("/{}", key.replace('.', "/"))) {
+            *value = match left {
+                Some(left) if left == *key => placeholder(key),
+                _ => serde_json::from_str(example).unwrap(),
+            };
+        }
+    }
+    serde_json::to_string_pretty(&json).unwrap()
+}
+
+/// A scan of `dir` with its facts.json is refused (exit 2) at `line` for `key`'s placeholder.
+fn refused_for_placeholder(dir: &Path, key: &str, line: usize) {
+    let facts = dir.join("facts.json");
+    let r: Run = scan(dir, "pre", &["--facts", facts.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{key}: {}", r.stderr);
+    let at = format!("facts.json:{line}:");
+    let message = format!(": {key}: still the template's placeholder \"<");
+    assert!(
+        r.stderr.contains(&at) && r.stderr.contains(&message),
+        "{key}: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(" or delete the key"), "{}", r.stderr);
+}
+
 #[test]
-fn the_template_of_each_product_parses_holds_its_keys_and_scans() {
-    for (products, sections, fixture_name) in [
-        (&["ss"][..], &["secret_server"][..], "ss-standalone-10-1"),
+fn the_template_of_each_product_is_refused_until_filled_and_then_scans() {
+    for (products, sections, fixture_name, left) in [
+        (
+            &["ss"][..],
+            &["secret_server"][..],
+            "ss-standalone-10-1",
+            "secret_server.database_backup_at",
+        ),
         (
             &["pm"],
             &["privilege_manager", "captures"],
             "pm-offline-ready",
+            "privilege_manager.installed_version",
         ),
-        (&["nps"], &["password_secure"], "nps-pre-ready"),
+        (
+            &["nps"],
+            &["password_secure"],
+            "nps-pre-ready",
+            "password_secure.server_manager_password_noted",
+        ),
         (
             &["ss", "pm"],
             &["secret_server", "privilege_manager", "captures"],
             "combined-pre",
+            "backups.max_age_hours",
         ),
         (
             &[],
@@ -150,11 +194,10 @@ fn the_template_of_each_product_parses_holds_its_keys_and_scans() {
                 "captures",
             ],
             "combined-post-ready",
+            "host",
         ),
     ] {
         let text = template(products);
-        Facts::parse(&text, Path::new("template.json"))
-            .unwrap_or_else(|e| panic!("{products:?}: {e}\n{text}"));
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         let mut keys: Vec<&str> = json
             .as_object()
@@ -167,8 +210,25 @@ fn the_template_of_each_product_parses_holds_its_keys_and_scans() {
         keys.sort_unstable();
         expected.sort_unstable();
         assert_eq!(keys, expected, "{products:?}");
+        // As printed: refused at its first placeholder, `host` on line 2.
         let dir = with_facts(fixture_name, &text);
+        refused_for_placeholder(dir.path(), "host", 2);
+        // Filled with the examples: it parses and both phases scan.
+        let full = filled(&text, None);
+        Facts::parse(&full, Path::new("template.json"))
+            .unwrap_or_else(|e| panic!("{products:?}: {e}\n{full}"));
+        let dir = with_facts(fixture_name, &full);
         scans(dir.path());
+        // One placeholder left: refused, naming that key at its line.
+        let one_left = filled(&text, Some(left));
+        let field = left.rsplit('.').next().unwrap();
+        let line = one_left
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("\"{field}\": \"<")))
+            .unwrap_or_else(|| panic!("{left}: not left\n{one_left}"))
+            + 1;
+        let dir = with_facts(fixture_name, &one_left);
+        refused_for_placeholder(dir.path(), left, line);
     }
 }
 
