@@ -109,7 +109,9 @@ const SCOPES: &[&[Product]] = &[
 
 /// Collects `req.server` into `out` (created; must not exist or be empty).
 pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
-    prepare(out)?;
+    // Checked now, created after the scans: a folder made under the root
+    // before them would be part of what they see.
+    check_out(out)?;
     let live_root = req.server.root().to_path_buf();
     let (server, record) = req.server.clone().recording();
     for phase in [Phase::Pre, Phase::Post] {
@@ -136,6 +138,9 @@ pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
         }
     }
     drop(server);
+    std::fs::create_dir_all(out).map_err(|e| {
+        InputError::new(format!("cannot create the snapshot folder: {e}")).in_file(out)
+    })?;
     let mut record = record
         .lock()
         .map_err(|_| InputError::new("collect failed: a scan thread panicked"))?;
@@ -162,27 +167,23 @@ pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
             .push(("host".into(), "the root's name (or this machine's)".into()));
     }
     write_captures(req, out, &mut facts, &mut done)?;
+    fill_services(req, &mut facts, &mut done);
     let text = serde_json::to_string_pretty(&facts).unwrap_or_default() + "\n";
     write(out, "facts.json", text.as_bytes())?;
     write(out, "COLLECTED.md", summary(req, &done).as_bytes())?;
     Ok(done)
 }
 
-fn prepare(out: &Path) -> Result<(), InputError> {
-    let fail = |e: io::Error| {
-        InputError::new(format!("cannot create the snapshot folder: {e}")).in_file(out)
-    };
+fn check_out(out: &Path) -> Result<(), InputError> {
     match std::fs::read_dir(out) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
-                return Err(InputError::new("the snapshot folder is not empty")
-                    .in_file(out)
-                    .help("name a new folder with --out; collect never overwrites"));
-            }
-            Ok(())
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::create_dir_all(out).map_err(fail),
-        Err(e) => Err(fail(e)),
+        Ok(mut entries) => match entries.next() {
+            None => Ok(()),
+            Some(_) => Err(InputError::new("the snapshot folder is not empty")
+                .in_file(out)
+                .help("name a new folder with --out; collect never overwrites")),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(InputError::new(format!("cannot use the snapshot folder: {e}")).in_file(out)),
     }
 }
 
@@ -249,6 +250,132 @@ fn write_captures(
     Ok(())
 }
 
+/// A service as `sc.exe query` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScService {
+    pub service_name: String,
+    pub display_name: String,
+    /// The state's number (1 stopped, 4 running; the labels are localized).
+    pub state: u32,
+    pub label: String,
+}
+
+/// Reads `sc.exe query type= service state= all`: blocks of `KEY: value`
+/// lines, each starting at `SERVICE_NAME`.
+pub fn parse_sc(text: &str) -> Vec<ScService> {
+    let mut out: Vec<ScService> = Vec::new();
+    for line in text.lines() {
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match key.trim() {
+            "SERVICE_NAME" => out.push(ScService {
+                service_name: value.to_string(),
+                display_name: String::new(),
+                state: 0,
+                label: String::new(),
+            }),
+            "DISPLAY_NAME" => {
+                if let Some(s) = out.last_mut() {
+                    s.display_name = value.to_string();
+                }
+            }
+            "STATE" => {
+                if let Some(s) = out.last_mut() {
+                    let mut words = value.split_whitespace();
+                    s.state = words.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                    s.label = words.next().unwrap_or_default().to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `password_secure.services` from `sc.exe`, on the machine itself, when the
+/// facts do not give it: the services the rules ask about (their `name_contains`).
+fn fill_services(req: &Request<'_>, facts: &mut serde_json::Value, done: &mut Collected) {
+    let wanted: Vec<String> = req
+        .rules
+        .iter()
+        .filter_map(|r| match &r.check {
+            crate::rules::checks::Check::ServicesStopped(p) => Some(p.name_contains.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    let given = facts
+        .get("password_secure")
+        .and_then(|p| p.get("services"))
+        .is_some();
+    if wanted.is_empty() || given {
+        return;
+    }
+    if !req.live {
+        done.left_out.push(
+            "password_secure.services: the root is not this machine's, so its services cannot be read"
+                .into(),
+        );
+        return;
+    }
+    let listed = match req
+        .commands
+        .run("sc", &["query", "type=", "service", "state=", "all"])
+    {
+        Some(Ok(bytes)) => parse_sc(&String::from_utf8_lossy(&bytes)),
+        Some(Err(e)) => {
+            done.left_out
+                .push(format!("password_secure.services: sc.exe failed: {e}"));
+            return;
+        }
+        None => {
+            done.left_out
+                .push("password_secure.services: this machine has no sc.exe".into());
+            return;
+        }
+    };
+    let ours: Vec<&ScService> = listed
+        .iter()
+        .filter(|s| {
+            let names = format!("{} {}", s.service_name, s.display_name).to_lowercase();
+            wanted.iter().any(|w| names.contains(w))
+        })
+        .collect();
+    if ours.is_empty() {
+        done.left_out.push(format!(
+            "password_secure.services: sc.exe lists no service whose name holds {}",
+            wanted.join(" or ")
+        ));
+        return;
+    }
+    let services: Vec<serde_json::Value> = ours
+        .iter()
+        .map(|s| {
+            // Only STOPPED (1) is stopped: a pending or paused service still runs.
+            let state = if s.state == 1 { "stopped" } else { "running" };
+            let name = if s.display_name.is_empty() {
+                &s.service_name
+            } else {
+                &s.display_name
+            };
+            serde_json::json!({ "name": name, "state": state })
+        })
+        .collect();
+    if !facts.get("password_secure").is_some_and(|p| p.is_object()) {
+        facts["password_secure"] = serde_json::json!({});
+    }
+    facts["password_secure"]["services"] = serde_json::Value::Array(services);
+    let states: Vec<String> = ours
+        .iter()
+        .map(|s| format!("{} {} {}", s.service_name, s.state, s.label))
+        .collect();
+    done.filled.push((
+        "password_secure.services".into(),
+        format!("sc.exe query ({})", states.join("; ")),
+    ));
+}
+
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
@@ -308,4 +435,136 @@ pub fn summary(req: &Request<'_>, done: &Collected) -> String {
         let _ = writeln!(s, "- left out: {why}");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::server::Env;
+
+    /// Stands in for the system's programs.
+    struct Fake(BTreeMap<&'static str, &'static str>);
+
+    impl Commands for Fake {
+        fn run(&self, program: &str, _args: &[&str]) -> Option<io::Result<Vec<u8>>> {
+            self.0.get(program).map(|out| Ok(out.as_bytes().to_vec()))
+        }
+    }
+
+    const SC: &str = "\
+SERVICE_NAME: PSRServer
+DISPLAY_NAME: Netwrix Password Secure Service
+        TYPE               : 10  WIN32_OWN_PROCESS
+        STATE              : 3  STOP_PENDING
+                                (NOT_STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN)
+        WIN32_EXIT_CODE    : 0  (0x0)
+
+SERVICE_NAME: wuauserv
+DISPLAY_NAME: Windows Update
+        TYPE               : 20  WIN32_SHARE_PROCESS
+        STATE              : 1  STOPPED
+";
+
+    fn collect_with(commands: &dyn Commands, live: bool) -> (tempfile::TempDir, Collected) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("root");
+        std::fs::create_dir_all(root.join("ProgramData/NugetCache")).unwrap();
+        let server = Server::new(
+            &root,
+            'C',
+            &BTreeMap::new(),
+            Env::new('C', &BTreeMap::new()),
+        )
+        .unwrap();
+        let rules = RuleSet::builtin().unwrap();
+        let req = Request {
+            server,
+            rules: &rules,
+            facts: &Facts::default(),
+            facts_text: None,
+            captures: &Captures::new(),
+            host: "pam-web-01".into(),
+            now: "2026-11-22T08:00:00Z".parse().unwrap(),
+            hash: false,
+            live,
+            commands,
+        };
+        let done = collect(&req, &tmp.path().join("snap")).unwrap();
+        (tmp, done)
+    }
+
+    #[test]
+    fn sc_output_is_read_by_state_number() {
+        let services = parse_sc(SC);
+        assert_eq!(services.len(), 2);
+        assert_eq!(services[0].display_name, "Netwrix Password Secure Service");
+        assert_eq!(
+            (services[0].state, services[0].label.as_str()),
+            (3, "STOP_PENDING")
+        );
+        assert_eq!(services[1].state, 1);
+    }
+
+    #[test]
+    fn on_its_own_root_collect_runs_icacls_and_sc() {
+        let icacls = "C:\\ProgramData\\NugetCache NT AUTHORITY\\SYSTEM:(OI)(CI)(F)\n";
+        let fake = Fake(BTreeMap::from([("icacls", icacls), ("sc", SC)]));
+        let (tmp, done) = collect_with(&fake, true);
+        let snap = tmp.path().join("snap");
+        let capture = std::fs::read_to_string(snap.join("captures/nugetcache.icacls.txt")).unwrap();
+        assert_eq!(capture, icacls);
+        let facts: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(snap.join("facts.json")).unwrap())
+                .unwrap();
+        // STOP_PENDING is not stopped yet; Windows Update is no Password Secure service.
+        assert_eq!(
+            facts["password_secure"]["services"],
+            serde_json::json!([{ "name": "Netwrix Password Secure Service", "state": "running" }])
+        );
+        assert!(
+            done.filled
+                .iter()
+                .any(|(k, from)| k == "password_secure.services" && from.contains("STOP_PENDING"))
+        );
+        Facts::parse(
+            &std::fs::read_to_string(snap.join("facts.json")).unwrap(),
+            &snap,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn without_the_programs_or_on_another_root_collect_says_what_it_left_out() {
+        let (_tmp, done) = collect_with(&Fake(BTreeMap::new()), true);
+        assert!(
+            done.left_out.iter().any(|w| w.contains("no icacls.exe")),
+            "{:?}",
+            done.left_out
+        );
+        assert!(
+            done.left_out.iter().any(|w| w.contains("no sc.exe")),
+            "{:?}",
+            done.left_out
+        );
+        let everything = Fake(BTreeMap::from([("icacls", "x"), ("sc", SC)]));
+        let (tmp, done) = collect_with(&everything, false);
+        assert!(!tmp.path().join("snap/captures").exists());
+        assert!(
+            done.left_out
+                .iter()
+                .all(|w| w.contains("not this machine's")),
+            "{:?}",
+            done.left_out
+        );
+    }
+
+    #[test]
+    fn a_folder_that_is_not_empty_is_never_written_to() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("keep"), "mine").unwrap();
+        let e = check_out(tmp.path()).unwrap_err();
+        assert!(e.message.contains("not empty"), "{e}");
+    }
 }
