@@ -126,6 +126,13 @@ impl Manifest {
             Some(Ok(m)) => m.len,
             _ => return Err(io::Error::other(UNKNOWN)),
         };
+        if node.stored != Stored::None && fs::canonicalize(host)? != host {
+            // The manifest says what the entries are; a link put into the
+            // snapshot's root/ must not lead a read out of it.
+            return Err(io::Error::other(
+                "the snapshot's copy of this file is reached through a symbolic link; upgate collect writes none",
+            ));
+        }
         match &node.stored {
             Stored::None => Err(io::Error::other(NOT_COLLECTED)),
             Stored::Whole => fs::File::open(host).map(Content::File),

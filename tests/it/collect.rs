@@ -280,3 +280,24 @@ fn verifying_content_without_hashes_is_not_evaluated_never_a_pass() {
     );
     assert_eq!(code, 1, "an unevaluated check fails the gate");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_a_collected_snapshot_does_not_lead_out_of_it() {
+    let (tmp, staged) = stage_fixture("pm-offline-ready", &Default::default());
+    let snap = tmp.path().join("collected/pm-offline-ready");
+    collect(&staged, &snap, &[]);
+    let config = snap.join("root/inetpub/wwwroot/TMS/web.config");
+    let outside = tmp.path().join("outside.config");
+    std::fs::copy(&config, &outside).unwrap();
+    std::fs::remove_file(&config).unwrap();
+    std::os::unix::fs::symlink(&outside, &config).unwrap();
+    let (code, json) = scanned(&snap, "pre", &["--select", "PM004"], &snap);
+    let pm004 = &json["results"][0];
+    assert_eq!(pm004["status"], "error", "{pm004:#}");
+    assert!(
+        pm004["message"].as_str().unwrap().contains("symbolic link"),
+        "{pm004:#}"
+    );
+    assert_eq!(code, 1);
+}
