@@ -196,6 +196,8 @@ impl Manifest {
             }
             let kind = match &node.meta {
                 Some(Ok(meta)) => meta.kind,
+                // A name looked up and not there (a lossily decoded one) is no entry.
+                Some(Err(f)) if f.kind == io::ErrorKind::NotFound => continue,
                 // Failed `lstat` of a listed entry: listed without a type.
                 Some(Err(_)) => EntryType::Other,
                 None => continue,
@@ -307,7 +309,7 @@ fn path_col(col: &str) -> Result<String, String> {
     {
         return Err(format!("`{col}` is not a relative path"));
     }
-    unescape(col).map(|_| col.to_string())
+    unescape_bytes(col).map(|_| col.to_string())
 }
 
 fn stored_from(col: &str, len: u64) -> Result<Stored, String> {
