@@ -95,6 +95,9 @@ pub struct Collected {
     /// Captures written (facts key, what it came from) and those left out (why).
     pub captures: Vec<(String, String)>,
     pub left_out: Vec<String>,
+    /// What the detecting scan found: products and procedure.
+    pub products: Vec<Product>,
+    pub procedure: String,
 }
 
 /// Every product scope a later scan may run with: detection (`[]`), all, each alone.
@@ -114,6 +117,7 @@ pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
     check_out(out)?;
     let live_root = req.server.root().to_path_buf();
     let (server, record) = req.server.clone().recording();
+    let mut found = None;
     for phase in [Phase::Pre, Phase::Post] {
         for scope in SCOPES {
             let input = ScanInput {
@@ -134,7 +138,10 @@ pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
                 captures: req.captures,
                 offline_package: None,
             };
-            scan(&input);
+            let scanned = scan(&input);
+            if scope.is_empty() && found.is_none() {
+                found = Some((scanned.info.products, scanned.info.procedure));
+            }
         }
     }
     drop(server);
@@ -152,7 +159,13 @@ pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
         filled: Vec::new(),
         captures: Vec::new(),
         left_out: Vec::new(),
+        products: Vec::new(),
+        procedure: String::new(),
     };
+    if let Some((products, procedure)) = found {
+        done.products = products;
+        done.procedure = procedure;
+    }
     let mut facts = match req.facts_text {
         Some(text) => serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
             InputError::new(format!(
@@ -397,6 +410,20 @@ pub fn summary(req: &Request<'_>, done: &Collected) -> String {
             ""
         }
     );
+    if done.products.is_empty() {
+        let _ = writeln!(
+            s,
+            "No product found on this root: the snapshot holds what the rules looked for, and a scan of it needs --product and facts.\n"
+        );
+    } else {
+        let names: Vec<&str> = done.products.iter().map(|p| p.name()).collect();
+        let _ = writeln!(
+            s,
+            "Found: {} (procedure {}).\n",
+            names.join(", "),
+            done.procedure
+        );
+    }
     let _ = writeln!(
         s,
         "- {} files copied whole ({}), {} kept in part ({}: the ranges of zips the rules read)",
