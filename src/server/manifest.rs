@@ -378,13 +378,29 @@ fn kind_from(name: &str) -> io::ErrorKind {
 
 /// A name as the manifest writes it.
 pub fn escape_name(name: &std::ffi::OsStr) -> String {
-    let mut out = String::new();
-    push_escaped(&mut out, &os_bytes(name));
+    let bytes = os_bytes(name);
+    if let Some(s) = plain(&bytes) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(bytes.len());
+    push_escaped(&mut out, &bytes);
     out
 }
 
 /// A path below the root, `/`-separated and escaped; `""` is the root itself.
 pub fn escape_rel(rel: &Path) -> String {
+    // The common case, a path of plain names joined with `/`, is its own spelling.
+    let bytes = os_bytes(rel.as_os_str());
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(s) = plain(&bytes)
+        && s.split('/').all(|n| !n.is_empty() && n != "." && n != "..")
+    {
+        return s.to_string();
+    }
+    escape_components(rel)
+}
+
+fn escape_components(rel: &Path) -> String {
     let mut out = String::new();
     for c in rel.components() {
         if let Component::Normal(name) = c {
@@ -406,14 +422,20 @@ pub fn join_rel(dir: &str, name: &str) -> String {
 }
 
 #[cfg(unix)]
-fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
+fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
     use std::os::unix::ffi::OsStrExt;
-    s.as_bytes().to_vec()
+    s.as_bytes().into()
 }
 
 #[cfg(not(unix))]
-fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
-    s.to_string_lossy().into_owned().into_bytes()
+fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    s.to_string_lossy().into_owned().into_bytes().into()
+}
+
+/// `bytes` as text when escaping would leave them as they are.
+fn plain(bytes: &[u8]) -> Option<&str> {
+    let s = std::str::from_utf8(bytes).ok()?;
+    (!s.chars().any(|c| c == '%' || c.is_control())).then_some(s)
 }
 
 fn push_escaped(out: &mut String, bytes: &[u8]) {
@@ -600,6 +622,28 @@ mod tests {
             let e = escape_name(std::ffi::OsStr::new(name));
             assert!(!e.contains(['\t', '\n']), "{e:?}");
             assert_eq!(unescape_os(&e).unwrap(), OsString::from(name));
+        }
+    }
+
+    #[test]
+    fn plain_paths_are_spelled_as_component_by_component() {
+        for rel in [
+            "",
+            "a",
+            "a/b c/d.dll",
+            "a//b",
+            "./a",
+            "a/./b",
+            "a/../b",
+            "a/",
+            "/a",
+            "50%/x",
+            "tab\there/x",
+            "ünï/ok",
+            "C1\u{85}/x",
+        ] {
+            let p = Path::new(rel);
+            assert_eq!(escape_rel(p), escape_components(p), "{rel:?}");
         }
     }
 
