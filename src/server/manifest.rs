@@ -341,7 +341,7 @@ fn digest_from(col: &str) -> Result<Option<Digest>, String> {
     let (sha, crc) = col.split_once(';').ok_or_else(bad)?;
     let sha = sha.strip_prefix("sha256=").ok_or_else(bad)?;
     let crc = crc.strip_prefix("crc32=").ok_or_else(bad)?;
-    if sha.len() != 64 || crc.len() != 8 {
+    if sha.len() != 64 || crc.len() != 8 || !hex(sha) || !hex(crc) {
         return Err(bad());
     }
     let mut sha256 = [0u8; 32];
@@ -350,6 +350,12 @@ fn digest_from(col: &str) -> Result<Option<Digest>, String> {
     }
     let crc32 = u32::from_str_radix(crc, 16).map_err(|_| bad())?;
     Ok(Some(Digest { sha256, crc32 }))
+}
+
+/// Only hex digits: `from_str_radix` would also take a sign, and slicing a
+/// multi-byte character would panic.
+fn hex(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 const KINDS: &[(io::ErrorKind, &str)] = &[
@@ -464,6 +470,7 @@ fn unescape_bytes(s: &str) -> Result<Vec<u8>, String> {
         if b[i] == b'%' {
             let hex = s
                 .get(i + 1..i + 3)
+                .filter(|h| hex(h))
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
                 .ok_or_else(|| format!("`{s}`: `%` must be followed by two hex digits"))?;
             out.push(hex);
@@ -714,6 +721,17 @@ mod tests {
         let e = Manifest::parse("# upgate manifest 1\nd\t../x\t1\t-\t-\n").unwrap_err();
         assert!(e.contains("not a relative path"), "{e}");
         assert!(Manifest::parse("something else").is_err());
+        // Found by fuzz/: a multi-byte character in a digest panicked.
+        let sha = format!("{}Ě{}", "a".repeat(57), "a".repeat(5));
+        for digest in [
+            format!("sha256={sha};crc32=deadbeef"),
+            format!("sha256={};crc32=+eadbeef", "a".repeat(64)),
+        ] {
+            let e = Manifest::parse(&format!("# upgate manifest 1\nf\tx\t1\t-\t-\t{digest}\n"))
+                .unwrap_err();
+            assert!(e.contains("expected `sha256=HEX"), "{e}");
+        }
+        assert!(Manifest::parse("# upgate manifest 1\nf\tx%+1\t1\t-\t-\t-\n").is_err());
     }
 
     #[test]
