@@ -2,12 +2,15 @@
 """Writes a synthetic, deterministic web application folder for bench/backup.sh.
 
     python3 bench/make_web_folder.py DEST [--files 100000] [--folders 1000] [--seed 20261122]
+                                          [--sizes small|dotnet]
 
 DEST must not exist or be empty. The folder looks like an IIS web application
 (Secret Server's C:\\inetpub\\wwwroot\\SecretServer): about --folders folders 1 to 4
 levels deep (most 2 to 4), about --files / --folders files in each, names in mixed
 case with some spaces and dots, encryption.config and web.config at the top. Sizes
-are mostly 0 to 8 KiB; about 1 file in 200 is 8 KiB to 1 MiB. Text-like files
+(--sizes small, the default) are mostly 0 to 8 KiB; about 1 file in 200 is 8 KiB to
+1 MiB. With --sizes dotnet, as a .NET web application: 1 to 64 KiB (log-uniform),
+about 1 file in 400 is 1 to 4 MiB (a .dll). Text-like files
 (.js, .css, .aspx, .config, ...) hold compressible pseudo-text, binary ones (.dll,
 .png, ...) incompressible bytes, so a zip of the folder behaves like a real one.
 Prints the file count, folder count and total size on one line.
@@ -47,6 +50,8 @@ WORDS = ("function var return secret server folder value config key class div sp
 # Buffers the file contents are sliced from: large enough that slices rarely repeat.
 BUF = 4 * 1024 * 1024
 LARGE_MAX = 1024 * 1024
+KIB = 1024
+MIB = 1024 * 1024
 
 
 def main() -> int:
@@ -55,6 +60,7 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=100_000)
     ap.add_argument("--folders", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=20261122)
+    ap.add_argument("--sizes", choices=("small", "dotnet"), default="small")
     a = ap.parse_args()
     if os.path.exists(a.dest) and os.listdir(a.dest):
         print(f"{a.dest} exists and is not empty", file=sys.stderr)
@@ -131,12 +137,18 @@ def main() -> int:
         for k in range(n):
             is_binary = rng.random() < 0.25
             ext = rng.choice(BIN_EXT if is_binary else TEXT_EXT)
+            large = a.sizes == "dotnet" and rng.random() < 0.0025
+            if large:
+                is_binary, ext = True, ".dll"
             stem = rng.choice(STEMS)
             if rng.random() < 0.3:
                 stem = stem.upper() if rng.random() < 0.3 else stem.capitalize()
             # The counter keeps names unique case-insensitively.
             name = f"{stem}.{k}{ext}" if rng.random() < 0.5 else f"{stem} {k}{ext}"
-            if rng.random() < 0.005:
+            if a.sizes == "dotnet":
+                low, high = (MIB, BUF) if large else (KIB, 64 * KIB)
+                size = int(low * (high / low) ** rng.random())
+            elif rng.random() < 0.005:
                 size = int(8192 * (LARGE_MAX / 8192) ** rng.random())
             else:
                 size = rng.randrange(8193)

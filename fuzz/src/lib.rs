@@ -10,6 +10,7 @@ pub mod facts;
 pub mod glob;
 pub mod icacls;
 pub mod iis;
+pub mod manifest;
 pub mod nuget_version;
 pub mod nupkg;
 pub mod release_order;
@@ -122,5 +123,11 @@ pub const TARGETS: &[Target] = &[
         run: iis::run,
         seed_dirs: &["fixtures", "tests/data/real-world"],
         seed_file: |n| n.eq_ignore_ascii_case("applicationHost.config"),
+    },
+    Target {
+        name: "manifest",
+        run: manifest::run,
+        seed_dirs: &[],
+        seed_file: |_| false,
     },
 ];

@@ -350,7 +350,7 @@ fn digest_from(col: &str) -> Result<Option<Digest>, String> {
     let (sha, crc) = col.split_once(';').ok_or_else(bad)?;
     let sha = sha.strip_prefix("sha256=").ok_or_else(bad)?;
     let crc = crc.strip_prefix("crc32=").ok_or_else(bad)?;
-    if sha.len() != 64 || crc.len() != 8 {
+    if sha.len() != 64 || crc.len() != 8 || !hex(sha) || !hex(crc) {
         return Err(bad());
     }
     let mut sha256 = [0u8; 32];
@@ -359,6 +359,12 @@ fn digest_from(col: &str) -> Result<Option<Digest>, String> {
     }
     let crc32 = u32::from_str_radix(crc, 16).map_err(|_| bad())?;
     Ok(Some(Digest { sha256, crc32 }))
+}
+
+/// Only hex digits: `from_str_radix` would also take a sign, and slicing a
+/// multi-byte character would panic.
+fn hex(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 const KINDS: &[(io::ErrorKind, &str)] = &[
@@ -387,13 +393,29 @@ fn kind_from(name: &str) -> io::ErrorKind {
 
 /// A name as the manifest writes it.
 pub fn escape_name(name: &std::ffi::OsStr) -> String {
-    let mut out = String::new();
-    push_escaped(&mut out, &os_bytes(name));
+    let bytes = os_bytes(name);
+    if let Some(s) = plain(&bytes) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(bytes.len());
+    push_escaped(&mut out, &bytes);
     out
 }
 
 /// A path below the root, `/`-separated and escaped; `""` is the root itself.
 pub fn escape_rel(rel: &Path) -> String {
+    // The common case, a path of plain names joined with `/`, is its own spelling.
+    let bytes = os_bytes(rel.as_os_str());
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(s) = plain(&bytes)
+        && s.split('/').all(|n| !n.is_empty() && n != "." && n != "..")
+    {
+        return s.to_string();
+    }
+    escape_components(rel)
+}
+
+fn escape_components(rel: &Path) -> String {
     let mut out = String::new();
     for c in rel.components() {
         if let Component::Normal(name) = c {
@@ -415,14 +437,20 @@ pub fn join_rel(dir: &str, name: &str) -> String {
 }
 
 #[cfg(unix)]
-fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
+fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
     use std::os::unix::ffi::OsStrExt;
-    s.as_bytes().to_vec()
+    s.as_bytes().into()
 }
 
 #[cfg(not(unix))]
-fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
-    s.to_string_lossy().into_owned().into_bytes()
+fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    s.to_string_lossy().into_owned().into_bytes().into()
+}
+
+/// `bytes` as text when escaping would leave them as they are.
+fn plain(bytes: &[u8]) -> Option<&str> {
+    let s = std::str::from_utf8(bytes).ok()?;
+    (!s.chars().any(|c| c == '%' || c.is_control())).then_some(s)
 }
 
 fn push_escaped(out: &mut String, bytes: &[u8]) {
@@ -451,6 +479,7 @@ fn unescape_bytes(s: &str) -> Result<Vec<u8>, String> {
         if b[i] == b'%' {
             let hex = s
                 .get(i + 1..i + 3)
+                .filter(|h| hex(h))
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
                 .ok_or_else(|| format!("`{s}`: `%` must be followed by two hex digits"))?;
             out.push(hex);
@@ -613,6 +642,28 @@ mod tests {
     }
 
     #[test]
+    fn plain_paths_are_spelled_as_component_by_component() {
+        for rel in [
+            "",
+            "a",
+            "a/b c/d.dll",
+            "a//b",
+            "./a",
+            "a/./b",
+            "a/../b",
+            "a/",
+            "/a",
+            "50%/x",
+            "tab\there/x",
+            "ünï/ok",
+            "C1\u{85}/x",
+        ] {
+            let p = Path::new(rel);
+            assert_eq!(escape_rel(p), escape_components(p), "{rel:?}");
+        }
+    }
+
+    #[test]
     fn a_manifest_round_trips() {
         let mut nodes = std::collections::BTreeMap::new();
         let meta = |kind, len| Meta {
@@ -679,6 +730,17 @@ mod tests {
         let e = Manifest::parse("# upgate manifest 1\nd\t../x\t1\t-\t-\n").unwrap_err();
         assert!(e.contains("not a relative path"), "{e}");
         assert!(Manifest::parse("something else").is_err());
+        // Found by fuzz/: a multi-byte character in a digest panicked.
+        let sha = format!("{}Ě{}", "a".repeat(57), "a".repeat(5));
+        for digest in [
+            format!("sha256={sha};crc32=deadbeef"),
+            format!("sha256={};crc32=+eadbeef", "a".repeat(64)),
+        ] {
+            let e = Manifest::parse(&format!("# upgate manifest 1\nf\tx\t1\t-\t-\t{digest}\n"))
+                .unwrap_err();
+            assert!(e.contains("expected `sha256=HEX"), "{e}");
+        }
+        assert!(Manifest::parse("# upgate manifest 1\nf\tx%+1\t1\t-\t-\t-\n").is_err());
     }
 
     #[test]
