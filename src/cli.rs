@@ -572,6 +572,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         },
         captures: &captures,
         offline_package: args.offline_package.as_deref(),
+        every_rule: false,
     };
     let mut scanned = scan(&input);
     if target.system_root {

@@ -1,8 +1,8 @@
 //! `upgate collect`: a snapshot of a server that scans as the server does.
 //!
-//! It runs the scans a later `upgate scan` runs (both phases; the products
-//! found, all of them, and each alone, since the procedure and so the rules
-//! depend on which are in scope) against a server that notes every answer
+//! It runs a scan of each phase with every rule, whatever the products and
+//! procedure (what a rule reads does not depend on them, so this reads all
+//! that any later scan of the phase reads), against a server that notes every answer
 //! ([`Server::recording`]), then writes what they saw: the files the rules
 //! read under `root/`, every other entry as a line of `manifest.tsv` with its
 //! size and time (and, with `--hash`, its SHA-256 and CRC-32), `facts.json`
@@ -100,16 +100,6 @@ pub struct Collected {
     pub procedure: String,
 }
 
-/// Every product scope a later scan may run with: detection (`[]`), all, each alone.
-const SCOPES: &[&[Product]] = &[
-    &[],
-    &[Product::Ss, Product::Pm, Product::Nps],
-    &[Product::Ss, Product::Pm],
-    &[Product::Ss],
-    &[Product::Pm],
-    &[Product::Nps],
-];
-
 /// Collects `req.server` into `out` (created; must not exist or be empty).
 pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
     // Checked now, created after the scans: a folder made under the root
@@ -119,29 +109,28 @@ pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
     let (server, record) = req.server.clone().recording();
     let mut found = None;
     for phase in [Phase::Pre, Phase::Post] {
-        for scope in SCOPES {
-            let input = ScanInput {
-                server: &server,
-                rules: req.rules,
-                facts: req.facts,
-                facts_file: None,
-                host: req.host.clone(),
-                phase,
-                products: scope.to_vec(),
-                targets: Default::default(),
-                now: req.now,
-                backups: BackupOptions {
-                    // No limit: every copy a later scan could count gets walked.
-                    max_age: SignedDuration::from_hours(24 * 365 * 100),
-                    verify_content: false,
-                },
-                captures: req.captures,
-                offline_package: None,
-            };
-            let scanned = scan(&input);
-            if scope.is_empty() && found.is_none() {
-                found = Some((scanned.info.products, scanned.info.procedure));
-            }
+        let input = ScanInput {
+            server: &server,
+            rules: req.rules,
+            facts: req.facts,
+            facts_file: None,
+            host: req.host.clone(),
+            phase,
+            products: Vec::new(),
+            targets: Default::default(),
+            now: req.now,
+            backups: BackupOptions {
+                // No limit: every copy a later scan could count gets walked.
+                max_age: SignedDuration::from_hours(24 * 365 * 100),
+                verify_content: false,
+            },
+            captures: req.captures,
+            offline_package: None,
+            every_rule: true,
+        };
+        let scanned = scan(&input);
+        if found.is_none() {
+            found = Some((scanned.info.products, scanned.info.procedure));
         }
     }
     drop(server);

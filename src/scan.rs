@@ -43,6 +43,9 @@ pub struct ScanInput<'a> {
     pub captures: &'a Captures,
     /// `--offline-package`: a host path outside the snapshot.
     pub offline_package: Option<&'a std::path::Path>,
+    /// Run every rule, whatever the phase, products and procedure say
+    /// (`upgate collect`, which wants what they read, not their verdicts).
+    pub every_rule: bool,
 }
 
 /// What a scan found: its results, sorted by rule id then subject, and what it saw.
@@ -190,7 +193,12 @@ pub fn scan(input: &ScanInput<'_>) -> Scan {
     let mut results: Vec<Finding> = Vec::new();
     for rule in input.rules.iter() {
         let procedure = scope.procedures.get(&rule.product).copied();
-        let outcomes = match not_applicable(rule, input.phase, procedure) {
+        let skip = if input.every_rule {
+            None
+        } else {
+            not_applicable(rule, input.phase, procedure)
+        };
+        let outcomes = match skip {
             Some(reason) => vec![Outcome::new(
                 Status::NotApplicable,
                 rule.product.name(),

@@ -8,7 +8,7 @@
 //! Paths outside the root (a drive mapped with `--drive`, `--offline-package`)
 //! always come from the disk and are never recorded.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -93,7 +93,8 @@ pub(super) enum Backend {
 /// What a recording scan saw, by root-relative path (escaped, see [`manifest`]).
 #[derive(Debug, Default)]
 pub struct Record {
-    pub(super) nodes: BTreeMap<String, Node>,
+    /// Unordered (a lookup per entry per walk); sorted once when written.
+    pub(super) nodes: HashMap<String, Node>,
     /// Listings already read, answered again from here: `collect` runs
     /// several scans, and each walks the same trees.
     listings: HashMap<String, Vec<(OsString, EntryType)>>,

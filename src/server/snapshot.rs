@@ -88,7 +88,9 @@ impl Record {
                 written.changed.push(format!("{rel}: {e}"));
             }
         }
-        let text = manifest::write(self.nodes.iter());
+        let mut sorted: Vec<(&String, &manifest::Node)> = self.nodes.iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let text = manifest::write(sorted.into_iter());
         written.entries = text.lines().count().saturating_sub(1);
         written.manifest_bytes = text.len() as u64;
         fs::write(out.join(manifest::FILE_NAME), text)?;
