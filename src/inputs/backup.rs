@@ -685,10 +685,12 @@ fn compare(
         .filter(|&i| !matched[i])
         .map(|i| copy.name(i).to_string())
         .collect();
-    let lacking = same_size
-        .iter()
-        .find(|(f, i)| server.lacks_content(&live.host(f)) || copy.lacks_content(server, *i));
-    if let (true, Some((f, _))) = (verify_content, lacking) {
+    let lacking = || {
+        same_size
+            .iter()
+            .find(|(f, i)| server.lacks_content(&live.host(f)) || copy.lacks_content(server, *i))
+    };
+    if let Some((f, _)) = verify_content.then(lacking).flatten() {
         out.content_unavailable = Some(f.rel.clone());
     } else if verify_content {
         let shared: &Copy = copy;

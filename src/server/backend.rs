@@ -28,6 +28,15 @@ pub enum EntryType {
     Other,
 }
 
+/// An entry of a listing; with its `lstat` when asked for (walks), which
+/// costs the disk backend one call per entry.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub name: OsString,
+    pub kind: EntryType,
+    pub meta: Option<Result<Meta, Failure>>,
+}
+
 /// What `lstat` says of an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Meta {
@@ -38,18 +47,8 @@ pub struct Meta {
 
 impl Meta {
     pub(super) fn of(meta: &fs::Metadata) -> Meta {
-        let t = meta.file_type();
-        let kind = if t.is_symlink() {
-            EntryType::Link
-        } else if t.is_file() {
-            EntryType::File
-        } else if t.is_dir() {
-            EntryType::Dir
-        } else {
-            EntryType::Other
-        };
         Meta {
-            kind,
+            kind: entry_type(meta.file_type()),
             len: meta.len(),
             modified: meta
                 .modified()
@@ -97,7 +96,7 @@ pub struct Record {
     pub(super) nodes: HashMap<String, Node>,
     /// Listings already read, answered again from here: `collect` runs
     /// several scans, and each walks the same trees.
-    listings: HashMap<String, Vec<(OsString, EntryType)>>,
+    listings: HashMap<String, Arc<Vec<Listed>>>,
 }
 
 impl Record {
@@ -211,8 +210,12 @@ impl Drop for Content {
 }
 
 impl Backend {
-    /// `host`'s path below `root`, escaped as the manifest spells it; `None` outside.
-    fn rel(root: &Path, host: &Path) -> Option<String> {
+    /// `host`'s path below `root`, escaped as the manifest spells it; `None`
+    /// outside, and always for the disk, which needs none.
+    fn rel(&self, root: &Path, host: &Path) -> Option<String> {
+        if let Backend::Disk = self {
+            return None;
+        }
         host.strip_prefix(root).ok().map(manifest::escape_rel)
     }
 
@@ -220,57 +223,76 @@ impl Backend {
         &self,
         root: &Path,
         dir: &Path,
-    ) -> io::Result<Vec<(OsString, EntryType)>> {
-        let rel = Backend::rel(root, dir);
-        match (self, rel) {
-            (Backend::Manifest(m), Some(rel)) => m.listing(&rel),
-            (Backend::Record(r), Some(rel)) => {
+        with_meta: bool,
+    ) -> io::Result<Arc<Vec<Listed>>> {
+        let Some(rel) = self.rel(root, dir) else {
+            return disk_read_dir(dir, with_meta).map(Arc::new);
+        };
+        match self {
+            Backend::Disk => disk_read_dir(dir, with_meta).map(Arc::new),
+            Backend::Manifest(m) => m.listing(&rel),
+            Backend::Record(r) => {
+                {
+                    let r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
+                    if let Some(known) = r.listings.get(&rel) {
+                        return Ok(Arc::clone(known));
+                    }
+                    if let Some(Some(Err(f))) = r.nodes.get(&rel).map(|n| &n.listed) {
+                        return Err(f.error());
+                    }
+                }
+                // The disk is read unlocked: the live folder and a copy are walked at once.
+                let listed = disk_read_dir(dir, true);
+                let own = fs::symlink_metadata(dir).map(|m| Meta::of(&m));
+                let children: Vec<String> = listed.as_ref().map_or(Vec::new(), |entries| {
+                    entries
+                        .iter()
+                        .map(|e| manifest::join_rel(&rel, &manifest::escape_name(&e.name)))
+                        .collect()
+                });
                 let mut r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
-                if let Some(known) = r.listings.get(&rel) {
-                    return Ok(known.clone());
-                }
-                if let Some(Some(Err(f))) = r.nodes.get(&rel).map(|n| &n.listed) {
-                    return Err(f.error());
-                }
-                let listed = disk_read_dir(dir);
-                match &listed {
+                match listed {
                     Ok(entries) => {
-                        for (name, _) in entries {
-                            let child = manifest::join_rel(&rel, &manifest::escape_name(name));
-                            let meta = fs::symlink_metadata(dir.join(name));
-                            let node = r.node(&child);
-                            node.meta = Some(meta.as_ref().map(Meta::of).map_err(Failure::of));
+                        r.nodes.reserve(entries.len());
+                        for (e, child) in entries.iter().zip(children) {
+                            r.nodes.entry(child).or_default().meta = e.meta.clone();
                         }
                         let node = r.node(&rel);
                         node.listed = Some(Ok(()));
                         // A listing needs its folder's own line in the manifest.
                         if node.meta.is_none() {
-                            node.meta = Some(
-                                fs::symlink_metadata(dir)
-                                    .map(|m| Meta::of(&m))
-                                    .map_err(|e| Failure::of(&e)),
-                            );
+                            node.meta = Some(own.map_err(|e| Failure::of(&e)));
                         }
-                        r.listings.insert(rel, entries.clone());
+                        let entries = Arc::new(entries);
+                        r.listings.insert(rel, Arc::clone(&entries));
+                        Ok(entries)
                     }
-                    Err(e) => r.node(&rel).listed = Some(Err(Failure::of(e))),
+                    Err(e) => {
+                        r.node(&rel).listed = Some(Err(Failure::of(&e)));
+                        Err(e)
+                    }
                 }
-                listed
             }
-            _ => disk_read_dir(dir),
         }
     }
 
     pub(super) fn lstat(&self, root: &Path, p: &Path) -> io::Result<Meta> {
-        match (self, Backend::rel(root, p)) {
+        match (self, self.rel(root, p)) {
             (Backend::Manifest(m), Some(rel)) => m.meta(&rel),
             (Backend::Record(r), Some(rel)) => {
-                let mut r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
-                if let Some(Some(known)) = r.nodes.get(&rel).map(|n| &n.meta) {
+                if let Some(Some(known)) = r
+                    .lock()
+                    .map_err(|_| io::Error::other("recording failed"))?
+                    .nodes
+                    .get(&rel)
+                    .map(|n| &n.meta)
+                {
                     return known.as_ref().copied().map_err(Failure::error);
                 }
                 let meta = fs::symlink_metadata(p).map(|m| Meta::of(&m));
-                r.node(&rel).meta = Some(meta.as_ref().copied().map_err(Failure::of));
+                if let Ok(mut r) = r.lock() {
+                    r.node(&rel).meta = Some(meta.as_ref().copied().map_err(Failure::of));
+                }
                 meta
             }
             _ => fs::symlink_metadata(p).map(|m| Meta::of(&m)),
@@ -278,7 +300,7 @@ impl Backend {
     }
 
     pub(super) fn read_link(&self, root: &Path, p: &Path) -> io::Result<PathBuf> {
-        match (self, Backend::rel(root, p)) {
+        match (self, self.rel(root, p)) {
             (Backend::Manifest(m), Some(rel)) => m.link(&rel),
             (Backend::Record(r), Some(rel)) => {
                 let mut r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
@@ -296,7 +318,7 @@ impl Backend {
     /// Opens a file for reading. `whole` says the caller reads it to the end
     /// (so a recording keeps it whole without noting ranges).
     pub(super) fn open(&self, root: &Path, p: &Path, whole: bool) -> io::Result<Content> {
-        match (self, Backend::rel(root, p)) {
+        match (self, self.rel(root, p)) {
             (Backend::Manifest(m), Some(rel)) => m.open(&rel, p),
             (Backend::Record(r), Some(rel)) => {
                 let opened = fs::File::open(p);
@@ -325,36 +347,54 @@ impl Backend {
     }
 
     pub(super) fn lacks_content(&self, root: &Path, p: &Path) -> bool {
-        match (self, Backend::rel(root, p)) {
-            (Backend::Manifest(m), Some(rel)) => m.lacks_content(&rel),
+        match self {
+            Backend::Manifest(m) => self.rel(root, p).is_some_and(|rel| m.lacks_content(&rel)),
             _ => false,
         }
     }
 
     /// The content digest a snapshot recorded, when it did.
     pub(super) fn digest(&self, root: &Path, p: &Path) -> Option<manifest::Digest> {
-        match (self, Backend::rel(root, p)) {
-            (Backend::Manifest(m), Some(rel)) => m.digest(&rel),
+        match self {
+            Backend::Manifest(m) => self.rel(root, p).and_then(|rel| m.digest(&rel)),
             _ => None,
         }
     }
 }
 
-fn disk_read_dir(dir: &Path) -> io::Result<Vec<(OsString, EntryType)>> {
+fn entry_type(t: fs::FileType) -> EntryType {
+    if t.is_symlink() {
+        EntryType::Link
+    } else if t.is_file() {
+        EntryType::File
+    } else if t.is_dir() {
+        EntryType::Dir
+    } else {
+        EntryType::Other
+    }
+}
+
+/// A listing, with each entry's `lstat` when asked for (from the open
+/// folder, not by path).
+fn disk_read_dir(dir: &Path, with_meta: bool) -> io::Result<Vec<Listed>> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        let t = entry.file_type()?;
-        let kind = if t.is_symlink() {
-            EntryType::Link
-        } else if t.is_file() {
-            EntryType::File
-        } else if t.is_dir() {
-            EntryType::Dir
-        } else {
-            EntryType::Other
+        let meta = with_meta.then(|| {
+            entry
+                .metadata()
+                .map(|m| Meta::of(&m))
+                .map_err(|e| Failure::of(&e))
+        });
+        let kind = match &meta {
+            Some(Ok(m)) => m.kind,
+            _ => entry_type(entry.file_type()?),
         };
-        out.push((entry.file_name(), kind));
+        out.push(Listed {
+            name: entry.file_name(),
+            kind,
+            meta,
+        });
     }
     Ok(out)
 }

@@ -26,10 +26,11 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use super::backend::{Content, EntryType, Failure, Meta};
+use super::backend::{Content, EntryType, Failure, Listed, Meta};
 
 pub const FILE_NAME: &str = "manifest.tsv";
 const HEADER: &str = "# upgate manifest 1";
@@ -75,11 +76,11 @@ pub struct Node {
 pub struct Manifest {
     nodes: HashMap<String, Node>,
     /// A listed folder's entries.
-    children: HashMap<String, Vec<(OsString, EntryType)>>,
+    children: HashMap<String, Arc<Vec<Listed>>>,
 }
 
 impl Manifest {
-    pub(super) fn listing(&self, rel: &str) -> io::Result<Vec<(OsString, EntryType)>> {
+    pub(super) fn listing(&self, rel: &str) -> io::Result<Arc<Vec<Listed>>> {
         match self.nodes.get(rel).and_then(|n| n.listed.as_ref()) {
             Some(Ok(())) => Ok(self.children.get(rel).cloned().unwrap_or_default()),
             Some(Err(f)) => Err(f.error()),
@@ -184,6 +185,7 @@ impl Manifest {
             }
             parse_line(&mut m, line).map_err(|e| format!("line {}: {e}", i + 1))?;
         }
+        let mut children: HashMap<String, Vec<Listed>> = HashMap::new();
         for (rel, node) in &m.nodes {
             let Some((parent, name)) = split(rel) else {
                 continue;
@@ -202,11 +204,17 @@ impl Manifest {
                 Some(Err(_)) => EntryType::Other,
                 None => continue,
             };
-            m.children
-                .entry(parent.to_string())
-                .or_default()
-                .push((unescape_os(name)?, kind));
+            let listed = Listed {
+                name: unescape_os(name)?,
+                kind,
+                meta: node.meta.clone(),
+            };
+            children.entry(parent.to_string()).or_default().push(listed);
         }
+        m.children = children
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(v)))
+            .collect();
         Ok(m)
     }
 }
@@ -525,10 +533,20 @@ fn escaped(s: &str) -> String {
 /// Writes `nodes` (sorted by path) as a manifest.
 pub fn write<'a>(nodes: impl Iterator<Item = (&'a String, &'a Node)>) -> String {
     let mut out = format!("{HEADER}\n");
+    // Files of one install share their times: formatting one is most of a line's cost.
+    let mut last: Option<(Timestamp, String)> = None;
     for (rel, node) in nodes {
         let path = if rel.is_empty() { "." } else { rel.as_str() };
         if let Some(Ok(m)) = &node.meta {
-            let time = m.modified.map_or("-".to_string(), |t| t.to_string());
+            let time = match m.modified {
+                None => "-",
+                Some(t) => {
+                    if last.as_ref().is_none_or(|(l, _)| *l != t) {
+                        last = Some((t, t.to_string()));
+                    }
+                    last.as_ref().map_or("-", |(_, s)| s.as_str())
+                }
+            };
             let _ = match m.kind {
                 EntryType::Dir => writeln!(
                     out,
@@ -540,13 +558,17 @@ pub fn write<'a>(nodes: impl Iterator<Item = (&'a String, &'a Node)>) -> String 
                         "-"
                     }
                 ),
-                EntryType::File => writeln!(
-                    out,
-                    "f\t{path}\t{}\t{time}\t{}\t{}",
-                    m.len,
-                    stored_col(&node.stored),
-                    node.digest.map_or("-".to_string(), digest_col)
-                ),
+                EntryType::File => {
+                    let _ = write!(out, "f\t{path}\t{}\t{time}\t", m.len);
+                    push_stored(&mut out, &node.stored);
+                    out.push('\t');
+                    match node.digest {
+                        Some(d) => push_digest(&mut out, d),
+                        None => out.push('-'),
+                    }
+                    out.push('\n');
+                    Ok(())
+                }
                 EntryType::Link => writeln!(
                     out,
                     "l\t{path}\t{}\t{time}\t{}",
@@ -582,23 +604,30 @@ pub fn write<'a>(nodes: impl Iterator<Item = (&'a String, &'a Node)>) -> String 
     out
 }
 
-fn stored_col(s: &Stored) -> String {
+fn push_stored(out: &mut String, s: &Stored) {
     match s {
-        Stored::None => "-".into(),
-        Stored::Whole => "whole".into(),
+        Stored::None => out.push('-'),
+        Stored::Whole => out.push_str("whole"),
         Stored::Ranges(r) => {
-            let list: Vec<String> = r.iter().map(|(o, n)| format!("{o}+{n}")).collect();
-            format!("ranges={}", list.join(","))
+            out.push_str("ranges=");
+            for (i, (o, n)) in r.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{o}+{n}");
+            }
         }
     }
 }
 
-fn digest_col(d: Digest) -> String {
-    let mut hex = String::with_capacity(64);
+fn push_digest(out: &mut String, d: Digest) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push_str("sha256=");
     for b in d.sha256 {
-        let _ = write!(hex, "{b:02x}");
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
     }
-    format!("sha256={hex};crc32={:08x}", d.crc32)
+    let _ = write!(out, ";crc32={:08x}", d.crc32);
 }
 
 /// Sorts and merges read ranges; `None` when keeping the whole file is as
@@ -713,7 +742,12 @@ mod tests {
             ),
             text
         );
-        let names: Vec<_> = m.listing("").unwrap().into_iter().map(|(n, _)| n).collect();
+        let names: Vec<_> = m
+            .listing("")
+            .unwrap()
+            .iter()
+            .map(|l| l.name.clone())
+            .collect();
         assert_eq!(names.len(), 2);
         assert_eq!(
             m.listing("locked").unwrap_err().kind(),

@@ -31,7 +31,7 @@ use jiff::Timestamp;
 
 use crate::model::Location;
 pub use crate::path::{Env, PathError, ServerPath};
-use backend::{Backend, EntryType, Meta};
+use backend::{Backend, EntryType, Listed, Meta};
 pub use backend::{Content, Record};
 pub use manifest::Manifest;
 pub use snapshot::Written;
@@ -409,11 +409,11 @@ impl Server {
             return Ok(index);
         }
         let mut index: FolderIndex = HashMap::new();
-        for (name, _) in self.backend.read_dir(&self.root, dir)? {
+        for Listed { name, .. } in self.backend.read_dir(&self.root, dir, false)?.iter() {
             index
                 .entry(crate::path::fold(&name.to_string_lossy()))
                 .or_default()
-                .push(name);
+                .push(name.clone());
         }
         let index = Arc::new(index);
         if let Ok(mut all) = self.index.lock() {
@@ -431,11 +431,11 @@ impl Server {
     pub fn list(&self, dir: &Resolved) -> Result<Vec<Entry>, FsError> {
         let read = self
             .backend
-            .read_dir(&self.root, &dir.host)
+            .read_dir(&self.root, &dir.host, false)
             .map_err(|e| io_error(&dir.server, &e))?;
         let mut names: Vec<String> = read
-            .into_iter()
-            .map(|(name, _)| name.to_string_lossy().into_owned())
+            .iter()
+            .map(|l| l.name.to_string_lossy().into_owned())
             .collect();
         names.sort();
         let mut folded: HashMap<String, usize> = HashMap::new();

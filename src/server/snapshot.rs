@@ -64,14 +64,15 @@ impl Record {
                     None => node.stored = Stored::Whole,
                 }
             }
+            if node.stored == Stored::None {
+                written.listed_files += 1;
+                written.listed_bytes += len;
+                continue;
+            }
             let from = manifest::host_of(live_root, rel).map_err(io::Error::other)?;
             let to = manifest::host_of(&content, rel).map_err(io::Error::other)?;
             let kept = match &node.stored {
-                Stored::None => {
-                    written.listed_files += 1;
-                    written.listed_bytes += len;
-                    continue;
-                }
+                Stored::None => Ok(()),
                 Stored::Whole => copy_whole(&from, &to, len).map(|()| {
                     written.copied += 1;
                     written.copied_bytes += len;

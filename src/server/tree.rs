@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::backend::EntryType;
+use super::backend::{EntryType, Listed};
 use super::{FsError, Kind, Resolved, Server, io_error};
 
 /// Comparison reads files in blocks of this size.
@@ -112,7 +112,7 @@ impl Server {
                 break;
             };
             tree.dirs.push(host.clone());
-            let read = match self.backend.read_dir(&self.root, &host) {
+            let read = match self.backend.read_dir(&self.root, &host, true) {
                 Ok(r) => r,
                 Err(e) if rel.is_empty() => return Err(io_error(&dir.server, &e)),
                 Err(e) => {
@@ -120,7 +120,13 @@ impl Server {
                     continue;
                 }
             };
-            for (os_name, kind) in read {
+            for Listed {
+                name: os_name,
+                kind,
+                meta,
+            } in read.iter()
+            {
+                let kind = *kind;
                 let name = os_name.to_string_lossy().into_owned();
                 let child = if rel.is_empty() {
                     name
@@ -129,7 +135,11 @@ impl Server {
                 };
                 // The type comes with the listing on most file systems: no stat.
                 if kind == EntryType::File {
-                    match self.backend.lstat(&self.root, &host.join(&os_name)) {
+                    let meta = match meta {
+                        Some(m) => m.clone().map_err(|f| f.error()),
+                        None => self.backend.lstat(&self.root, &host.join(os_name)),
+                    };
+                    match meta {
                         Ok(m) => tree.files.push(TreeFile {
                             rel: child,
                             len: m.len,
@@ -142,7 +152,7 @@ impl Server {
                         }
                     }
                 } else if kind == EntryType::Dir {
-                    pending.push((host.join(&os_name), child));
+                    pending.push((host.join(os_name), child));
                 } else if kind == EntryType::Link {
                     let at = self_path(dir, &child);
                     match self.resolve(&at) {
