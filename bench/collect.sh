@@ -159,29 +159,26 @@ for label, a, b, target in (("collect / find", collect, find, 1.5),
     print(f"{label:28} = {r:5.2f}  (target <= {target})  {'PASS' if r <= target else 'MISS'}")
 EOF
 
-# Measured 2026-12-02, release build, 2 cores shared with other work (load average 9
-# to 45 during the runs, so the figures are noisy), warm page cache; 100,000 files in
+# Measured 2026-12-02, release build, 2 cores shared with other work (load average 1.5
+# to 9 during the runs, so the figures are noisy), warm page cache; 100,000 files in
 # 1,001 folders, 1994 MiB per tree, 4,190,725,534 bytes for both (du --apparent-size):
 #   command                                   runs (s)                median
-#   find LIVE COPY -printf '%s %T@'           0.520  0.536  0.537     0.536
-#   upgate collect                            2.555  2.963  2.567     2.567   4.79x  MISS (<= 1.5)
-#   find -type f | xargs -0 -P2 sha256sum    14.976 11.918 12.188    12.188
-#   upgate collect --hash                     6.140  5.620  5.735     5.735   0.47x  PASS (<= 1.2)
-#   snapshot: 23,153,663 bytes (0.552 %; manifest.tsv 23,120,126), --hash 40,153,693
-#   bytes (0.958 %; manifest.tsv 40,120,126): PASS (< 1 %). SS003 passes on the tree and
+#   find LIVE COPY -printf '%s %T@'           0.32   0.38   0.33      0.33
+#   upgate collect                            1.10   0.87   0.93      0.93    2.8x  MISS (<= 1.5)
+#   find -type f | xargs -0 -P2 sha256sum    15.54  14.50  16.33     15.54
+#   upgate collect --hash                     4.57   4.22   4.25      4.25    0.27x PASS (<= 1.2)
+#   snapshot: 23,154,328 bytes (0.553 %; manifest.tsv 23,120,670), --hash 40,154,359
+#   bytes (0.958 %; manifest.tsv 40,120,670): PASS (< 1 %). SS003 passes on the tree and
 #   on the snapshot with the same message ("... holds all 100000 file(s) ...").
-# Where collect's time goes (perf record, strace -c): it makes as many stat calls as find
-# (202,020 statx against 206,032 newfstatat, and 4,012 getdents64), so the system calls
-# are not the difference. It runs 12 scans (2 phases x 6 product scopes, src/collect.rs);
-# the first walk of each tree reads the disk, the others are answered from the recording
-# (backend.rs Record: a BTreeMap keyed by the escaped path, behind one mutex that the
-# live and copy walks of SS003 take in turn: 4,035 futex calls). In the profile the
-# walks (Server::tree, inputs::backup::walk_keyed) are 79 % of the samples: Backend::lstat
-# 36 % and read_dir 30 % (of which statx about 10 %), path escaping 19 % (before the
-# fast path in manifest::escape_rel; about 15 % less user time since), allocation about
-# 25 %, Vec clones of cached listings 6 %; write_snapshot (manifest text) 10 %. Getting to
-# 1.5x needs each tree walked once (one scan per phase sharing the comparisons, or a
-# record keyed by host path without escaping, with listings shared by Arc): not a small
-# change, left for a decision. collect --hash (SHA-256 and CRC-32 on a thread per core)
-# takes under half of sha256sum's time over the same files; why sha256sum is that much
-# slower here (its SHA-256 code, a process per xargs batch) was not examined.
+# First measured at 2.57 s (4.8x): twelve scans (2 phases x 6 product scopes), every
+# lookup escaping its path and taking one lock around the disk. Now one scan per phase
+# runs every rule (the second is answered from the record), listings carry each entry's
+# lstat from the open folder and are shared, the disk is read outside the lock (the live
+# folder and its copy are walked at once), and the manifest is written without per-line
+# allocations. The system calls are find's (strace -c: 204,025 statx against 206,040
+# newfstatat, 4,012 getdents64 each); the rest is user time (0.8 s against find's 0.12),
+# spread thin (perf: memmove 8 %, memcmp 7 % in sorting and hashing 200,000 paths, SipHash
+# 4 %, the copy's index 4 %, malloc/free 10 %, writing 23 MB of manifest 12 %). Closing the
+# gap to 1.5x would take a record without a path string per entry. collect --hash (SHA-256
+# and CRC-32 on a thread per core, sha2's SHA-NI code) takes under a third of sha256sum's
+# time over the same files.

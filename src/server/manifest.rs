@@ -531,8 +531,11 @@ fn escaped(s: &str) -> String {
 }
 
 /// Writes `nodes` (sorted by path) as a manifest.
-pub fn write<'a>(nodes: impl Iterator<Item = (&'a String, &'a Node)>) -> String {
-    let mut out = format!("{HEADER}\n");
+pub fn write<'a>(nodes: impl ExactSizeIterator<Item = (&'a String, &'a Node)>) -> String {
+    // About a hundred bytes a line: grown once, not copied at every doubling.
+    let mut out = String::with_capacity(nodes.len().saturating_mul(112));
+    out.push_str(HEADER);
+    out.push('\n');
     // Files of one install share their times: formatting one is most of a line's cost.
     let mut last: Option<(Timestamp, String)> = None;
     for (rel, node) in nodes {
