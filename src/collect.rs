@@ -95,6 +95,8 @@ pub struct Collected {
     /// Captures written (facts key, what it came from) and those left out (why).
     pub captures: Vec<(String, String)>,
     pub left_out: Vec<String>,
+    /// Whether the snapshot holds a template of the facts left to fill.
+    pub template: bool,
     /// What the detecting scan found: products and procedure.
     pub products: Vec<Product>,
     pub procedure: String,
@@ -150,6 +152,7 @@ pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
         left_out: Vec::new(),
         products: Vec::new(),
         procedure: String::new(),
+        template: false,
     };
     if let Some((products, procedure)) = found {
         done.products = products;
@@ -172,8 +175,32 @@ pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
     fill_services(req, &mut facts, &mut done);
     let text = serde_json::to_string_pretty(&facts).unwrap_or_default() + "\n";
     write(out, "facts.json", text.as_bytes())?;
+    if let Some(rest) = left_to_fill(&done.products, &facts) {
+        write(out, TEMPLATE, rest.as_bytes())?;
+        done.template = true;
+    }
     write(out, "COLLECTED.md", summary(req, &done).as_bytes())?;
     Ok(done)
+}
+
+/// The facts the administrator has left to supply, as a template beside facts.json.
+const TEMPLATE: &str = "facts.template.json";
+
+/// `upgate facts --template` for the products found (all, if none), less the
+/// keys facts.json already has; `None` when nothing is left.
+fn left_to_fill(products: &[Product], facts: &serde_json::Value) -> Option<String> {
+    let mut template: serde_json::Value =
+        serde_json::from_str(&crate::facts::template(products)).ok()?;
+    let object = template.as_object_mut()?;
+    object.retain(|key, value| match (facts.get(key), value.as_object_mut()) {
+        (None, _) => true,
+        (Some(given), Some(fields)) => {
+            fields.retain(|field, _| given.get(field).is_none());
+            !fields.is_empty()
+        }
+        (Some(_), None) => false,
+    });
+    (!object.is_empty()).then(|| serde_json::to_string_pretty(&template).unwrap_or_default() + "\n")
 }
 
 fn check_out(out: &Path) -> Result<(), InputError> {
@@ -442,7 +469,14 @@ pub fn summary(req: &Request<'_>, done: &Collected) -> String {
     }
     let _ = writeln!(
         s,
-        "- the rest is the administrator's to fill: `upgate facts --template` prints every key, docs/facts.md says where to read each"
+        "- the rest is the administrator's to fill: {}docs/facts.md says where to read each",
+        if done.template {
+            format!(
+                "{TEMPLATE} holds the keys facts.json lacks, each value a placeholder to replace (scan refuses a placeholder) before it is moved into facts.json; "
+            )
+        } else {
+            String::new()
+        }
     );
     for (key, from) in &done.captures {
         let _ = writeln!(s, "- captures.{key}: from {from}");
@@ -574,6 +608,24 @@ DISPLAY_NAME: Windows Update
             "{:?}",
             done.left_out
         );
+    }
+
+    #[test]
+    fn the_template_left_holds_only_the_keys_facts_json_lacks() {
+        let facts = serde_json::json!({
+            "host": "pam-web-01",
+            "privilege_manager": { "installed_version": "11.0.1040" }
+        });
+        let rest: serde_json::Value =
+            serde_json::from_str(&left_to_fill(&[Product::Pm], &facts).unwrap()).unwrap();
+        assert!(rest.get("host").is_none());
+        assert!(
+            rest.get("secret_server").is_none(),
+            "only the products found"
+        );
+        let pm = rest["privilege_manager"].as_object().unwrap();
+        assert!(!pm.contains_key("installed_version"));
+        assert!(pm.contains_key("target_version"));
     }
 
     #[test]
