@@ -232,7 +232,15 @@ fn a_backup_heavy_tree_scans_the_same_once_collected_and_the_snapshot_is_small()
     let hashed = tmp.path().join("hashed/combined-pre");
     collect(&staged, &plain, &[]);
     collect(&staged, &hashed, &["--hash"]);
-    let runs: &[(&str, &[&str])] = &[("pre", PLAIN), ("post", PLAIN), ("pre", VERIFY)];
+    // Other products in scope, so other procedures and rules: still the same answers.
+    let runs: &[(&str, &[&str])] = &[
+        ("pre", PLAIN),
+        ("post", PLAIN),
+        ("pre", VERIFY),
+        ("pre", &["--product", "ss"]),
+        ("post", &["--product", "pm"]),
+        ("pre", &["--product", "nps"]),
+    ];
     let mut failures = compare("backup-heavy", &staged, &hashed, runs);
     failures.extend(compare(
         "backup-heavy (no hash)",
