@@ -32,7 +32,6 @@ pub fn run(data: &[u8]) {
             return;
         }
     };
-    let _ = manifest.has_digests();
     let server = Server::new(
         root(),
         'C',
