@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jiff::Timestamp;
 
@@ -90,18 +90,69 @@ pub(super) enum Backend {
 }
 
 /// What a recording scan saw, by root-relative path (escaped, see [`manifest`]).
+///
+/// A listed entry's `lstat` is its listing's: only paths with more to say
+/// (a stat outside a listing, a link target, content, a failure, a listing
+/// of their own) get a [`Node`], so a walk builds no path per entry.
 #[derive(Debug, Default)]
 pub struct Record {
     /// Unordered (a lookup per entry per walk); sorted once when written.
     pub(super) nodes: HashMap<String, Node>,
     /// Listings already read, answered again from here: `collect` runs
     /// several scans, and each walks the same trees.
-    listings: HashMap<String, Arc<Vec<Listed>>>,
+    pub(super) listings: HashMap<String, Listing>,
+}
+
+/// A folder's entries as read, and their order by name once asked for.
+#[derive(Debug)]
+pub(super) struct Listing {
+    pub(super) entries: Arc<Vec<Listed>>,
+    by_name: OnceLock<Vec<usize>>,
+}
+
+impl Listing {
+    fn new(entries: Arc<Vec<Listed>>) -> Listing {
+        Listing {
+            entries,
+            by_name: OnceLock::new(),
+        }
+    }
+
+    /// Indices of the entries, sorted by name.
+    pub(super) fn by_name(&self) -> &[usize] {
+        self.by_name.get_or_init(|| {
+            let mut order: Vec<usize> = (0..self.entries.len()).collect();
+            order.sort_unstable_by(|&a, &b| self.entries[a].name.cmp(&self.entries[b].name));
+            order
+        })
+    }
+
+    /// Where the entry an escaped name spells is in [`Listing::by_name`].
+    pub(super) fn find(&self, escaped: &str) -> Option<usize> {
+        let name = manifest::unescaped_name(escaped)?;
+        self.by_name()
+            .binary_search_by(|&i| self.entries[i].name.as_os_str().cmp(&name))
+            .ok()
+    }
 }
 
 impl Record {
     fn node(&mut self, rel: &str) -> &mut Node {
         self.nodes.entry(rel.to_string()).or_default()
+    }
+
+    /// What a listing of `rel`'s folder said of it.
+    pub(super) fn listed_meta(&self, rel: &str) -> Option<&Result<Meta, Failure>> {
+        let (parent, name) = manifest::split(rel)?;
+        let listing = self.listings.get(parent)?;
+        let i = listing.by_name()[listing.find(name)?];
+        listing.entries[i].meta.as_ref()
+    }
+
+    /// What `lstat` of `rel` answered, from its folder's listing or its own.
+    pub(super) fn meta(&self, rel: &str) -> Option<&Result<Meta, Failure>> {
+        self.listed_meta(rel)
+            .or_else(|| self.nodes.get(rel).and_then(|n| n.meta.as_ref()))
     }
 }
 
@@ -235,7 +286,7 @@ impl Backend {
                 {
                     let r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
                     if let Some(known) = r.listings.get(&rel) {
-                        return Ok(Arc::clone(known));
+                        return Ok(Arc::clone(&known.entries));
                     }
                     if let Some(Some(Err(f))) = r.nodes.get(&rel).map(|n| &n.listed) {
                         return Err(f.error());
@@ -244,19 +295,9 @@ impl Backend {
                 // The disk is read unlocked: the live folder and a copy are walked at once.
                 let listed = disk_read_dir(dir, true);
                 let own = fs::symlink_metadata(dir).map(|m| Meta::of(&m));
-                let children: Vec<String> = listed.as_ref().map_or(Vec::new(), |entries| {
-                    entries
-                        .iter()
-                        .map(|e| manifest::join_rel(&rel, &manifest::escape_name(&e.name)))
-                        .collect()
-                });
                 let mut r = r.lock().map_err(|_| io::Error::other("recording failed"))?;
                 match listed {
                     Ok(entries) => {
-                        r.nodes.reserve(entries.len());
-                        for (e, child) in entries.iter().zip(children) {
-                            r.nodes.entry(child).or_default().meta = e.meta.clone();
-                        }
                         let node = r.node(&rel);
                         node.listed = Some(Ok(()));
                         // A listing needs its folder's own line in the manifest.
@@ -264,7 +305,7 @@ impl Backend {
                             node.meta = Some(own.map_err(|e| Failure::of(&e)));
                         }
                         let entries = Arc::new(entries);
-                        r.listings.insert(rel, Arc::clone(&entries));
+                        r.listings.insert(rel, Listing::new(Arc::clone(&entries)));
                         Ok(entries)
                     }
                     Err(e) => {
@@ -280,12 +321,10 @@ impl Backend {
         match (self, self.rel(root, p)) {
             (Backend::Manifest(m), Some(rel)) => m.meta(&rel),
             (Backend::Record(r), Some(rel)) => {
-                if let Some(Some(known)) = r
+                if let Some(known) = r
                     .lock()
                     .map_err(|_| io::Error::other("recording failed"))?
-                    .nodes
-                    .get(&rel)
-                    .map(|n| &n.meta)
+                    .meta(&rel)
                 {
                     return known.as_ref().copied().map_err(Failure::error);
                 }

@@ -220,7 +220,7 @@ impl Manifest {
 }
 
 /// (parent, name) of a non-root path.
-fn split(rel: &str) -> Option<(&str, &str)> {
+pub(super) fn split(rel: &str) -> Option<(&str, &str)> {
     if rel.is_empty() {
         return None;
     }
@@ -504,6 +504,26 @@ fn unescape(s: &str) -> Result<String, String> {
     String::from_utf8(unescape_bytes(s)?).map_err(|_| format!("`{s}` is not UTF-8 once unescaped"))
 }
 
+/// A name as the manifest spells it, borrowed when it needs no escaping.
+pub(super) fn escaped_name(name: &std::ffi::OsStr) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if let Cow::Borrowed(bytes) = os_bytes(name)
+        && let Some(s) = plain(bytes)
+    {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(escape_name(name))
+}
+
+/// The name an escaped one spells, borrowed when it has no escapes.
+pub(super) fn unescaped_name(s: &str) -> Option<std::borrow::Cow<'_, std::ffi::OsStr>> {
+    use std::borrow::Cow;
+    if !s.contains('%') {
+        return Some(Cow::Borrowed(std::ffi::OsStr::new(s)));
+    }
+    unescape_os(s).ok().map(Cow::Owned)
+}
+
 #[cfg(unix)]
 fn unescape_os(s: &str) -> Result<OsString, String> {
     use std::os::unix::ffi::OsStringExt;
@@ -532,60 +552,111 @@ fn escaped(s: &str) -> String {
 
 /// Writes `nodes` (sorted by path) as a manifest.
 pub fn write<'a>(nodes: impl ExactSizeIterator<Item = (&'a String, &'a Node)>) -> String {
-    // About a hundred bytes a line: grown once, not copied at every doubling.
-    let mut out = String::with_capacity(nodes.len().saturating_mul(112));
-    out.push_str(HEADER);
-    out.push('\n');
-    // Files of one install share their times: formatting one is most of a line's cost.
-    let mut last: Option<(Timestamp, String)> = None;
+    let mut w = Writer::new(nodes.len());
     for (rel, node) in nodes {
-        let path = if rel.is_empty() { "." } else { rel.as_str() };
-        if let Some(Ok(m)) = &node.meta {
+        w.entry("", rel, node.meta.as_ref(), node);
+    }
+    w.finish()
+}
+
+/// A node that says nothing beyond its metadata: a listed entry's.
+pub(super) const EMPTY: Node = Node {
+    meta: None,
+    listed: None,
+    link: None,
+    open: None,
+    stored: Stored::None,
+    digest: None,
+};
+
+/// A manifest written line by line, paths given as a folder and a name
+/// (either may be empty) so no path string is built per entry.
+pub(super) struct Writer {
+    out: String,
+    /// Files of one install share their times: formatting one is most of a line's cost.
+    last: Option<(Timestamp, String)>,
+    pub(super) lines: usize,
+}
+
+impl Writer {
+    pub(super) fn new(entries: usize) -> Writer {
+        // About a hundred bytes a line: grown once, not copied at every doubling.
+        let mut out = String::with_capacity(entries.saturating_mul(112));
+        out.push_str(HEADER);
+        out.push('\n');
+        Writer {
+            out,
+            last: None,
+            lines: 0,
+        }
+    }
+
+    pub(super) fn finish(self) -> String {
+        self.out
+    }
+
+    /// The lines of the entry `dir/name`: `meta` is what `lstat` said of it
+    /// (its listing's answer or the node's), `node` the rest.
+    pub(super) fn entry(
+        &mut self,
+        dir: &str,
+        name: &str,
+        meta: Option<&Result<Meta, Failure>>,
+        node: &Node,
+    ) {
+        if let Some(Ok(m)) = meta {
             let time = match m.modified {
                 None => "-",
                 Some(t) => {
-                    if last.as_ref().is_none_or(|(l, _)| *l != t) {
-                        last = Some((t, t.to_string()));
+                    if self.last.as_ref().is_none_or(|(l, _)| *l != t) {
+                        self.last = Some((t, t.to_string()));
                     }
-                    last.as_ref().map_or("-", |(_, s)| s.as_str())
+                    self.last.as_ref().map_or("-", |(_, s)| s.as_str())
                 }
             };
-            let _ = match m.kind {
-                EntryType::Dir => writeln!(
-                    out,
-                    "d\t{path}\t{}\t{time}\t{}",
-                    m.len,
-                    if matches!(node.listed, Some(Ok(()))) {
+            let tag = match m.kind {
+                EntryType::Dir => 'd',
+                EntryType::File => 'f',
+                EntryType::Link => 'l',
+                EntryType::Other => 'o',
+            };
+            let out = &mut self.out;
+            out.push(tag);
+            out.push('\t');
+            push_path(out, dir, name);
+            let _ = write!(out, "\t{}\t{}", m.len, time);
+            match m.kind {
+                EntryType::Dir => {
+                    out.push('\t');
+                    out.push_str(if matches!(node.listed, Some(Ok(()))) {
                         "listed"
                     } else {
                         "-"
-                    }
-                ),
+                    });
+                }
                 EntryType::File => {
-                    let _ = write!(out, "f\t{path}\t{}\t{time}\t", m.len);
-                    push_stored(&mut out, &node.stored);
+                    out.push('\t');
+                    push_stored(out, &node.stored);
                     out.push('\t');
                     match node.digest {
-                        Some(d) => push_digest(&mut out, d),
+                        Some(d) => push_digest(out, d),
                         None => out.push('-'),
                     }
-                    out.push('\n');
-                    Ok(())
                 }
-                EntryType::Link => writeln!(
-                    out,
-                    "l\t{path}\t{}\t{time}\t{}",
-                    m.len,
+                EntryType::Link => {
+                    out.push('\t');
                     match &node.link {
-                        Some(Ok(t)) => escape_name(t.as_os_str()),
-                        _ => "?".to_string(),
+                        Some(Ok(t)) => push_escaped(out, &os_bytes(t.as_os_str())),
+                        _ => out.push('?'),
                     }
-                ),
-                EntryType::Other => writeln!(out, "o\t{path}\t{}\t{time}", m.len),
-            };
+                }
+                EntryType::Other => {}
+            }
+            out.push('\n');
+            self.lines += 1;
         }
         let failures = [
-            ("stat", node.meta.as_ref().and_then(|r| r.as_ref().err())),
+            ("stat", meta.and_then(|r| r.as_ref().err())),
             ("list", node.listed.as_ref().and_then(|r| r.as_ref().err())),
             (
                 "readlink",
@@ -595,16 +666,26 @@ pub fn write<'a>(nodes: impl ExactSizeIterator<Item = (&'a String, &'a Node)>) -
         ];
         for (op, f) in failures {
             if let Some(f) = f {
-                let _ = writeln!(
-                    out,
-                    "!\t{op}\t{path}\t{}\t{}",
-                    kind_name(f.kind),
-                    escaped(&f.message)
-                );
+                let _ = write!(self.out, "!\t{op}\t");
+                push_path(&mut self.out, dir, name);
+                let _ = writeln!(self.out, "\t{}\t{}", kind_name(f.kind), escaped(&f.message));
+                self.lines += 1;
             }
         }
     }
-    out
+}
+
+fn push_path(out: &mut String, dir: &str, name: &str) {
+    match (dir.is_empty(), name.is_empty()) {
+        (true, true) => out.push('.'),
+        (true, false) => out.push_str(name),
+        (false, true) => out.push_str(dir),
+        (false, false) => {
+            out.push_str(dir);
+            out.push('/');
+            out.push_str(name);
+        }
+    }
 }
 
 fn push_stored(out: &mut String, s: &Stored) {

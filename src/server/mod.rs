@@ -903,6 +903,52 @@ mod tests {
     }
 
     #[test]
+    fn a_recording_answers_listed_entries_from_their_listing_and_writes_each_once() {
+        let f = fixture();
+        let cache = f.root.join("ProgramData/NugetCache");
+        fs::write(cache.join("a.nupkg"), "a").unwrap();
+        fs::write(cache.join("50%.nupkg"), "fifty").unwrap();
+        symlink("/etc/apache2/apache2.conf", cache.join("c.nupkg")).unwrap();
+        let (s, record) = server(&f.root).recording();
+        let dir = s.resolve_str(r"%ProgramData%\NugetCache\").unwrap();
+        let entries = s.list(&dir).unwrap();
+        assert_eq!(entries.len(), 3);
+        let fifty = entries[0].target.as_ref().unwrap();
+        assert_eq!((fifty.kind, fifty.len), (Kind::File, 5));
+        {
+            let r = record.lock().unwrap();
+            // Plain and escaped names alike: their lstat is the listing's, no node.
+            for plain in [
+                "ProgramData/NugetCache/a.nupkg",
+                "ProgramData/NugetCache/50%25.nupkg",
+            ] {
+                assert!(!r.nodes.contains_key(plain), "{plain}");
+                assert!(matches!(r.meta(plain), Some(Ok(m)) if m.kind == EntryType::File));
+            }
+            // A link says more (its target): a node, merged with its listed entry when written.
+            assert!(r.nodes["ProgramData/NugetCache/c.nupkg"].link.is_some());
+        }
+        let out = tempfile::tempdir().unwrap();
+        record
+            .lock()
+            .unwrap()
+            .write_snapshot(&f.root, out.path(), false)
+            .unwrap();
+        let text = fs::read_to_string(out.path().join(manifest::FILE_NAME)).unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| l.contains("NugetCache/")).collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].starts_with("f\tProgramData/NugetCache/50%25.nupkg\t5\t"));
+        assert!(lines[1].starts_with("f\tProgramData/NugetCache/a.nupkg\t1\t"));
+        assert!(lines[2].starts_with("l\tProgramData/NugetCache/c.nupkg\t"));
+        assert!(
+            lines[2].ends_with("\t/etc/apache2/apache2.conf"),
+            "{}",
+            lines[2]
+        );
+        assert!(Manifest::parse(&text).is_ok());
+    }
+
+    #[test]
     fn permission_errors_name_the_server_path() {
         // Running as root (as CI does) ignores mode bits, so test the mapping itself.
         let p = ServerPath::parse(

@@ -10,8 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest as _, Sha256};
 
-use super::backend::{EntryType, Failure, Record};
-use super::manifest::{self, Digest, Stored};
+use std::collections::HashMap;
+
+use super::backend::{EntryType, Failure, Listing, Meta, Record};
+use super::manifest::{self, Digest, Node, Stored};
 
 /// What a snapshot holds, for the summary `collect` prints.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -52,25 +54,33 @@ impl Record {
         if hash {
             written.hashed = self.hash(live_root);
         }
-        for (rel, node) in &mut self.nodes {
-            let Some(Ok(meta)) = &node.meta else { continue };
+        // Only files with content to keep have nodes saying so.
+        let kept: Vec<String> = self
+            .nodes
+            .iter()
+            .filter(|(_, n)| n.stored != Stored::None)
+            .map(|(rel, _)| rel.clone())
+            .collect();
+        let (mut failed, mut failed_bytes) = (0, 0);
+        for rel in kept {
+            let Some(Ok(meta)) = self.meta(&rel) else {
+                continue;
+            };
             if meta.kind != EntryType::File {
                 continue;
             }
             let len = meta.len;
+            let Some(node) = self.nodes.get_mut(&rel) else {
+                continue;
+            };
             if let Stored::Ranges(r) = &node.stored {
                 match manifest::merge_ranges(r.clone(), len) {
                     Some(merged) => node.stored = Stored::Ranges(merged),
                     None => node.stored = Stored::Whole,
                 }
             }
-            if node.stored == Stored::None {
-                written.listed_files += 1;
-                written.listed_bytes += len;
-                continue;
-            }
-            let from = manifest::host_of(live_root, rel).map_err(io::Error::other)?;
-            let to = manifest::host_of(&content, rel).map_err(io::Error::other)?;
+            let from = manifest::host_of(live_root, &rel).map_err(io::Error::other)?;
+            let to = manifest::host_of(&content, &rel).map_err(io::Error::other)?;
             let kept = match &node.stored {
                 Stored::None => Ok(()),
                 Stored::Whole => copy_whole(&from, &to, len).map(|()| {
@@ -87,27 +97,85 @@ impl Record {
                 node.stored = Stored::None;
                 node.open = Some(Failure::of(&e));
                 written.changed.push(format!("{rel}: {e}"));
+                failed += 1;
+                failed_bytes += len;
             }
         }
-        let mut sorted: Vec<(&String, &manifest::Node)> = self.nodes.iter().collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let text = manifest::write(sorted.into_iter());
-        written.entries = text.lines().count().saturating_sub(1);
+        let mut w = manifest::Writer::new(self.nodes.len() + self.listed());
+        self.each_entry(|dir, name, meta, node| {
+            if let Some(Ok(m)) = meta
+                && m.kind == EntryType::File
+                && node.stored == Stored::None
+            {
+                written.listed_files += 1;
+                written.listed_bytes += m.len;
+            }
+            w.entry(dir, name, meta, node);
+        });
+        // Files whose copy failed were kept, not listed.
+        written.listed_files -= failed;
+        written.listed_bytes -= failed_bytes;
+        written.entries = w.lines;
+        let text = w.finish();
         written.manifest_bytes = text.len() as u64;
         fs::write(out.join(manifest::FILE_NAME), text)?;
         Ok(written)
     }
 
+    /// Entries in all listings.
+    fn listed(&self) -> usize {
+        self.listings.values().map(|l| l.entries.len()).sum()
+    }
+
+    /// Every recorded path once, in a fixed order, as (folder, name, what
+    /// `lstat` said, the rest): the paths outside listings sorted, then each
+    /// listed folder's entries (folders by path, entries by name), merged
+    /// with their nodes.
+    fn each_entry(&self, mut f: impl FnMut(&str, &str, Option<&Result<Meta, Failure>>, &Node)) {
+        let mut own: Vec<(&str, &Node)> = Vec::new();
+        let mut in_listing: HashMap<&str, Vec<(usize, &Node)>> = HashMap::new();
+        for (rel, node) in &self.nodes {
+            let at = manifest::split(rel)
+                .and_then(|(parent, name)| Some((parent, self.listings.get(parent)?.find(name)?)));
+            match at {
+                Some((parent, pos)) => in_listing.entry(parent).or_default().push((pos, node)),
+                None => own.push((rel, node)),
+            }
+        }
+        own.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (rel, node) in own {
+            f("", rel, node.meta.as_ref(), node);
+        }
+        let mut dirs: Vec<(&String, &Listing)> = self.listings.iter().collect();
+        dirs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (dir, listing) in dirs {
+            let mut nodes = in_listing.remove(dir.as_str()).unwrap_or_default();
+            nodes.sort_unstable_by_key(|(pos, _)| *pos);
+            let mut nodes = nodes.into_iter().peekable();
+            for (pos, &i) in listing.by_name().iter().enumerate() {
+                let entry = &listing.entries[i];
+                let mut node = &manifest::EMPTY;
+                // Names that spell one path (lossy ones, off Unix) are one entry.
+                while let Some((_, n)) = nodes.next_if(|(p, _)| *p == pos) {
+                    node = n;
+                }
+                let meta = entry.meta.as_ref().or(node.meta.as_ref());
+                f(dir, &manifest::escaped_name(&entry.name), meta, node);
+            }
+        }
+    }
+
     /// Hashes every recorded file, spread over the available cores.
     fn hash(&mut self, live_root: &Path) -> usize {
-        let files: Vec<(&String, u64)> = self
-            .nodes
-            .iter()
-            .filter_map(|(rel, n)| match &n.meta {
-                Some(Ok(m)) if m.kind == EntryType::File && n.open.is_none() => Some((rel, m.len)),
-                _ => None,
-            })
-            .collect();
+        let mut files: Vec<(String, u64)> = Vec::new();
+        self.each_entry(|dir, name, meta, node| {
+            if let Some(Ok(m)) = meta
+                && m.kind == EntryType::File
+                && node.open.is_none()
+            {
+                files.push((manifest::join_rel(dir, name), m.len));
+            }
+        });
         let next = AtomicUsize::new(0);
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut results: Vec<(usize, io::Result<Digest>)> = std::thread::scope(|s| {
@@ -135,12 +203,13 @@ impl Record {
                 .collect()
         });
         results.sort_unstable_by_key(|(i, _)| *i);
-        let rels: Vec<String> = files.iter().map(|(r, _)| (*r).clone()).collect();
+        let mut rels: Vec<Option<String>> = files.into_iter().map(|(rel, _)| Some(rel)).collect();
         let mut hashed = 0;
         for (i, result) in results {
-            let Some(node) = self.nodes.get_mut(&rels[i]) else {
+            let Some(rel) = rels[i].take() else {
                 continue;
             };
+            let node = self.nodes.entry(rel).or_default();
             match result {
                 Ok(d) => {
                     node.digest = Some(d);
