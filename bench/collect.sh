@@ -180,6 +180,16 @@ EOF
 #   find 1.43x over all nine rounds but 2.2x in the quietest (0.77 / 0.35): at the target
 #   only when the machine is busy. The manifest is the same (202,009 lines, identical
 #   once sorted; --hash too) and so are the copied files and COLLECTED.md.
+# The same binary at 06:30, the machine quieter (load average 1.3, nothing else of
+# ours running), find and collect alternated, five rounds:
+#   find LIVE COPY -printf '%s %T@'          0.32 0.56 0.34 0.32 0.34      0.34
+#   upgate collect                           0.61 0.56 0.48 0.46 0.43      0.48   1.41x PASS (<= 1.5)
+#   user 0.36 to 0.52 s, sys 0.29 to 0.40 s, peak RSS 97 MB (210 MB before)
+#   find -type f | xargs -0 -P2 sha256sum   29.17 13.08 13.04              13.08
+#   upgate collect --hash                    5.34  4.98  4.14               4.98  0.38x PASS (<= 1.2)
+#   snapshot 23,155,348 bytes (0.553 %), --hash 40,155,378 bytes (0.958 %); SS003 passes
+#   on the tree, the snapshot and (--verify-content) the --hash snapshot, and is
+#   not_evaluated with --verify-content on the snapshot without hashes.
 # First measured at 2.57 s (4.8x): twelve scans (2 phases x 6 product scopes), every
 # lookup escaping its path and taking one lock around the disk. Now one scan per phase
 # runs every rule (the second is answered from the record), listings carry each entry's
