@@ -8,7 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::error::InputError;
 use crate::facts::{Moment, Version};
@@ -24,19 +24,34 @@ use crate::target::{Given, Target};
 #[command(
     name = "upgate",
     version,
-    about = "Pre-flight and post-upgrade checks for Secret Server, Privilege Manager and Netwrix Password Secure servers"
+    about = "Pre-flight and post-upgrade checks for Secret Server, Privilege Manager and Netwrix Password Secure servers",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// The default target and the exit statuses, after `upgate --help` and `upgate scan --help`.
+const AFTER_HELP: &str = "\
+With no TARGET (nor --root or --snapshot), scan reads this machine's
+root: / or %SystemDrive%\\.
+
+Exit status of scan:
+  0  nothing fails the gate (see --fail-on, --allow-unevaluated)
+  1  something does: a failure or an unevaluated check at or above
+     --fail-on, or an input that exists but cannot be read
+  2  upgate could not do its job: bad arguments, unreadable target,
+     invalid facts or rule files (one message on stderr)";
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the rules against a server root or snapshot and report findings.
+    #[command(after_help = AFTER_HELP)]
     Scan(Box<ScanArgs>),
     /// List every rule (id, slug, phases, severity, title).
     Rules {
+        /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
         /// Also load rule files from this folder.
@@ -47,11 +62,17 @@ enum Command {
     Explain {
         /// Rule id (PM004) or slug (pm-solution-centre-offline-source).
         rule: String,
+        /// Also load rule files from this folder.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
     /// What changed on one server between two JSON reports (exit 1 when a failure is new).
-    Diff { before: PathBuf, after: PathBuf },
+    Diff {
+        /// The earlier JSON report (scan --format json or --report json=FILE).
+        before: PathBuf,
+        /// The later JSON report of the same server.
+        after: PathBuf,
+    },
     /// Print a facts.json template: every key with a placeholder saying what to put there, which scan refuses until filled or deleted.
     Facts {
         /// Print the template (required: it is all `facts` prints).
@@ -63,6 +84,21 @@ enum Command {
     },
     /// Write a snapshot of this server (or of ROOT) that scans as the server does.
     Collect(CollectArgs),
+    /// Print a shell completion script.
+    ///
+    /// For example: upgate completions bash > /etc/bash_completion.d/upgate
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the upgate(1) man page (roff), or a subcommand's upgate-COMMAND(1).
+    ///
+    /// For example: upgate man > /usr/local/share/man/man1/upgate.1
+    Man {
+        /// The subcommand whose page to print (scan: upgate-scan.1).
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -297,6 +333,32 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             io::stdout()
                 .write_all(crate::facts::template(&products(&product)).as_bytes())
                 .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "upgate", &mut script);
+            io::stdout().write_all(&script).map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { command } => {
+            let mut cli = Cli::command().disable_help_subcommand(true);
+            // Gives the subcommands their page names (upgate-scan).
+            cli.build();
+            let cmd = match command {
+                None => cli,
+                Some(name) => cli.find_subcommand(&name).cloned().ok_or_else(|| {
+                    let names: Vec<_> = cli.get_subcommands().map(|c| c.get_name()).collect();
+                    InputError::new(format!("no subcommand `{name}`"))
+                        .help(format!("use one of {}", names.join(", ")))
+                })?,
+            };
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .source(concat!("upgate ", env!("CARGO_PKG_VERSION")))
+                .render(&mut page)
+                .expect("writing to a Vec cannot fail");
+            io::stdout().write_all(&page).map_err(stdout_error)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Diff { before, after } => {

@@ -446,3 +446,94 @@ fn a_closed_pipe_exits_quietly_with_the_gate_status() {
     assert_eq!(status.code(), Some(1));
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// upgate's standard output for `args`, which must succeed.
+fn stdout_of(args: &[&str], columns: &str) -> String {
+    let out = upgate()
+        .args(args)
+        .env("COLUMNS", columns)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "upgate {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn completions_name_every_subcommand_in_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = stdout_of(&["completions", shell], "80");
+        for sub in [
+            "scan", "rules", "explain", "diff", "facts", "collect", "man",
+        ] {
+            assert!(script.contains(sub), "{shell}: no `{sub}`");
+        }
+        // An option of a subcommand is completed too.
+        assert!(script.contains("allow-unevaluated"), "{shell}");
+    }
+}
+
+#[test]
+fn man_prints_a_roff_page_per_command() {
+    let page = stdout_of(&["man"], "80");
+    // clap_mangen defines the apostrophe string (.ie/.el) before the title.
+    let title = page
+        .lines()
+        .find(|l| !l.starts_with(".ie") && !l.starts_with(".el"));
+    assert!(title.unwrap().starts_with(".TH upgate 1 "), "{page}");
+    assert!(page.contains("upgate\\-scan(1)"), "{page}");
+    assert!(page.contains("Exit status"), "{page}");
+    let scan = stdout_of(&["man", "scan"], "80");
+    assert!(scan.contains(".TH upgate-scan 1 "), "{scan}");
+    assert!(scan.contains("\\-\\-phase"), "{scan}");
+    let out = upgate().args(["man", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("use one of scan, rules")
+    );
+}
+
+#[test]
+fn help_fits_80_columns_and_states_the_default_target_and_exit_statuses() {
+    for args in [&["--help"][..], &["scan", "--help"], &["collect", "--help"]] {
+        let help = stdout_of(args, "80");
+        for line in help.lines() {
+            assert!(line.chars().count() <= 80, "{args:?}: {line:?}");
+        }
+        if args[0] != "collect" {
+            for needle in [
+                "scan reads this machine's",
+                "%SystemDrive%",
+                "Exit status",
+                "  2  ",
+            ] {
+                assert!(help.contains(needle), "{args:?}: no {needle:?}");
+            }
+        }
+    }
+    // Wider terminals get longer lines: the width is the terminal's, not fixed.
+    let wide = stdout_of(&["scan", "--help"], "200");
+    assert!(wide.lines().any(|l| l.chars().count() > 80));
+}
+
+#[test]
+fn every_argument_and_subcommand_has_help() {
+    use clap::CommandFactory;
+    fn check(cmd: &clap::Command, path: &str) {
+        for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            assert!(arg.get_help().is_some(), "{path} {}: no help", arg.get_id());
+        }
+        for sub in cmd.get_subcommands() {
+            assert!(
+                sub.get_about().is_some(),
+                "{path} {}: no about",
+                sub.get_name()
+            );
+            check(sub, &format!("{path} {}", sub.get_name()));
+        }
+    }
+    let mut cmd = upgate::cli::Cli::command();
+    cmd.build();
+    check(&cmd, "upgate");
+}
