@@ -231,3 +231,29 @@ fn an_unknown_report_format_names_the_known_ones() {
         r.stderr
     );
 }
+
+/// Every GitHub `file=` annotation, on every fixture, names a file of the
+/// fixture (never a folder, which GitHub cannot show an annotation on).
+#[test]
+fn github_annotations_name_files_only() {
+    let fixtures = common::fixture("x").parent().unwrap().to_path_buf();
+    let mut seen = 0;
+    for scan in fixture_scans() {
+        for line in scan.raw(Format::Github).lines() {
+            let Some(file) = line
+                .split_once(' ')
+                .and_then(|(_, rest)| rest.split_once("::"))
+                .and_then(|(props, _)| props.split(',').find_map(|p| p.strip_prefix("file=")))
+            else {
+                continue;
+            };
+            let file = file
+                .replace("%2C", ",")
+                .replace("%3A", ":")
+                .replace("%25", "%");
+            assert!(fixtures.join(&file).is_file(), "{}: {line}", scan.name);
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no file= annotation to check");
+}
