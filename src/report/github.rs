@@ -6,7 +6,9 @@
 //!
 //! Annotations attach to files by path relative to the workspace: the caller
 //! passes the working directory, and a result inside it is given by its path
-//! from there; results outside it carry no `file`.
+//! from there; results outside it carry no `file`. Only files: GitHub shows a
+//! `file=` annotation in the file's diff, and a folder has none, so a folder's
+//! path stays in the message (`at: …`) alone.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -43,8 +45,18 @@ fn command(r: &Finding) -> Option<&'static str> {
 
 impl Github {
     /// The result's file relative to the workspace, when it lies inside it.
+    /// A location names no kind and emitters read no files, so it counts as a
+    /// file only when it has a line or its last component an extension
+    /// (`web.config`, not `TMS`): a file without an extension loses its
+    /// `file=`, which is the safe side.
     fn file(&self, report: &Report, r: &Finding) -> Option<String> {
-        let rel = r.location.as_ref()?.root_relative.as_ref()?;
+        let l = r.location.as_ref()?;
+        let rel = l.root_relative.as_ref()?;
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let extension = name.rfind('.').is_some_and(|i| i > 0 && i + 1 < name.len());
+        if l.line.is_none() && !extension {
+            return None;
+        }
         let path = PathBuf::from(&report.scan.root).join(rel);
         let inside = path.strip_prefix(self.workspace.as_ref()?).ok()?;
         Some(inside.to_string_lossy().replace('\\', "/"))

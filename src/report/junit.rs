@@ -1,9 +1,12 @@
 //! `--format junit`: JUnit XML for CI systems that show test reports
 //! (Jenkins, GitLab). One `<testsuite>` per product in scope, one
-//! `<testcase>` per result: `fail` and `error` carry a `<failure>`;
-//! `not_applicable`, `not_evaluated` and `waived` are `<skipped>` with the
-//! reason; `manual` is skipped with the checklist text. Passes are plain
-//! testcases.
+//! `<testcase>` per result, judged as the gate judges it: a result that fails
+//! the gate is a `<failure>`, an `error` result (an input that could not be
+//! read) an `<error>`; anything else that is not a pass is `<skipped>` with
+//! the reason: `not_applicable`, `waived`, `manual` (the checklist text), a
+//! `not_evaluated` below the gate or accepted by `--allow-unevaluated`, and a
+//! `fail` below `--fail-on`. So `failures + errors` is the number of results
+//! that fail the gate, and Jenkins marks a build unstable only when the gate fails.
 //!
 //! Text from the scanned server is escaped for XML, and characters XML 1.0
 //! cannot hold (most control characters) are written as visible escapes, so
@@ -38,11 +41,49 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// What a testcase was written as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Pass,
+    Failure,
+    Error,
+    Skipped,
+}
+
+/// A suite's counts, from the outcomes of the testcases written.
 #[derive(Default)]
 struct Counts {
     tests: usize,
     failures: usize,
+    errors: usize,
     skipped: usize,
+}
+
+impl Counts {
+    fn add(&mut self, o: Outcome) {
+        self.tests += 1;
+        match o {
+            Outcome::Pass => {}
+            Outcome::Failure => self.failures += 1,
+            Outcome::Error => self.errors += 1,
+            Outcome::Skipped => self.skipped += 1,
+        }
+    }
+
+    fn merge(&mut self, other: &Counts) {
+        self.tests += other.tests;
+        self.failures += other.failures;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
+    }
+
+    /// `tests=… failures=… errors=… skipped=…`.
+    fn attrs(&self) -> String {
+        format!(
+            "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"",
+            self.tests, self.failures, self.errors, self.skipped
+        )
+    }
 }
 
 impl Emitter for Junit {
@@ -62,17 +103,14 @@ impl Emitter for Junit {
             let mut cases = String::new();
             let mut counts = Counts::default();
             for r in results {
-                counts.tests += 1;
-                testcase(r, gate, &mut cases, &mut counts);
+                counts.add(testcase(r, gate, &mut cases));
             }
             let _ = writeln!(
                 suites,
-                "  <testsuite name=\"upgate.{} ({})\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" timestamp=\"{}\" hostname=\"{}\">",
+                "  <testsuite name=\"upgate.{} ({})\" {} timestamp=\"{}\" hostname=\"{}\">",
                 product.code(),
                 product.name(),
-                counts.tests,
-                counts.failures,
-                counts.skipped,
+                counts.attrs(),
                 escape(scan.now.trim_end_matches('Z')),
                 escape(&scan.host)
             );
@@ -99,19 +137,15 @@ impl Emitter for Junit {
             let _ = writeln!(suites, "    </properties>");
             suites.push_str(&cases);
             let _ = writeln!(suites, "  </testsuite>");
-            total.tests += counts.tests;
-            total.failures += counts.failures;
-            total.skipped += counts.skipped;
+            total.merge(&counts);
         }
         let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         let _ = writeln!(
             s,
-            "<testsuites name=\"upgate {} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
+            "<testsuites name=\"upgate {} {}\" {}>",
             escape(&scan.host),
             scan.phase.code(),
-            total.tests,
-            total.failures,
-            total.skipped
+            total.attrs()
         );
         s.push_str(&suites);
         s.push_str("</testsuites>\n");
@@ -119,7 +153,7 @@ impl Emitter for Junit {
     }
 }
 
-fn testcase(r: &Finding, gate: &Gate, s: &mut String, counts: &mut Counts) {
+fn testcase(r: &Finding, gate: &Gate, s: &mut String) -> Outcome {
     let name = format!("{} {}: {}", r.rule_id, r.slug, r.subject);
     let mut open = format!(
         "    <testcase classname=\"upgate.{}.{}\" name=\"{}\"",
@@ -135,47 +169,70 @@ fn testcase(r: &Finding, gate: &Gate, s: &mut String, counts: &mut Counts) {
             let _ = write!(open, " line=\"{line}\"");
         }
     }
-    let body = match r.status {
-        Status::Pass => None,
-        Status::Fail | Status::Error => {
-            counts.failures += 1;
-            let gate_note = if gate.below(r) {
-                " (below --fail-on)"
-            } else {
-                ""
-            };
+    let status = r.status.code().replace('_', " ");
+    let below = gate.fail_on.map_or("the gate is off".to_string(), |s| {
+        format!("below --fail-on {}", s.code())
+    });
+    // A skip, not a pass with `<system-out>`: Jenkins and GitLab count and
+    // list skipped tests with their message, without marking the build
+    // failed or unstable; a pass's output is shown only when opened.
+    let skip = |why: String| {
+        format!(
+            "      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n",
+            escape(&why),
+            escape(&details(r))
+        )
+    };
+    let (outcome, body) = match r.status {
+        Status::Pass => (Outcome::Pass, None),
+        Status::Error => (
+            Outcome::Error,
             Some(format!(
-                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                format_args!("{} {}{gate_note}", r.status, r.severity),
-                escape(&r.message),
-                escape(&details(r))
-            ))
-        }
-        Status::Manual => {
-            counts.skipped += 1;
-            Some(format!(
-                "      <skipped message=\"checklist: {}\"/>\n",
-                escape(&r.message)
-            ))
-        }
-        // A check that could not run fails the gate (it fails closed), so CI shows it failed.
-        Status::NotEvaluated if gate.trips(r) => {
-            counts.failures += 1;
-            Some(format!(
-                "      <failure type=\"not_evaluated {}\" message=\"{}\">{}</failure>\n",
+                "      <error type=\"error {}\" message=\"{}\">{}</error>\n",
                 r.severity,
                 escape(&r.message),
                 escape(&details(r))
-            ))
-        }
-        Status::NotApplicable | Status::NotEvaluated | Status::Waived => {
-            counts.skipped += 1;
+            )),
+        ),
+        // A check that could not run fails the gate (it fails closed), so CI shows it failed.
+        Status::Fail | Status::NotEvaluated if gate.trips(r) => (
+            Outcome::Failure,
             Some(format!(
-                "      <skipped message=\"{}: {}\"/>\n",
-                r.status.code().replace('_', " "),
+                "      <failure type=\"{} {}\" message=\"{}\">{}</failure>\n",
+                r.status,
+                r.severity,
+                escape(&r.message),
+                escape(&details(r))
+            )),
+        ),
+        Status::Fail => (
+            Outcome::Skipped,
+            Some(skip(format!(
+                "{status} {}, {below}: {}",
+                r.severity, r.message
+            ))),
+        ),
+        Status::NotEvaluated if gate.fail_on.is_some_and(|min| r.severity >= min) => (
+            Outcome::Skipped,
+            Some(skip(format!(
+                "{status}, accepted by --allow-unevaluated: {}",
+                r.message
+            ))),
+        ),
+        Status::Manual => (
+            Outcome::Skipped,
+            Some(format!(
+                "      <skipped message=\"checklist: {}\"/>\n",
                 escape(&r.message)
-            ))
-        }
+            )),
+        ),
+        Status::NotApplicable | Status::NotEvaluated | Status::Waived => (
+            Outcome::Skipped,
+            Some(format!(
+                "      <skipped message=\"{status}: {}\"/>\n",
+                escape(&r.message)
+            )),
+        ),
     };
     match body {
         None => {
@@ -187,6 +244,7 @@ fn testcase(r: &Finding, gate: &Gate, s: &mut String, counts: &mut Counts) {
             let _ = writeln!(s, "    </testcase>");
         }
     }
+    outcome
 }
 
 /// The evidence and the fix, as a failure's text.

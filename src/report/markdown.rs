@@ -1,7 +1,7 @@
 //! `--format markdown`: a report for a change ticket or a CI job summary
 //! (`$GITHUB_STEP_SUMMARY`): a header with host, phase, procedure and verdict,
-//! a table of the results `--show` selects, and a `- [ ]` checklist of manual
-//! items.
+//! a table of the results `--show` selects, a `- [ ]` checklist of manual
+//! items, and the waivers in force.
 //!
 //! Text from the scanned server is untrusted and job summaries render HTML, so
 //! every cell is escaped by [`escape`], the one Markdown escaper (SARIF's rule
@@ -112,7 +112,11 @@ impl Emitter for Markdown {
         for (product, version) in &scan.targets {
             let _ = writeln!(s, "| Target ({}) | {} |", product.code(), cell(version));
         }
-        let _ = writeln!(s, "| Judged at | {} |", cell(&scan.now));
+        let _ = writeln!(
+            s,
+            "| Judged at | {} |",
+            cell(&super::to_the_second(&scan.now))
+        );
         let (tally, failing) = gate.tally(report);
         let why = failing.map(|w| format!(" ({w})")).unwrap_or_default();
         let _ = writeln!(s, "\n{tally} — **{verdict}**{why}\n");
@@ -162,6 +166,26 @@ impl Emitter for Markdown {
             for r in manual {
                 let level = super::raised(r, '(', ')');
                 let _ = writeln!(s, "- [ ] **{}**{level} {}", r.rule_id, cell(&r.message));
+            }
+            s.push('\n');
+        }
+        let waivers = super::active_waivers(report);
+        if !waivers.is_empty() {
+            let _ = writeln!(s, "### Waived\n");
+            let _ = writeln!(
+                s,
+                "| Rule | Subject | Reason | Owner | Expires |\n|---|---|---|---|---|"
+            );
+            for w in waivers {
+                let _ = writeln!(
+                    s,
+                    "| **{}** | {} | {} | {} | {} |",
+                    cell(&w.rule),
+                    cell(&super::waiver_subject(w)),
+                    cell(&w.reason),
+                    cell(&w.owner),
+                    cell(&w.expires)
+                );
             }
             s.push('\n');
         }

@@ -268,6 +268,36 @@ pub fn waiver_notes(report: &Report) -> Vec<String> {
         .collect()
 }
 
+/// The waivers in force: each applied `--waivers` entry, for the text and
+/// Markdown reports to list with its rule, subject, reason, owner and expiry.
+pub fn active_waivers(report: &Report) -> Vec<&Waiver> {
+    report
+        .waivers
+        .iter()
+        .filter(|u| u.state == crate::waivers::State::Applied)
+        .map(|u| &u.waiver)
+        .collect()
+}
+
+/// What a waiver covers: its subject, else every result (on its host).
+pub fn waiver_subject(w: &Waiver) -> String {
+    match (&w.subject, &w.host) {
+        (Some(s), _) => s.clone(),
+        (None, Some(h)) => format!("every result on {h}"),
+        (None, None) => "every result".to_string(),
+    }
+}
+
+/// A timestamp to the second (`2026-11-22T08:00:00Z`), for people: the scan's
+/// `now` keeps the sub-second digits it was given. Text that is not a
+/// timestamp is returned as it is.
+pub fn to_the_second(t: &str) -> String {
+    t.parse::<jiff::Timestamp>().map_or_else(
+        |_| t.to_string(),
+        |ts| ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
+}
+
 /// The comparison with `--baseline`, in lines: the counts, then each failing
 /// result that is new or changed, then each failing baseline result that is gone.
 pub fn baseline_notes(report: &Report) -> Vec<String> {

@@ -1,6 +1,7 @@
 //! `--format text`: for a person at a terminal. Grouped by product, one line
 //! per result (status word, id, title), then indented evidence and the fix;
-//! manual items as a checklist; a last line with counts and the verdict.
+//! manual items as a checklist; the waivers in force; a last line with
+//! counts and the verdict.
 //!
 //! Colour only ever repeats what the words say. Everything that came from the
 //! scanned server (paths, values, messages quoting them) is escaped, so a file
@@ -138,6 +139,26 @@ impl Text {
             for r in manual {
                 let level = super::raised(r, '[', ']');
                 let _ = writeln!(s, "  - [ ] {}{level} {}", r.rule_id, escape(&r.message));
+            }
+        }
+        let waivers = super::active_waivers(report);
+        if !waivers.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{}",
+                self.paint("Waived", Style::new().bold().underline())
+            );
+            for w in waivers {
+                let _ = writeln!(
+                    s,
+                    "  {} {}: {} ({}, until {}; {})",
+                    w.rule,
+                    escape(&super::waiver_subject(w)),
+                    escape(&w.reason),
+                    escape(&w.owner),
+                    w.expires,
+                    escape(&w.origin)
+                );
             }
         }
         for (title, notes) in super::notes(report) {

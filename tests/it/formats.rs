@@ -48,11 +48,36 @@ fn github_snapshots() {
     }
 }
 
-/// Every fixture's JUnit parses (with upgate's own strict XML parser) and its
-/// counts agree with the JSON report: one testcase per result of a product in
-/// scope, a failure per fail/error, a skip per n/a, not evaluated, waived and manual.
+/// Whether a JSON report's result fails its gate (`Gate::trips`): an
+/// `error` always; a `fail`, or a `not_evaluated` unless `--allow-unevaluated`,
+/// at or above `fail_on`. Waived results have status `waived` and never do.
+fn trips(gate: &serde_json::Value, r: &serde_json::Value) -> bool {
+    let rank = |s: &str| ["note", "warning", "error"].iter().position(|x| *x == s);
+    let above = gate["fail_on"]
+        .as_str()
+        .is_some_and(|min| rank(r["severity"].as_str().unwrap()) >= rank(min));
+    match r["status"].as_str().unwrap() {
+        "error" => true,
+        "fail" => above,
+        "not_evaluated" => above && gate["strict"] == true,
+        _ => false,
+    }
+}
+
+/// A testcase's outcome element, or "pass".
+fn outcome(case: &upgate::xml::Element) -> &'static str {
+    ["failure", "error", "skipped"]
+        .into_iter()
+        .find(|k| case.child(k).is_some())
+        .unwrap_or("pass")
+}
+
+/// Every fixture's JUnit parses (with upgate's own strict XML parser), has one
+/// testcase per result of a product in scope, counts what it writes (in each
+/// suite and in total), and judges as the gate does: `failures + errors` is
+/// the number of results that fail the gate, `errors` the `error` results.
 #[test]
-fn junit_is_well_formed_and_counts_every_result() {
+fn junit_is_well_formed_and_agrees_with_the_gate() {
     for scan in fixture_scans() {
         let (name, junit) = (&scan.name, scan.raw(Format::Junit));
         let json = scan.parsed(Format::Json);
@@ -70,44 +95,91 @@ fn junit_is_well_formed_and_counts_every_result() {
             .iter()
             .filter(|r| products.contains(&r["product"].as_str().unwrap()))
             .collect();
-        let count = |statuses: &[&str]| {
-            results
-                .iter()
-                .filter(|r| statuses.contains(&r["status"].as_str().unwrap()))
-                .count()
-                .to_string()
+        let number = |e: &upgate::xml::Element, k: &str| -> usize {
+            e.attr(k).unwrap().value.parse().unwrap()
         };
-        let attr = |k: &str| doc.root.attr(k).unwrap().value.clone();
-        assert_eq!(attr("tests"), results.len().to_string(), "{name}");
-        // A check that could not run at or above the gate (error, by default)
-        // fails it, so JUnit counts it as a failure too.
-        let blocking = results
-            .iter()
-            .filter(|r| r["status"] == "not_evaluated" && r["severity"] == "error")
-            .count();
-        let number = |s: String| s.parse::<usize>().unwrap();
+        let mut written = std::collections::BTreeMap::<&str, usize>::new();
+        for suite in doc.root.children_named("testsuite") {
+            let mut here = std::collections::BTreeMap::<&str, usize>::new();
+            for case in suite.children_named("testcase") {
+                *here.entry(outcome(case)).or_default() += 1;
+                *written.entry(outcome(case)).or_default() += 1;
+            }
+            let n = |k: &str| here.get(k).copied().unwrap_or(0);
+            assert_eq!(
+                number(suite, "tests"),
+                here.values().sum::<usize>(),
+                "{name}"
+            );
+            for (attr, element) in [
+                ("failures", "failure"),
+                ("errors", "error"),
+                ("skipped", "skipped"),
+            ] {
+                assert_eq!(number(suite, attr), n(element), "{name}: {attr}");
+            }
+        }
+        let n = |k: &str| written.get(k).copied().unwrap_or(0);
+        let root = &doc.root;
+        assert_eq!(number(root, "tests"), results.len(), "{name}");
         assert_eq!(
-            number(attr("failures")),
-            number(count(&["fail", "error"])) + blocking,
+            number(root, "tests"),
+            written.values().sum::<usize>(),
             "{name}"
         );
+        assert_eq!(number(root, "failures"), n("failure"), "{name}");
+        assert_eq!(number(root, "errors"), n("error"), "{name}");
+        assert_eq!(number(root, "skipped"), n("skipped"), "{name}");
+        let gate = &json["gate"];
+        let tripping = results.iter().filter(|r| trips(gate, r)).count();
         assert_eq!(
-            number(attr("skipped")),
-            number(count(&[
-                "not_applicable",
-                "not_evaluated",
-                "waived",
-                "manual"
-            ])) - blocking,
+            number(root, "failures") + number(root, "errors"),
+            tripping,
             "{name}"
         );
-        let cases: usize = doc
-            .root
-            .children_named("testsuite")
-            .map(|s| s.children_named("testcase").count())
-            .sum();
-        assert_eq!(cases, results.len(), "{name}");
+        let errors = results.iter().filter(|r| r["status"] == "error").count();
+        assert_eq!(number(root, "errors"), errors, "{name}");
+        assert_eq!(gate["failed"] == true, tripping > 0, "{name}");
+        assert_eq!(scan.code == 0, tripping == 0, "{name}: exit {}", scan.code);
     }
+}
+
+/// A note that fails below `--fail-on error` is a skip in JUnit, not a
+/// failure; at `--fail-on note` it is one.
+#[test]
+fn junit_a_note_below_the_gate_is_not_a_failure() {
+    let defective = common::fixture("pm-defective-packages");
+    let only_note = [
+        "--severity",
+        "PM005=note",
+        "--select",
+        "PM005",
+        "--format",
+        "junit",
+    ];
+    let run = |fail_on: &str| {
+        let r = common::scan(
+            &defective,
+            "pre",
+            &[&only_note[..], &["--fail-on", fail_on]].concat(),
+        );
+        let doc = upgate::xml::parse(r.stdout.as_bytes()).unwrap();
+        let attr = |k: &str| doc.root.attr(k).unwrap().value.clone();
+        (r.code, attr("failures"), attr("errors"), r.stdout)
+    };
+    let (code, failures, errors, out) = run("error");
+    assert_eq!(
+        (code, failures.as_str(), errors.as_str()),
+        (0, "0", "0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("<skipped message=\"fail note, below --fail-on error: "),
+        "{out}"
+    );
+    let (code, failures, _, out) = run("note");
+    assert_eq!(code, 1);
+    assert_ne!(failures, "0", "{out}");
 }
 
 #[test]
@@ -158,4 +230,30 @@ fn an_unknown_report_format_names_the_known_ones() {
         "{}",
         r.stderr
     );
+}
+
+/// Every GitHub `file=` annotation, on every fixture, names a file of the
+/// fixture (never a folder, which GitHub cannot show an annotation on).
+#[test]
+fn github_annotations_name_files_only() {
+    let fixtures = common::fixture("x").parent().unwrap().to_path_buf();
+    let mut seen = 0;
+    for scan in fixture_scans() {
+        for line in scan.raw(Format::Github).lines() {
+            let Some(file) = line
+                .split_once(' ')
+                .and_then(|(_, rest)| rest.split_once("::"))
+                .and_then(|(props, _)| props.split(',').find_map(|p| p.strip_prefix("file=")))
+            else {
+                continue;
+            };
+            let file = file
+                .replace("%2C", ",")
+                .replace("%3A", ":")
+                .replace("%25", "%");
+            assert!(fixtures.join(&file).is_file(), "{}: {line}", scan.name);
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no file= annotation to check");
 }

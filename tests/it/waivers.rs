@@ -216,3 +216,39 @@ fn every_output_keeps_the_waived_result() {
         assert!(r.stdout.contains(needle), "{format}: {}", r.stdout);
     }
 }
+
+/// The waivers in force have their own section in the default text and
+/// Markdown views, with rule, subject, reason, owner and expiry; Markdown
+/// gives its time to the second even when `--now` has nanoseconds.
+#[test]
+fn text_and_markdown_list_the_waivers_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.toml");
+    fs::write(&file, waiver("PM004", "", "2026-12-31")).unwrap();
+    let now = NOW.replace('Z', ".123456789Z");
+    for (format, heading, line) in [
+        (
+            "text",
+            "\nWaived\n",
+            "  PM004 every result: accepted in CHG-1234 (infra-team, until 2026-12-31; ",
+        ),
+        (
+            "markdown",
+            "### Waived\n",
+            "| **PM004** | every result | accepted in CHG-1234 | infra-team | 2026-12-31 |",
+        ),
+    ] {
+        let r = run(upgate()
+            .arg("scan")
+            .arg(fixture(TARGET))
+            .args(["--phase", "post", "--now", &now, "--format", format])
+            .arg("--waivers")
+            .arg(&file));
+        assert!(
+            r.stdout.contains(heading) && r.stdout.contains(line),
+            "{format}: {}",
+            r.stdout
+        );
+        assert!(!r.stdout.contains(".123456789"), "{format}: {}", r.stdout);
+    }
+}
