@@ -85,6 +85,16 @@ fn difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
     format!("{a:#}\n--- became ---\n{b:#}")
 }
 
+/// A report's one result of `rule`.
+fn result_of<'a>(report: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule_id"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} result"))
+}
+
 const PLAIN: &[&str] = &[];
 const VERIFY: &[&str] = &["--verify-content"];
 
@@ -250,12 +260,7 @@ fn a_backup_heavy_tree_scans_the_same_once_collected_and_the_snapshot_is_small()
     ));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     let (_, live) = scanned(&staged, "pre", PLAIN, &staged);
-    let ss003 = live["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["rule_id"] == "SS003")
-        .unwrap();
+    let ss003 = result_of(&live, "SS003");
     assert_eq!(ss003["status"], "pass", "{ss003:#}");
     // The zip was read, and only its central directory kept.
     let manifest = std::fs::read_to_string(plain.join("manifest.tsv")).unwrap();
@@ -279,12 +284,7 @@ fn verifying_content_without_hashes_is_not_evaluated_never_a_pass() {
     let plain = tmp.path().join("plain/combined-pre");
     collect(&staged, &plain, &[]);
     let (code, json) = scanned(&plain, "pre", VERIFY, &plain);
-    let ss003 = json["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["rule_id"] == "SS003")
-        .unwrap();
+    let ss003 = result_of(&json, "SS003");
     assert_eq!(ss003["status"], "not_evaluated", "{ss003:#}");
     assert!(
         ss003["message"]
