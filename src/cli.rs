@@ -207,6 +207,9 @@ struct ScanArgs {
     /// Text output: only the summary line.
     #[arg(short, long)]
     quiet: bool,
+    /// Text output: how many results each rule has of each status, instead of the results.
+    #[arg(long)]
+    statistics: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -224,7 +227,10 @@ enum ProductArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// For a person: grouped by rule, wrapped to the terminal.
     Text,
+    /// One line per result that fails or could not be checked (Ruff's concise).
+    Concise,
     Json,
     Sarif,
     Junit,
@@ -497,6 +503,18 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
             "upgate: --strict is the default now (unevaluated checks fail the gate) and can be dropped; --allow-unevaluated accepts them"
         );
     }
+    if args.statistics && !matches!(args.format, Format::Text | Format::Concise) {
+        let format = args
+            .format
+            .to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default();
+        return Err(InputError::new(format!(
+            "--statistics is a text view, and --format is {format}"
+        ))
+        .help("use it with --format text or concise; the JSON report holds every result to count")
+        .into());
+    }
     let mut rules = load_rules(args.rules.as_deref())?;
     for spec in &args.severity {
         let (id, level) = split_pair(spec, "--severity", "ID=LEVEL")?;
@@ -667,12 +685,23 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         let (format, file) = split_pair(spec, "--report", "FORMAT=FILE")?;
         let format = Format::from_str(format, true).map_err(|_| {
             InputError::new(format!("--report {spec}: unknown format `{format}`"))
-                .help("use text, json, sarif, junit, markdown or github")
+                .help("use text, concise, json, sarif, junit, markdown or github")
         })?;
         write_report(
             &report,
             &gate,
-            emitter(format, false, show, false, &rules).as_ref(),
+            emitter(
+                format,
+                false,
+                TextView {
+                    show,
+                    quiet: false,
+                    statistics: false,
+                    width: text_width(false),
+                },
+                &rules,
+            )
+            .as_ref(),
             Path::new(file),
             server.root(),
         )
@@ -689,7 +718,13 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         }
     };
     let mut stdout = io::stdout().lock();
-    let written = emitter(args.format, color, show, args.quiet, &rules)
+    let view = TextView {
+        show,
+        quiet: args.quiet,
+        statistics: args.statistics,
+        width: text_width(io::stdout().is_terminal()),
+    };
+    let written = emitter(args.format, color, view, &rules)
         .emit(&report, &gate, &mut stdout)
         .and_then(|()| stdout.flush());
     // A reader that went away (`| head`) does not change the verdict: still exit 1
@@ -705,20 +740,54 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
     })
 }
 
+/// How the text views (text, concise) are laid out.
+#[derive(Debug, Clone, Copy)]
+struct TextView {
+    show: Show,
+    quiet: bool,
+    statistics: bool,
+    width: Option<usize>,
+}
+
+/// Columns to wrap text to: the terminal's, else `COLUMNS`, else 80.
+fn text_width(terminal: bool) -> Option<usize> {
+    let from_terminal = terminal
+        .then(terminal_size::terminal_size)
+        .flatten()
+        .map(|(w, _)| usize::from(w.0));
+    let columns = from_terminal
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .unwrap_or(80);
+    // Narrower than this, a hanging indent leaves no room for words.
+    Some(columns.max(40))
+}
+
 /// `rules`: the rule set the scan used (SARIF describes each rule).
 fn emitter<'a>(
     format: Format,
     color: bool,
-    show: Show,
-    quiet: bool,
+    view: TextView,
     rules: &'a RuleSet,
 ) -> Box<dyn Emitter + 'a> {
+    use crate::report::text::{Text, View};
+    let text = |concise: bool| Text {
+        color,
+        show: view.show,
+        quiet: view.quiet,
+        view: match (view.statistics, concise) {
+            (true, _) => View::Statistics,
+            (false, true) => View::Concise,
+            (false, false) => View::Full,
+        },
+        width: view.width,
+    };
     match format {
-        Format::Text => Box::new(crate::report::text::Text { color, show, quiet }),
+        Format::Text => Box::new(text(false)),
+        Format::Concise => Box::new(text(true)),
         Format::Json => Box::new(crate::report::json::Json),
         Format::Sarif => Box::new(crate::report::sarif::Sarif { rules }),
         Format::Junit => Box::new(crate::report::junit::Junit),
-        Format::Markdown => Box::new(crate::report::markdown::Markdown { show }),
+        Format::Markdown => Box::new(crate::report::markdown::Markdown { show: view.show }),
         Format::Github => Box::new(crate::report::github::Github {
             workspace: std::env::current_dir().ok(),
         }),

@@ -77,7 +77,7 @@ impl Emitter for Github {
             }
             let status = match r.status {
                 Status::Fail => String::new(),
-                other => format!(" ({})", other.code().replace('_', " ")),
+                other => format!(" ({})", super::status_words(other)),
             };
             props.push(format!(
                 "title={}",

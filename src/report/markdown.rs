@@ -65,7 +65,7 @@ fn mark(status: Status) -> &'static str {
         Status::Pass => "✅ pass",
         Status::Fail => "❌ fail",
         Status::Error => "⛔ error",
-        Status::NotEvaluated => "⚠️ not evaluated",
+        Status::NotEvaluated => "⚠️ not checked",
         Status::Manual => "📝 manual",
         Status::NotApplicable => "➖ n/a",
         Status::Waived => "💤 waived",

@@ -60,6 +60,17 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The results of the products in scope: another product's rules only say
+    /// they do not apply, which the views for people leave out.
+    pub fn in_scope(&self) -> impl Iterator<Item = &Finding> {
+        let products = &self.scan.products;
+        self.results
+            .iter()
+            .filter(move |r| products.is_empty() || products.contains(&r.product))
+    }
+}
+
 /// Results per status; every status is present, zero or not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -73,7 +84,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(results: &[Finding]) -> Summary {
+    pub fn of<'a>(results: impl IntoIterator<Item = &'a Finding>) -> Summary {
         let mut s = Summary::default();
         for r in results {
             *s.slot(r.status) += 1;
@@ -191,16 +202,20 @@ impl Gate {
         }
     }
 
-    /// "24 results: 7 pass, 1 fail (below the gate), 16 not applicable" and,
-    /// when the gate fails, why: how many results fail it and which checks
-    /// could not run.
+    /// "24 results for Privilege Manager: 7 pass, 1 fail (below the gate), 16
+    /// not applicable" (the products in scope: other products' rules only say
+    /// they do not apply) and, when the gate fails, why: how many results fail
+    /// it and which checks could not run.
     pub fn tally(&self, report: &Report) -> (String, Option<String>) {
-        let below = report.results.iter().filter(|r| self.below(r)).count();
+        let products = &report.scan.products;
+        let in_scope: Vec<&Finding> = report.in_scope().collect();
+        let summary = Summary::of(in_scope.iter().copied());
+        let below = in_scope.iter().filter(|r| self.below(r)).count();
         let counts: Vec<String> = Status::ALL
             .iter()
             .filter_map(|st| {
-                let n = report.summary.count(*st);
-                let mut c = format!("{n} {}", st.code().replace('_', " "));
+                let n = summary.count(*st);
+                let mut c = format!("{n} {}", status_words(*st));
                 if *st == Status::Fail && below > 0 {
                     c.push_str(&if below == n {
                         " (below the gate)".to_string()
@@ -229,8 +244,14 @@ impl Gate {
                 not_run.join(", ")
             ));
         }
+        let scope: Vec<&str> = products.iter().map(|p| p.name()).collect();
+        let scope = match scope.as_slice() {
+            [] => String::new(),
+            [one] => format!(" for {one}"),
+            [rest @ .., last] => format!(" for {} and {last}", rest.join(", ")),
+        };
         (
-            format!("{} results: {}", report.results.len(), counts.join(", ")),
+            format!("{} results{scope}: {}", in_scope.len(), counts.join(", ")),
             (!why.is_empty()).then(|| why.join("; ")),
         )
     }
@@ -375,6 +396,16 @@ pub fn raised(r: &Finding, open: char, close: char) -> String {
         format!(" {open}{}{close}", r.severity)
     } else {
         String::new()
+    }
+}
+
+/// A status for people: `not_evaluated` is "not checked", which says upgate
+/// could not check rather than chose not to.
+pub fn status_words(status: Status) -> &'static str {
+    match status {
+        Status::NotApplicable => "not applicable",
+        Status::NotEvaluated => "not checked",
+        other => other.code(),
     }
 }
 

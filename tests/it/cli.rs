@@ -85,7 +85,8 @@ fn unevaluated_checks_fail_the_gate_unless_accepted() {
     assert_eq!(run.code, 1, "the gate fails closed");
     assert_eq!(run.results_of("PM001")[0]["status"], "not_evaluated");
     assert_eq!(run.json()["gate"]["verdict"], "INCOMPLETE");
-    let text = scan(dir.path(), "pre", &[]);
+    // -q: the summary on one line, unwrapped.
+    let text = scan(dir.path(), "pre", &["-q"]);
     assert!(text.stdout.contains("— INCOMPLETE ("), "{}", text.stdout);
     assert!(
         text.stdout
@@ -93,7 +94,7 @@ fn unevaluated_checks_fail_the_gate_unless_accepted() {
         "{}",
         text.stdout
     );
-    let accepted = scan(dir.path(), "pre", &["--allow-unevaluated"]);
+    let accepted = scan(dir.path(), "pre", &["--allow-unevaluated", "-q"]);
     assert_eq!(accepted.code, 0);
     assert!(
         accepted.stdout.contains("— INCOMPLETE (accepted)"),
@@ -142,7 +143,11 @@ fn the_verdict_words_agree_with_the_counts() {
 #[test]
 fn show_and_quiet_change_the_display_not_the_gate() {
     let failing = scan(&fixture("pm-post-reverted-to-online"), "post", &[]);
-    assert!(failing.stdout.contains("FAIL   PM004"));
+    assert!(
+        failing.stdout.contains("\nPM004  ") && failing.stdout.contains("\n  FAIL "),
+        "{}",
+        failing.stdout
+    );
     assert!(
         !failing.stdout.contains("PASS"),
         "default view shows failing results only"
@@ -152,7 +157,11 @@ fn show_and_quiet_change_the_display_not_the_gate() {
         "post",
         &["--show", "all"],
     );
-    assert!(all.stdout.contains("PASS   PM003"));
+    assert!(
+        all.stdout.contains("\nPM003  ") && all.stdout.contains("\n  PASS "),
+        "{}",
+        all.stdout
+    );
     let quiet = scan(&fixture("pm-post-reverted-to-online"), "post", &["-q"]);
     assert_eq!(quiet.stdout.trim().lines().count(), 1, "{}", quiet.stdout);
     assert!(quiet.stdout.contains("PROBLEMS FOUND"));

@@ -226,7 +226,7 @@ fn an_unknown_report_format_names_the_known_ones() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .contains("use text, json, sarif, junit, markdown or github"),
+            .contains("use text, concise, json, sarif, junit, markdown or github"),
         "{}",
         r.stderr
     );

@@ -32,6 +32,7 @@ mod real_world;
 mod registry;
 mod sarif;
 mod targets;
+mod text_views;
 mod waivers;
 mod web_dirs;
 mod xml_real_world;

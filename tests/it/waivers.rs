@@ -97,6 +97,7 @@ fn expired_and_unused_waivers_are_reported_and_waive_nothing() {
     let file = dir.path().join("w.toml");
     fs::write(&file, &text).unwrap();
     let t = run(upgate()
+        .env("COLUMNS", "1000")
         .arg("scan")
         .arg(fixture(TARGET))
         .args(["--phase", "post", "--now", NOW, "--color", "never"])
@@ -239,6 +240,7 @@ fn text_and_markdown_list_the_waivers_in_force() {
         ),
     ] {
         let r = run(upgate()
+            .env("COLUMNS", "1000")
             .arg("scan")
             .arg(fixture(TARGET))
             .args(["--phase", "post", "--now", &now, "--format", format])

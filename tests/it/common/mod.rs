@@ -17,7 +17,11 @@ pub fn fixture(name: &str) -> PathBuf {
 
 pub fn upgate() -> Command {
     let mut cmd = Command::cargo_bin("upgate").unwrap();
-    cmd.env_remove("NO_COLOR");
+    // Text wraps to COLUMNS when stdout is not a terminal: the same in every run.
+    cmd.env("COLUMNS", "80");
+    for colour in ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR"] {
+        cmd.env_remove(colour);
+    }
     cmd
 }
 
