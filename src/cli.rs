@@ -8,7 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::error::InputError;
 use crate::facts::{Moment, Version};
@@ -91,6 +91,12 @@ enum Command {
         /// The shell to complete in.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print upgate's version, the commit and date it was built from, its rule packs and release catalog.
+    Version {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = VersionFormat::Text)]
+        format: VersionFormat,
     },
     /// Print the upgate(1) man page (roff), or a subcommand's upgate-COMMAND(1).
     ///
@@ -254,6 +260,12 @@ enum ShowArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum VersionFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum ColorArg {
     Auto,
     Always,
@@ -261,7 +273,11 @@ enum ColorArg {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--version` (long) names the commit, rule packs and catalog, known at run time.
+    let long: &'static str = crate::version::long_text().trim_end().to_string().leak();
+    let mut cmd = Cli::command().long_version(long);
+    let matches = cmd.get_matches_mut();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit());
     match run(cli) {
         Ok(code) => code,
         Err(Failure::Input(e)) => {
@@ -332,6 +348,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         } => {
             io::stdout()
                 .write_all(crate::facts::template(&products(&product)).as_bytes())
+                .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Version { format } => {
+            let text = match format {
+                VersionFormat::Text => format!("upgate {}", crate::version::long_text()),
+                VersionFormat::Json => crate::version::json(),
+            };
+            io::stdout()
+                .write_all(text.as_bytes())
                 .map_err(stdout_error)?;
             Ok(ExitCode::SUCCESS)
         }
