@@ -150,7 +150,7 @@ fn junit_is_well_formed_and_agrees_with_the_gate() {
 fn junit_a_note_below_the_gate_is_not_a_failure() {
     let defective = common::fixture("pm-defective-packages");
     let only_note = [
-        "--severity",
+        "--set-severity",
         "PM005=note",
         "--select",
         "PM005",

@@ -17,7 +17,16 @@ pub fn fixture(name: &str) -> PathBuf {
 
 pub fn upgate() -> Command {
     let mut cmd = Command::cargo_bin("upgate").unwrap();
-    cmd.env_remove("NO_COLOR");
+    // The colour switches of `--color auto`, whatever the test runner's environment.
+    for var in [
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "CLICOLOR_FORCE",
+        "CLICOLOR",
+        "TERM",
+    ] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 
