@@ -8,7 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::error::InputError;
 use crate::facts::{Moment, Version};
@@ -87,10 +87,17 @@ enum Command {
     /// Print a shell completion script.
     ///
     /// For example: upgate completions bash > /etc/bash_completion.d/upgate
+    #[command(alias = "completion", alias = "generate-shell-completion")]
     Completions {
         /// The shell to complete in.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print upgate's version, the commit and date it was built from, its rule packs and release catalog.
+    Version {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = VersionFormat::Text)]
+        format: VersionFormat,
     },
     /// Print the upgate(1) man page (roff), or a subcommand's upgate-COMMAND(1).
     ///
@@ -167,10 +174,19 @@ struct ScanArgs {
     /// machine, outside the snapshot, for PM014; default: search the server.
     #[arg(long, value_name = "PATH")]
     offline_package: Option<std::path::PathBuf>,
-    /// Format on standard output.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    /// Format on standard output (or in --output's FILE).
+    #[arg(
+        short = 'f',
+        long,
+        visible_alias = "output-format",
+        value_enum,
+        default_value_t = Format::Text
+    )]
     format: Format,
-    /// Also write FORMAT to FILE (repeatable): --report json=report.json
+    /// Write the --format output to FILE instead of standard output (-: standard output).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also write FORMAT to FILE (repeatable; FILE - is standard output): --report json=report.json
     #[arg(long, value_name = "FORMAT=FILE")]
     report: Vec<String>,
     /// Lowest severity of a failing or unevaluated result that makes the exit status 1.
@@ -189,24 +205,38 @@ struct ScanArgs {
     /// Extra or overriding rule files (*.toml).
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
-    /// Change a rule's severity: --severity PM008=error
+    /// Change a rule's severity (repeatable): --set-severity PM008=error
     #[arg(long, value_name = "ID=LEVEL")]
+    set_severity: Vec<String>,
+    /// The old spelling of --set-severity, refused: Trivy's --severity filters, upgate's did not.
+    #[arg(long, hide = true, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "")]
     severity: Vec<String>,
     /// Run only these rules: ids, slugs or id prefixes (PM, NPS00), comma-separated or repeated.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     select: Vec<String>,
+    /// Skip these rules (applied after --select): ids, slugs or id prefixes, comma-separated or repeated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    ignore: Vec<String>,
     /// Accepted exceptions (TOML [[waiver]] entries with rule, reason, owner, expires).
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
     /// An earlier JSON report of this host: mark each result new, unchanged or updated, and list what is gone.
     #[arg(long, value_name = "REPORT.json")]
     baseline: Option<PathBuf>,
-    /// Colour in text output (auto: off when NO_COLOR is set or stdout is not a terminal).
+    /// Colour in text output. auto: off when NO_COLOR is set; else on when FORCE_COLOR
+    /// (not 0 or false) or CLICOLOR_FORCE (not 0) is set; else off when CLICOLOR=0 or
+    /// TERM=dumb; else on when stdout is a terminal.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
     /// Text output: only the summary line.
     #[arg(short, long)]
     quiet: bool,
+    /// Trivy's --exit-code and Ruff's --exit-zero: refused with a hint (--fail-on).
+    #[arg(long, hide = true, value_name = "CODE")]
+    exit_code: Option<String>,
+    /// Ruff's --exit-zero: refused with the same hint.
+    #[arg(long, hide = true)]
+    exit_zero: bool,
     /// Text output: how many results each rule has of each status, instead of the results.
     #[arg(long)]
     statistics: bool,
@@ -246,6 +276,12 @@ enum ListFormat {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum VersionFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum FailOn {
     Error,
     Warning,
@@ -267,7 +303,11 @@ enum ColorArg {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--version` (long) names the commit, rule packs and catalog, known at run time.
+    let long: &'static str = crate::version::long_text().trim_end().to_string().leak();
+    let mut cmd = Cli::command().long_version(long);
+    let matches = cmd.get_matches_mut();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit());
     match run(cli) {
         Ok(code) => code,
         Err(Failure::Input(e)) => {
@@ -338,6 +378,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         } => {
             io::stdout()
                 .write_all(crate::facts::template(&products(&product)).as_bytes())
+                .map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Version { format } => {
+            let text = match format {
+                VersionFormat::Text => format!("upgate {}", crate::version::long_text()),
+                VersionFormat::Json => crate::version::json(),
+            };
+            io::stdout()
+                .write_all(text.as_bytes())
                 .map_err(stdout_error)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -515,11 +565,24 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         .help("use it with --format text or concise; the JSON report holds every result to count")
         .into());
     }
+    if !args.severity.is_empty() {
+        return Err(InputError::new(
+            "upgate's --severity does not filter as Trivy's does; use --set-severity ID=LEVEL to change a rule's severity, --fail-on LEVEL to choose what fails the gate, --select/--ignore to choose rules",
+        )
+        .into());
+    }
+    if args.exit_code.is_some() || args.exit_zero {
+        return Err(InputError::new(
+            "upgate exits 1 when the gate fails and 0 when it passes; --fail-on LEVEL chooses what fails it (never: only unreadable inputs)",
+        )
+        .into());
+    }
+    let outputs = plan_outputs(args)?;
     let mut rules = load_rules(args.rules.as_deref())?;
-    for spec in &args.severity {
-        let (id, level) = split_pair(spec, "--severity", "ID=LEVEL")?;
+    for spec in &args.set_severity {
+        let (id, level) = split_pair(spec, "--set-severity", "ID=LEVEL")?;
         let severity = Severity::from_code(level).ok_or_else(|| {
-            InputError::new(format!("--severity {spec}: unknown level `{level}`"))
+            InputError::new(format!("--set-severity {spec}: unknown level `{level}`"))
                 .help("use error, warning or note")
         })?;
         rules.set_severity(id, severity)?;
@@ -546,10 +609,10 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         }
         None => Vec::new(),
     };
-    // After the waivers are read against every rule: one for an unselected rule
-    // is not an error, and not reported as unused either.
-    if !args.select.is_empty() {
-        rules.select(&args.select)?;
+    // After the waivers are read against every rule: one for an unselected (or
+    // ignored) rule is not an error, and not reported as unused either.
+    if !args.select.is_empty() || !args.ignore.is_empty() {
+        rules.select_ignore(&args.select, &args.ignore)?;
         waivers.retain(|w| rules.find(&w.rule).is_some());
     }
     let max_age_hours = match &args.max_backup_age {
@@ -681,57 +744,62 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         ShowArg::Failing => Show::Failing,
         ShowArg::All => Show::All,
     };
-    for spec in &args.report {
-        let (format, file) = split_pair(spec, "--report", "FORMAT=FILE")?;
-        let format = Format::from_str(format, true).map_err(|_| {
-            InputError::new(format!("--report {spec}: unknown format `{format}`"))
-                .help("use text, concise, json, sarif, junit, markdown or github")
-        })?;
-        write_report(
-            &report,
-            &gate,
-            emitter(
-                format,
-                false,
-                TextView {
-                    show,
-                    quiet: false,
-                    statistics: false,
-                    width: text_width(false),
-                },
-                &rules,
-            )
-            .as_ref(),
-            Path::new(file),
-            server.root(),
-        )
-        .map_err(|e| InputError {
-            message: format!("--report {spec}: {}", e.message),
-            ..e
-        })?;
+    // A reader that went away (`| head`) does not change the verdict: still exit 1
+    // when the gate failed, so a pipeline cannot turn a failure into a pass.
+    let to_stdout = |emitter: &dyn crate::report::Emitter| -> Result<(), Failure> {
+        let mut stdout = io::stdout().lock();
+        let written = emitter
+            .emit(&report, &gate, &mut stdout)
+            .and_then(|()| stdout.flush());
+        match written.map_err(stdout_error) {
+            Ok(()) | Err(Failure::BrokenPipe) => Ok(()),
+            Err(e) => Err(e),
+        }
+    };
+    for out in &outputs.reports {
+        let view = TextView {
+            show,
+            quiet: false,
+            statistics: false,
+            width: text_width(false),
+        };
+        let emitter = emitter(out.format, false, view, &rules);
+        match &out.file {
+            None => to_stdout(emitter.as_ref())?,
+            Some(file) => write_report(&report, &gate, emitter.as_ref(), file, server.root())
+                .map_err(|e| InputError {
+                    message: format!("{}: {}", out.flag, e.message),
+                    ..e
+                })?,
+        }
     }
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
-        }
+        ColorArg::Auto => auto_color(
+            |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
+            io::stdout().is_terminal(),
+        ),
     };
-    let mut stdout = io::stdout().lock();
+    // Colour is for a terminal, never for a file.
+    let main_file = outputs.main.file.as_deref();
     let view = TextView {
         show,
         quiet: args.quiet,
         statistics: args.statistics,
-        width: text_width(io::stdout().is_terminal()),
+        width: text_width(main_file.is_none() && io::stdout().is_terminal()),
     };
-    let written = emitter(args.format, color, view, &rules)
-        .emit(&report, &gate, &mut stdout)
-        .and_then(|()| stdout.flush());
-    // A reader that went away (`| head`) does not change the verdict: still exit 1
-    // when the gate failed, so a pipeline cannot turn a failure into a pass.
-    match written.map_err(stdout_error) {
-        Ok(()) | Err(Failure::BrokenPipe) => {}
-        Err(e) => return Err(e),
+    let main = emitter(args.format, color && main_file.is_none(), view, &rules);
+    match main_file {
+        None => to_stdout(main.as_ref())?,
+        Some(file) => {
+            write_report(&report, &gate, main.as_ref(), file, server.root()).map_err(|e| {
+                InputError {
+                    message: format!("{}: {}", outputs.main.flag, e.message),
+                    ..e
+                }
+            })?
+        }
     }
     Ok(if gate.failed(&report) {
         ExitCode::from(1)
@@ -760,6 +828,118 @@ fn text_width(terminal: bool) -> Option<usize> {
         .unwrap_or(80);
     // Narrower than this, a hanging indent leaves no room for words.
     Some(columns.max(40))
+}
+
+/// Whether `--color auto` colours, from the environment (`var` looks a
+/// variable up) and whether stdout is a terminal: NO_COLOR (non-empty) turns
+/// colour off and wins; FORCE_COLOR (non-empty, not `0` or `false`) or
+/// CLICOLOR_FORCE (non-empty, not `0`) turn it on even for a pipe; CLICOLOR=0
+/// or TERM=dumb turn it off; else colour when stdout is a terminal.
+pub fn auto_color(var: impl Fn(&str) -> Option<String>, is_terminal: bool) -> bool {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    let forced = set("FORCE_COLOR").is_some_and(|v| v != "0" && !v.eq_ignore_ascii_case("false"))
+        || set("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+    if forced {
+        return true;
+    }
+    if set("CLICOLOR").as_deref() == Some("0") || set("TERM").as_deref() == Some("dumb") {
+        return false;
+    }
+    is_terminal
+}
+
+/// One output of a scan: a format, the flag that asked for it (for errors)
+/// and its file (`None`: standard output).
+struct Output {
+    flag: String,
+    format: Format,
+    file: Option<PathBuf>,
+}
+
+/// The main output (`--format`, to `-o FILE` or standard output) and every `--report`.
+struct Outputs {
+    main: Output,
+    reports: Vec<Output>,
+}
+
+/// Reads `--format`, `-o` and `--report` before the scan, and refuses two
+/// outputs to standard output, or to one file (the same canonical folder and
+/// name; the file need not exist yet).
+fn plan_outputs(args: &ScanArgs) -> Result<Outputs, InputError> {
+    let stdout_or = |file: &Path| (file != Path::new("-")).then(|| file.to_path_buf());
+    let main = match &args.output {
+        Some(file) => Output {
+            flag: format!("--output {}", file.display()),
+            format: args.format,
+            file: stdout_or(file),
+        },
+        None => Output {
+            flag: format!(
+                "the main output (--format {})",
+                args.format
+                    .to_possible_value()
+                    .map_or("text".to_string(), |v| v.get_name().to_string())
+            ),
+            format: args.format,
+            file: None,
+        },
+    };
+    let mut reports = Vec::new();
+    for spec in &args.report {
+        let (format, file) = split_pair(spec, "--report", "FORMAT=FILE")?;
+        let format = Format::from_str(format, true).map_err(|_| {
+            InputError::new(format!("--report {spec}: unknown format `{format}`"))
+                .help("use text, concise, json, sarif, junit, markdown or github")
+        })?;
+        reports.push(Output {
+            flag: format!("--report {spec}"),
+            format,
+            file: stdout_or(Path::new(file)),
+        });
+    }
+    let all: Vec<&Output> = std::iter::once(&main).chain(&reports).collect();
+    let stdouts: Vec<&str> = all
+        .iter()
+        .filter(|o| o.file.is_none())
+        .map(|o| o.flag.as_str())
+        .collect();
+    if let [a, b, ..] = stdouts[..] {
+        return Err(
+            InputError::new(format!("two outputs name standard output: {a} and {b}"))
+                .help("write one of them to a file (--output FILE, --report FORMAT=FILE)"),
+        );
+    }
+    let mut seen: Vec<(PathBuf, &str)> = Vec::new();
+    for o in &all {
+        let Some(file) = &o.file else { continue };
+        let key = same_file_key(file);
+        if let Some((_, earlier)) = seen.iter().find(|(k, _)| *k == key) {
+            return Err(InputError::new(format!(
+                "{earlier} and {} name one file, {}",
+                o.flag,
+                key.display()
+            ))
+            .help("give each output its own file"));
+        }
+        seen.push((key, &o.flag));
+    }
+    Ok(Outputs { main, reports })
+}
+
+/// The canonical parent folder joined with the file name: one key for
+/// `r.json` and `./r.json`, whether or not the file exists yet.
+fn same_file_key(file: &Path) -> PathBuf {
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (fs::canonicalize(parent), file.file_name()) {
+        (Ok(parent), Some(name)) => parent.join(name),
+        _ => file.to_path_buf(),
+    }
 }
 
 /// `rules`: the rule set the scan used (SARIF describes each rule).
@@ -999,4 +1179,49 @@ fn explain(r: &Rule) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::auto_color;
+
+    #[test]
+    fn auto_color_follows_the_environment_then_the_terminal() {
+        // (variables set, stdout a terminal, colour)
+        type Case = (&'static [(&'static str, &'static str)], bool, bool);
+        let table: &[Case] = &[
+            (&[], true, true),
+            (&[], false, false),
+            (&[("NO_COLOR", "1")], true, false),
+            (&[("NO_COLOR", "")], true, true),
+            (&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], true, false),
+            (&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")], false, false),
+            (&[("FORCE_COLOR", "1")], false, true),
+            (&[("FORCE_COLOR", "true")], false, true),
+            (&[("FORCE_COLOR", "0")], false, false),
+            (&[("FORCE_COLOR", "false")], false, false),
+            (&[("FORCE_COLOR", "FALSE")], true, true),
+            (&[("FORCE_COLOR", "")], false, false),
+            (&[("CLICOLOR_FORCE", "1")], false, true),
+            (&[("CLICOLOR_FORCE", "0")], false, false),
+            (&[("CLICOLOR", "0")], true, false),
+            (&[("CLICOLOR", "1")], true, true),
+            (&[("CLICOLOR", "0"), ("FORCE_COLOR", "1")], true, true),
+            (&[("TERM", "dumb")], true, false),
+            (&[("TERM", "dumb"), ("CLICOLOR_FORCE", "1")], false, true),
+            (&[("TERM", "xterm-256color")], true, true),
+        ];
+        for (vars, terminal, want) in table {
+            let var = |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            };
+            assert_eq!(
+                auto_color(var, *terminal),
+                *want,
+                "{vars:?} terminal={terminal}"
+            );
+        }
+    }
 }

@@ -15,7 +15,7 @@
 //! 6. [`scan`]: results and what was observed; [`collect`], scans that record a snapshot;
 //! 7. [`waivers`] and [`baseline`];
 //! 8. [`report`]: results, summary, gate, and the emitters, which only format;
-//! 9. [`diff`], then [`cli`].
+//! 9. [`diff`], then [`version`] (what `--version` says) and [`cli`].
 
 pub mod apache;
 pub mod baseline;
@@ -37,5 +37,6 @@ pub mod scan;
 pub mod server;
 pub mod target;
 pub mod text;
+pub mod version;
 pub mod waivers;
 pub mod xml;

@@ -44,19 +44,10 @@ fn command(r: &Finding) -> Option<&'static str> {
 }
 
 impl Github {
-    /// The result's file relative to the workspace, when it lies inside it.
-    /// A location names no kind and emitters read no files, so it counts as a
-    /// file only when it has a line or its last component an extension
-    /// (`web.config`, not `TMS`): a file without an extension loses its
-    /// `file=`, which is the safe side.
+    /// The result's file ([`super::file_of`]) relative to the workspace, when
+    /// it lies inside it.
     fn file(&self, report: &Report, r: &Finding) -> Option<String> {
-        let l = r.location.as_ref()?;
-        let rel = l.root_relative.as_ref()?;
-        let name = rel.rsplit('/').next().unwrap_or(rel);
-        let extension = name.rfind('.').is_some_and(|i| i > 0 && i + 1 < name.len());
-        if l.line.is_none() && !extension {
-            return None;
-        }
+        let rel = super::file_of(r)?;
         let path = PathBuf::from(&report.scan.root).join(rel);
         let inside = path.strip_prefix(self.workspace.as_ref()?).ok()?;
         Some(inside.to_string_lossy().replace('\\', "/"))

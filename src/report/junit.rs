@@ -162,7 +162,8 @@ fn testcase(r: &Finding, gate: &Gate, s: &mut String) -> Outcome {
         escape(&name)
     );
     if let Some(l) = &r.location {
-        if let Some(rel) = &l.root_relative {
+        // Files only, never folders (as GitHub annotations).
+        if let Some(rel) = super::file_of(r) {
             let _ = write!(open, " file=\"{}\"", escape(rel));
         }
         if let Some(line) = l.line {

@@ -410,6 +410,19 @@ pub fn status_words(status: Status) -> &'static str {
 }
 
 /// "pre-flight (before the upgrade)" / "audit (after the upgrade)".
+/// The result's file relative to the scanned root, for `file=` (GitHub
+/// annotations, JUnit). A location names no kind and emitters read no files,
+/// so it counts as a file only when it has a line or its last component an
+/// extension (`web.config`, not `TMS`): a file without an extension loses its
+/// `file=`, which is the safe side.
+pub fn file_of(r: &Finding) -> Option<&str> {
+    let l = r.location.as_ref()?;
+    let rel = l.root_relative.as_deref()?;
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let extension = name.rfind('.').is_some_and(|i| i > 0 && i + 1 < name.len());
+    (l.line.is_some() || extension).then_some(rel)
+}
+
 pub fn phase_words(phase: Phase) -> &'static str {
     match phase {
         Phase::Pre => "pre-flight (before the upgrade)",

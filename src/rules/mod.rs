@@ -280,16 +280,49 @@ impl RuleSet {
     /// `--select`: keeps only the rules some selector names ([`Rule::selected_by`]).
     /// A selector that names no rule is an error, with the nearest id or slug.
     pub fn select(&mut self, selectors: &[String]) -> Result<(), InputError> {
-        let mut keep = vec![false; self.rules.len()];
+        self.select_ignore(selectors, &[])
+    }
+
+    /// `--select` then `--ignore` (as Ruff does): runs the rules some selector
+    /// names (all when there is none) and no ignore names. A selector or ignore
+    /// that matches no rule of the whole set is an error, and so is leaving none.
+    pub fn select_ignore(
+        &mut self,
+        selectors: &[String],
+        ignores: &[String],
+    ) -> Result<(), InputError> {
+        let keep = if selectors.is_empty() {
+            vec![true; self.rules.len()]
+        } else {
+            self.matching("--select", selectors)?
+        };
+        let drop = if ignores.is_empty() {
+            vec![false; self.rules.len()]
+        } else {
+            self.matching("--ignore", ignores)?
+        };
+        let left: Vec<bool> = keep.iter().zip(&drop).map(|(k, d)| *k && !*d).collect();
+        if !left.contains(&true) {
+            return Err(InputError::new("--select/--ignore leave no rule")
+                .help("`upgate rules` lists them; ignore fewer"));
+        }
+        let mut left = left.into_iter();
+        self.rules.retain(|_| left.next().unwrap_or(false));
+        Ok(())
+    }
+
+    /// Which rules any of `selectors` names (`flag` is `--select` or `--ignore`).
+    fn matching(&self, flag: &str, selectors: &[String]) -> Result<Vec<bool>, InputError> {
+        let mut hit = vec![false; self.rules.len()];
         for selector in selectors {
             let key = selector.trim();
             if key.is_empty() {
-                return Err(InputError::new("--select: an empty selector").help(
+                return Err(InputError::new(format!("{flag}: an empty selector")).help(
                     "name rules by id (PM004), slug or id prefix (PM), separated by commas",
                 ));
             }
             let mut any = false;
-            for (k, rule) in keep.iter_mut().zip(&self.rules) {
+            for (k, rule) in hit.iter_mut().zip(&self.rules) {
                 if rule.selected_by(key) {
                     *k = true;
                     any = true;
@@ -297,22 +330,20 @@ impl RuleSet {
             }
             if !any {
                 let e = InputError::new(format!(
-                    "--select `{key}` matches no rule (not an id, a slug or the start of an id)"
+                    "{flag} `{key}` matches no rule (not an id, a slug or the start of an id)"
                 ));
                 return Err(match self.suggest(key) {
                     Some(near) => e.help(format!("did you mean `{near}`?")),
                     None => e.help(
-                        "`upgate rules` lists them; select by id (PM004), slug or id prefix (PM)",
+                        "`upgate rules` lists them; name rules by id (PM004), slug or id prefix (PM)",
                     ),
                 });
             }
         }
-        let mut keep = keep.into_iter();
-        self.rules.retain(|_| keep.next().unwrap_or(false));
-        Ok(())
+        Ok(hit)
     }
 
-    /// Applies `--severity ID=LEVEL` overrides.
+    /// Applies `--set-severity ID=LEVEL` overrides.
     pub fn set_severity(&mut self, key: &str, severity: Severity) -> Result<(), InputError> {
         let known = self.find(key).map(|r| r.id.clone());
         match known {
@@ -324,7 +355,8 @@ impl RuleSet {
                 Ok(())
             }
             None => {
-                let mut e = InputError::new(format!("--severity names an unknown rule `{key}`"));
+                let mut e =
+                    InputError::new(format!("--set-severity names an unknown rule `{key}`"));
                 if let Some(near) = self.suggest(key) {
                     e = e.help(format!("did you mean `{near}`?"));
                 }

@@ -31,7 +31,7 @@ fn exit_status_follows_the_gate() {
 fn fail_on_counts_lower_severities_only_when_asked() {
     // The only failing PM006 result at warning level is the ThycoticTmsAgent one.
     let lagging = fixture("pm-post-installed-lagging");
-    let warn_only = ["--severity", "PM006=warning", "--select", "PM006"];
+    let warn_only = ["--set-severity", "PM006=warning", "--select", "PM006"];
     assert_eq!(scan(&lagging, "post", &warn_only).code, 0);
     assert_eq!(
         scan(
@@ -46,9 +46,9 @@ fn fail_on_counts_lower_severities_only_when_asked() {
     // (PM002's missing TMS backup, a warning here, is set aside as a note too).
     let defective = fixture("pm-defective-packages");
     let only_note = [
-        "--severity",
+        "--set-severity",
         "PM005=note",
-        "--severity",
+        "--set-severity",
         "PM002=note",
         "--select",
         "PM002,PM005",
@@ -118,7 +118,7 @@ fn the_verdict_words_agree_with_the_counts() {
     let below = scan(
         &lagging,
         "post",
-        &["--severity", "PM006=warning", "--select", "PM006"],
+        &["--set-severity", "PM006=warning", "--select", "PM006"],
     );
     assert_eq!(below.code, 0);
     assert!(
@@ -545,4 +545,367 @@ fn every_argument_and_subcommand_has_help() {
     let mut cmd = upgate::cli::Cli::command();
     cmd.build();
     check(&cmd, "upgate");
+}
+
+#[test]
+fn output_writes_the_main_format_to_a_file_without_colour() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("scan.txt");
+    let run = common::run(
+        upgate()
+            .arg("scan")
+            .arg(fixture("pm-post-reverted-to-online"))
+            .args(["--phase", "post", "--now", NOW, "--color", "always", "-o"])
+            .arg(&file),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("\nPM004  ") && text.contains("\n  FAIL "),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour in a file");
+    // --output-format is --format (Ruff's spelling); --output FILE, the long form.
+    let json = out.path().join("scan.json");
+    let run = scan(
+        &fixture("pm-offline-ready"),
+        "pre",
+        &[
+            "--output-format",
+            "json",
+            "--output",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    // -o - is standard output.
+    let dash = scan(
+        &fixture("pm-offline-ready"),
+        "pre",
+        &["--format", "json", "-o", "-"],
+    );
+    assert_eq!(dash.json()["schema_version"], 1);
+}
+
+#[test]
+fn output_under_the_scanned_root_is_refused_naming_the_path() {
+    let dir = common::copy_fixture("pm-offline-ready");
+    let inside = dir.path().join("root").join("out.txt");
+    let run = scan(dir.path(), "pre", &["-o", inside.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("refusing to write a report under the scanned root")
+            && run.stderr.contains("out.txt")
+            && run.stderr.contains("--output"),
+        "{}",
+        run.stderr
+    );
+    assert!(!inside.exists());
+}
+
+#[test]
+fn a_report_to_dash_goes_to_standard_output() {
+    let out = tempfile::tempdir().unwrap();
+    let text = out.path().join("scan.txt");
+    let run = scan(
+        &fixture("pm-offline-ready"),
+        "pre",
+        &["--report", "json=-", "-o", text.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["schema_version"], 1);
+    assert!(std::fs::read_to_string(&text).unwrap().contains("READY"));
+    assert!(!std::path::Path::new("-").exists(), "no file named -");
+}
+
+#[test]
+fn two_outputs_to_standard_output_are_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("r.json");
+    let file = file.to_str().unwrap();
+    for args in [
+        &["--report", "json=-"][..],
+        &["--report", "json=-", "--report", "sarif=-", "-o", file],
+        &["-o", "-", "--report", "sarif=-"],
+    ] {
+        let run = scan(&fixture("pm-offline-ready"), "pre", args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("two outputs name standard output"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn two_outputs_to_one_file_are_refused_before_scanning() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        common::run(
+            upgate()
+                .current_dir(out.path())
+                .arg("scan")
+                .arg(fixture("pm-offline-ready"))
+                .args(["--phase", "pre", "--now", NOW])
+                .args(args),
+        )
+    };
+    let both = run(&["--report", "json=r.json", "--report", "sarif=r.json"]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    assert!(
+        both.stderr
+            .contains("--report json=r.json and --report sarif=r.json name one file"),
+        "{}",
+        both.stderr
+    );
+    let main = run(&["-o", "r.json", "--report", "json=./r.json"]);
+    assert_eq!(main.code, 2, "{}", main.stderr);
+    assert!(
+        main.stderr
+            .contains("--output r.json and --report json=./r.json name one file")
+            && main.stderr.contains("r.json"),
+        "{}",
+        main.stderr
+    );
+    assert!(main.stdout.is_empty());
+    assert!(
+        !out.path().join("r.json").exists(),
+        "refused before writing"
+    );
+}
+
+#[test]
+fn version_names_the_build_every_pack_and_the_catalog() {
+    let long = stdout_of(&["--version"], "80");
+    let sub = stdout_of(&["version"], "80");
+    assert_eq!(long, sub, "--version and `version` say the same");
+    assert!(
+        long.starts_with(&format!("upgate {}\n", env!("CARGO_PKG_VERSION"))),
+        "{long}"
+    );
+    for needle in [
+        "commit:",
+        "build date:",
+        "rules/secret-server.toml",
+        "rules/privilege-manager.toml",
+        "rules/password-secure.toml",
+        "release catalog: Netwrix Password Secure",
+    ] {
+        assert!(long.contains(needle), "no {needle:?}:\n{long}");
+    }
+    let short = stdout_of(&["-V"], "80");
+    assert_eq!(short.trim().lines().count(), 1, "{short}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["version", "--format", "json"], "80")).unwrap();
+    assert_eq!(json["version"], env!("CARGO_PKG_VERSION"));
+    assert!(json["commit"].is_string() && json["build_date"].is_string());
+    let files: Vec<&str> = json["rule_packs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["file"].as_str().unwrap())
+        .collect();
+    let builtin: Vec<String> = upgate::rules::builtin_sources()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(files, builtin);
+    let pm = &json["rule_packs"][1];
+    assert_eq!(pm["product"], "pm");
+    assert_eq!(pm["rules"], builtin_ids(|id| id.starts_with("PM")).len());
+    let catalog = &json["release_catalog"];
+    assert_eq!(catalog["product"], "nps");
+    assert!(catalog["releases"].as_u64().unwrap() > 0);
+    assert!(catalog["newest_version"].is_string());
+}
+
+#[test]
+fn completions_answers_to_trivy_and_ruff_spellings() {
+    let ours = stdout_of(&["completions", "bash"], "80");
+    assert_eq!(stdout_of(&["completion", "bash"], "80"), ours);
+    assert_eq!(
+        stdout_of(&["generate-shell-completion", "bash"], "80"),
+        ours
+    );
+}
+
+#[test]
+fn colour_follows_force_color_clicolor_and_term() {
+    let esc = |envs: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = upgate();
+        cmd.args(["scan"])
+            .arg(fixture("pm-post-reverted-to-online"))
+            .args(["--phase", "post", "--now", NOW])
+            .args(args);
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap().stdout.contains(&0x1b)
+    };
+    assert!(esc(&[("FORCE_COLOR", "1")], &[]), "forced on a pipe");
+    assert!(esc(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(!esc(&[("FORCE_COLOR", "0")], &[]));
+    assert!(
+        !esc(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[]),
+        "NO_COLOR wins"
+    );
+    assert!(!esc(&[("FORCE_COLOR", "1")], &["--color", "never"]));
+    assert!(!esc(&[("CLICOLOR", "0")], &[]));
+    assert!(!esc(&[("TERM", "dumb")], &[]));
+    assert!(
+        esc(&[("TERM", "dumb"), ("FORCE_COLOR", "1")], &[]),
+        "forcing beats TERM=dumb"
+    );
+}
+
+#[test]
+fn ignore_drops_rules_after_select() {
+    assert_eq!(
+        selected_ignoring(
+            "pm-offline-ready",
+            &["PM"],
+            &["PM00", "pm-solution-centre-offline-source"]
+        ),
+        builtin_ids(|id| id.starts_with("PM") && !id.starts_with("PM00"))
+    );
+    // Without --select: every rule but the ignored.
+    let all_but = selected_ignoring("pm-offline-ready", &[], &["PM004,PM005", "SS"]);
+    assert!(
+        !all_but
+            .iter()
+            .any(|id| id == "PM004" || id == "PM005" || id.starts_with("SS"))
+    );
+    assert!(all_but.iter().any(|id| id == "PM001"), "{all_but:?}");
+    // An ignored rule no longer fails the gate.
+    let defective = fixture("pm-defective-packages");
+    let failing: Vec<String> = scan(&defective, "pre", &["--format", "json"])
+        .statuses()
+        .into_iter()
+        .filter(|(_, s)| matches!(s.as_str(), "fail" | "not_evaluated" | "error"))
+        .map(|(id, _)| id)
+        .collect();
+    let ignore = failing.join(",");
+    let run = scan(&defective, "pre", &["--ignore", &ignore]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+/// The rule ids a JSON scan with `select` and `ignore` reports, once each.
+fn selected_ignoring(fixture_name: &str, select: &[&str], ignore: &[&str]) -> Vec<String> {
+    let mut args = vec!["--format", "json"];
+    for s in select {
+        args.extend(["--select", s]);
+    }
+    for s in ignore {
+        args.extend(["--ignore", s]);
+    }
+    let run = scan(&fixture(fixture_name), "pre", &args);
+    assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
+    let mut ids: Vec<String> = run.statuses().into_iter().map(|(id, _)| id).collect();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn ignore_refuses_typos_and_leaving_no_rule() {
+    let typo = scan(&fixture("pm-offline-ready"), "pre", &["--ignore", "PM0004"]);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("--ignore `PM0004` matches no rule")
+            && typo.stderr.contains("did you mean `PM004`?"),
+        "{}",
+        typo.stderr
+    );
+    let none = scan(
+        &fixture("pm-offline-ready"),
+        "pre",
+        &["--select", "PM004", "--ignore", "PM"],
+    );
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("--select/--ignore leave no rule"),
+        "{}",
+        none.stderr
+    );
+}
+
+#[test]
+fn the_old_severity_flag_is_refused_with_a_hint() {
+    for args in [
+        &["--severity", "HIGH"][..],
+        &["--severity", "PM004=warning"],
+    ] {
+        let run = scan(&fixture("pm-offline-ready"), "pre", args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stdout.is_empty());
+        assert!(
+            run.stderr
+                .contains("upgate's --severity does not filter as Trivy's does")
+                && run.stderr.contains("--set-severity ID=LEVEL")
+                && run.stderr.contains("--fail-on LEVEL")
+                && run.stderr.contains("--select/--ignore"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// Trivy's and Ruff's exit-status switches are answered, not silently taken.
+#[test]
+fn exit_code_and_exit_zero_are_answered_with_fail_on() {
+    for args in [&["--exit-code", "0"][..], &["--exit-zero"]] {
+        let run = scan(&fixture("pm-defective-packages"), "pre", args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains("--fail-on LEVEL"), "{}", run.stderr);
+    }
+}
+
+/// A Ruff or Trivy user's first guesses work.
+#[test]
+fn ruff_and_trivy_spellings_work() {
+    let json = scan(&fixture("pm-offline-ready"), "pre", &["-f", "json"]);
+    assert_eq!(json.json()["schema_version"], 1);
+    let json = scan(
+        &fixture("pm-offline-ready"),
+        "pre",
+        &["--output-format", "json"],
+    );
+    assert_eq!(json.json()["schema_version"], 1);
+    let concise = scan(&fixture("pm-defective-packages"), "pre", &["-f", "concise"]);
+    assert!(
+        concise.stdout.contains(": PM005 [error] "),
+        "{}",
+        concise.stdout
+    );
+}
+
+#[test]
+fn a_waiver_of_an_ignored_rule_is_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("waivers.toml");
+    std::fs::write(
+        &file,
+        "[[waiver]]\nrule = \"PM004\"\nreason = \"accepted in CHG-1234\"\nowner = \"infra-team\"\nexpires = 2026-12-31\n",
+    )
+    .unwrap();
+    let run = scan(
+        &fixture("pm-post-reverted-to-online"),
+        "post",
+        &[
+            "--format",
+            "json",
+            "--ignore",
+            "PM004",
+            "--waivers",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
+    assert!(run.results_of("PM004").is_empty());
+    assert_eq!(run.json()["waivers"], serde_json::json!([]));
 }

@@ -150,7 +150,7 @@ fn junit_is_well_formed_and_agrees_with_the_gate() {
 fn junit_a_note_below_the_gate_is_not_a_failure() {
     let defective = common::fixture("pm-defective-packages");
     let only_note = [
-        "--severity",
+        "--set-severity",
         "PM005=note",
         "--select",
         "PM005",
@@ -256,4 +256,38 @@ fn github_annotations_name_files_only() {
         }
     }
     assert!(seen > 0, "no file= annotation to check");
+}
+
+/// Every JUnit `file=` attribute, on every fixture, names a file under the
+/// scanned root (never a folder), by the same test as GitHub's `file=`.
+#[test]
+fn junit_file_attributes_name_files_only() {
+    let fixtures = common::fixture("x").parent().unwrap().to_path_buf();
+    let mut seen = 0;
+    for scan in fixture_scans() {
+        // The staged copy is gone: the same root in the fixture itself
+        // (the fixture, or its root/ for a snapshot).
+        let staged_root = scan.parsed(Format::Json)["scan"]["root"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let inside: std::path::PathBuf = std::path::Path::new(&staged_root)
+            .components()
+            .skip_while(|c| c.as_os_str() != scan.name.as_str())
+            .skip(1)
+            .collect();
+        let root = fixtures.join(&scan.name).join(inside);
+        for attr in scan.raw(Format::Junit).split(" file=\"").skip(1) {
+            let file = attr.split('"').next().unwrap();
+            let file = file
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            assert!(root.join(&file).is_file(), "{}: file=\"{file}\"", scan.name);
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no JUnit file= to check");
 }

@@ -650,12 +650,12 @@ fn an_unknown_severity_level_names_the_flag() {
     let run = checked(scan(
         &fixture("pm-offline-ready"),
         "pre",
-        &["--severity", "PM004=fatal"],
+        &["--set-severity", "PM004=fatal"],
     ));
     assert_input_error(
         &run,
         &[
-            "--severity PM004=fatal: unknown level `fatal`",
+            "--set-severity PM004=fatal: unknown level `fatal`",
             "use error, warning or note",
         ],
     );

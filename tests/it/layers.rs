@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("waivers and baselines", &["waivers", "baseline"]),
     ("results", &["report"]),
     ("emitters and diff", &["diff"]),
-    ("command line", &["cli"]),
+    ("command line", &["version", "cli"]),
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -19,8 +19,15 @@ pub fn upgate() -> Command {
     let mut cmd = Command::cargo_bin("upgate").unwrap();
     // Text wraps to COLUMNS when stdout is not a terminal: the same in every run.
     cmd.env("COLUMNS", "80");
-    for colour in ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR"] {
-        cmd.env_remove(colour);
+    // The colour switches of `--color auto`, whatever the test runner's environment.
+    for var in [
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "CLICOLOR_FORCE",
+        "CLICOLOR",
+        "TERM",
+    ] {
+        cmd.env_remove(var);
     }
     cmd
 }
