@@ -179,7 +179,7 @@ pub fn nodes_scanned_together(
     }
     let latest = dated.iter().map(|(_, t)| *t).max();
     if let Some(latest) = latest {
-        let (_, newest) = dated
+        let (newest, _) = dated
             .iter()
             .find(|(_, t)| *t == latest)
             .copied()
@@ -808,4 +808,423 @@ pub fn encryption_config_identical(nodes: &[Observed<'_>]) -> Outcome {
         },
     )
     .observed(each(&values))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::state::{Cache, CachedPackage, TmsState};
+
+    const NOW: &str = "2026-11-22T08:00:00Z";
+    const HASH_A: &str = "aaaaaaaaaaaa1111111111111111111111111111111111111111111111111111";
+    const HASH_B: &str = "bbbbbbbbbbbb2222222222222222222222222222222222222222222222222222";
+
+    fn now() -> Timestamp {
+        NOW.parse().unwrap()
+    }
+
+    fn package(id: &str, version: &str, hash: &str) -> CachedPackage {
+        CachedPackage {
+            file: format!(r"C:\ProgramData\NugetCache\{id}.{version}.nupkg"),
+            id: Some(id.into()),
+            version: Some(version.into()),
+            sha256: Known::Known(hash.into()),
+        }
+    }
+
+    /// A combined node as every check wants it: Secret Server 11.1.000006 and TMS
+    /// 11.1.1156 at their targets, PM004 passing, two packages, one encryption.config.
+    fn node() -> NodeState {
+        NodeState {
+            products: vec![Product::Ss, Product::Pm],
+            collected_at: Some("2026-11-22T07:00:00Z".parse().unwrap()),
+            versions: BTreeMap::from([
+                (Product::Ss, Known::Known("11.1.000006".into())),
+                (Product::Pm, Known::Known("11.1.1156".into())),
+            ]),
+            targets: BTreeMap::from([
+                (Product::Ss, "11.1.000006".into()),
+                (Product::Pm, "11.1.1156".into()),
+            ]),
+            tms: Some(TmsState {
+                installed_packages: Known::Known(BTreeMap::from([
+                    ("ThycoticTms".into(), "11.1.1156".into()),
+                    ("ThycoticTmsCoreProduct".into(), "11.1.1156".into()),
+                ])),
+                solution_centre: Some(r"C:\ProgramData\NugetCache\".into()),
+                pm004: Some((Status::Pass, "names the local NugetCache".into())),
+                cache: Known::Known(Cache {
+                    folder: r"C:\ProgramData\NugetCache\".into(),
+                    missing: false,
+                    packages: vec![
+                        package("ThycoticTms", "11.1.1156", HASH_A),
+                        package("ThycoticTmsCoreProduct", "11.1.1156", HASH_B),
+                    ],
+                }),
+            }),
+            encryption_config: Some(Known::Known(FileDigest::Sha256(HASH_A.into()))),
+        }
+    }
+
+    const NAMES: [&str; 3] = ["pam-web-01", "pam-web-02", "pam-web-03"];
+
+    fn inventory(names: &[&str]) -> Inventory {
+        let mut text = "installation = \"pam-prod\"\nwindow = \"4h\"\n".to_string();
+        for n in names {
+            text.push_str(&format!("[[node]]\nname = \"{n}\"\nsnapshot = \"{n}\"\n"));
+        }
+        crate::fleet::inventory::parse(&text, std::path::Path::new("fleet.toml")).unwrap()
+    }
+
+    /// Three good nodes, the `i`th changed by `change`.
+    fn fleet(i: usize, change: impl FnOnce(&mut NodeState)) -> Vec<NodeState> {
+        let mut states = vec![node(), node(), node()];
+        change(&mut states[i]);
+        states
+    }
+
+    fn observed<'a>(states: &'a [NodeState], phase: Phase) -> Vec<Observed<'a>> {
+        states
+            .iter()
+            .zip(NAMES)
+            .map(|(s, name)| Observed {
+                name,
+                scanned: Ok((phase, s)),
+            })
+            .collect()
+    }
+
+    fn tms(s: &mut NodeState) -> &mut TmsState {
+        s.tms.as_mut().unwrap()
+    }
+
+    fn cache(s: &mut NodeState) -> &mut Cache {
+        match &mut tms(s).cache {
+            Known::Known(c) => c,
+            Known::Unknown(_) => panic!(),
+        }
+    }
+
+    fn assert_has(o: &Outcome, part: &str) {
+        assert!(o.message.contains(part), "{part:?} not in {:?}", o.message);
+    }
+
+    #[test]
+    fn fleet001_every_node_scanned_in_the_phase_within_the_window() {
+        let inv = inventory(&NAMES);
+        let good = fleet(0, |_| {});
+        let o = nodes_scanned_together(&inv, &observed(&good, Phase::Pre), now(), Phase::Pre);
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        assert_has(
+            &o,
+            "all 3 node(s) of pam-prod were scanned in the pre phase",
+        );
+
+        // A node of the inventory that was not scanned, or whose snapshot is unreadable.
+        let two = &observed(&good, Phase::Pre)[..2];
+        let o = nodes_scanned_together(&inv, two, now(), Phase::Pre);
+        assert_eq!(
+            (o.status, o.message.as_str()),
+            (Status::Fail, "pam-web-03 was not scanned")
+        );
+        let mut nodes = observed(&good, Phase::Pre);
+        nodes[1].scanned = Err("the snapshot holds no root/ folder");
+        let o = nodes_scanned_together(&inv, &nodes, now(), Phase::Pre);
+        assert_eq!(o.status, Status::Fail);
+        assert_has(
+            &o,
+            "pam-web-02 has no readable snapshot: the snapshot holds no root/ folder",
+        );
+        // Another phase, or a node the inventory does not list.
+        let mut nodes = observed(&good, Phase::Pre);
+        nodes[2].scanned = Ok((Phase::Post, &good[2]));
+        let o = nodes_scanned_together(&inv, &nodes, now(), Phase::Pre);
+        assert_has(
+            &o,
+            "pam-web-03 was scanned in the post phase, not the fleet's pre phase",
+        );
+        let o = nodes_scanned_together(
+            &inventory(&NAMES[..2]),
+            &observed(&good, Phase::Pre),
+            now(),
+            Phase::Pre,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert_has(&o, "pam-web-03 is not in the inventory");
+
+        // Collected too long before the others: the early node is named.
+        let early = fleet(1, |s| {
+            s.collected_at = Some("2026-11-21T20:00:00Z".parse().unwrap())
+        });
+        let o = nodes_scanned_together(&inv, &observed(&early, Phase::Pre), now(), Phase::Pre);
+        assert_eq!(o.status, Status::Fail);
+        assert_has(
+            &o,
+            "pam-web-02 was collected at 2026-11-21T20:00:00Z, 11h 00m before pam-web-01",
+        );
+        assert_has(&o, "more than the window of 4h");
+
+        // No time: not checked; a time after now: an error. Never a pass.
+        let undated = fleet(2, |s| s.collected_at = None);
+        let o = nodes_scanned_together(&inv, &observed(&undated, Phase::Pre), now(), Phase::Pre);
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert_has(&o, "pam-web-03 has no collected_at in facts.json");
+        let future = fleet(0, |s| {
+            s.collected_at = Some("2026-11-22T09:00:00Z".parse().unwrap())
+        });
+        let o = nodes_scanned_together(&inv, &observed(&future, Phase::Pre), now(), Phase::Pre);
+        assert_eq!(o.status, Status::Error);
+        assert_has(
+            &o,
+            "pam-web-01 was collected at 2026-11-22T09:00:00Z, after the fleet scan's time",
+        );
+    }
+
+    fn versions(states: &[NodeState], phase: Phase) -> BTreeMap<Product, Outcome> {
+        installed_versions_equal(&observed(states, phase), phase)
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn fleet002_versions_are_equal_and_after_the_upgrade_the_target() {
+        for phase in [Phase::Pre, Phase::Post] {
+            let v = versions(&fleet(0, |_| {}), phase);
+            assert_eq!(v.len(), 2);
+            assert!(v.values().all(|o| o.status == Status::Pass), "{v:?}");
+        }
+        // Written differently, the same version.
+        let v = versions(
+            &fleet(0, |s| {
+                s.versions
+                    .insert(Product::Ss, Known::Known("11.1.6".into()));
+            }),
+            Phase::Post,
+        );
+        assert_eq!(
+            v[&Product::Ss].status,
+            Status::Pass,
+            "{:?}",
+            v[&Product::Ss]
+        );
+
+        let behind = fleet(1, |s| {
+            s.versions
+                .insert(Product::Ss, Known::Known("11.0.000012".into()));
+        });
+        let v = versions(&behind, Phase::Post);
+        let ss = &v[&Product::Ss];
+        assert_eq!(ss.status, Status::Fail);
+        assert_eq!(
+            ss.message,
+            "the nodes run different Secret Server versions: pam-web-02 has 11.0.000012 where the other node(s) (pam-web-01, pam-web-03) have 11.1.000006"
+        );
+        assert_eq!(
+            ss.observed.as_deref(),
+            Some("pam-web-01: 11.1.000006; pam-web-02: 11.0.000012; pam-web-03: 11.1.000006")
+        );
+        assert_eq!(v[&Product::Pm].status, Status::Pass);
+
+        // Every node on the same old version: fine before, a failure after.
+        let mut old = fleet(0, |_| {});
+        for s in &mut old {
+            s.versions
+                .insert(Product::Pm, Known::Known("11.0.1040".into()));
+        }
+        assert_eq!(
+            versions(&old, Phase::Pre)[&Product::Pm].status,
+            Status::Pass
+        );
+        let pm = &versions(&old, Phase::Post)[&Product::Pm];
+        assert_eq!(pm.status, Status::Fail);
+        assert_has(pm, "runs 11.0.1040, not the target 11.1.1156");
+
+        // No target after the upgrade, or an unknown version: not checked.
+        let untargeted = fleet(2, |s| {
+            s.targets.remove(&Product::Pm);
+        });
+        let pm = &versions(&untargeted, Phase::Post)[&Product::Pm];
+        assert_eq!(pm.status, Status::NotEvaluated);
+        assert_has(pm, "not known on pam-web-03");
+        let unknown = fleet(2, |s| {
+            s.versions.insert(
+                Product::Ss,
+                Known::Unknown("facts.json has no secret_server.installed_version".into()),
+            );
+        });
+        let ss = &versions(&unknown, Phase::Pre)[&Product::Ss];
+        assert_eq!(ss.status, Status::NotEvaluated);
+        assert_has(
+            ss,
+            "pam-web-03 (facts.json has no secret_server.installed_version)",
+        );
+
+        // One node of a product: nothing to compare.
+        let one = fleet(0, |s| s.products = vec![Product::Ss]);
+        let one: Vec<NodeState> = one
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut s)| {
+                if i > 0 {
+                    s.products = vec![Product::Pm];
+                }
+                s
+            })
+            .collect();
+        let ss = &versions(&one, Phase::Pre)[&Product::Ss];
+        assert_eq!(ss.status, Status::NotApplicable);
+        assert_has(ss, "only pam-web-01 runs Secret Server");
+    }
+
+    #[test]
+    fn fleet003_package_versions_are_equal_on_every_tms_node() {
+        let o = package_versions_equal(&observed(&fleet(0, |_| {}), Phase::Post));
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        let lagging = fleet(2, |s| {
+            if let Known::Known(p) = &mut tms(s).installed_packages {
+                p.insert("ThycoticTmsCoreProduct".into(), "11.0.1040".into());
+                p.remove("ThycoticTms");
+            }
+        });
+        let o = package_versions_equal(&observed(&lagging, Phase::Post));
+        assert_eq!(o.status, Status::Fail);
+        assert_has(
+            &o,
+            "ThycoticTms: pam-web-03 has not installed where the other node(s) (pam-web-01, pam-web-02) have 11.1.1156",
+        );
+        assert_has(&o, "ThycoticTmsCoreProduct: pam-web-03 has 11.0.1040");
+        let unknown = fleet(1, |s| {
+            tms(s).installed_packages =
+                Known::Unknown("facts.json has no privilege_manager.installed_packages".into());
+        });
+        let o = package_versions_equal(&observed(&unknown, Phase::Post));
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert_has(
+            &o,
+            "pam-web-02 (facts.json has no privilege_manager.installed_packages)",
+        );
+    }
+
+    fn nuget(states: &[NodeState]) -> (Outcome, Outcome) {
+        let mut o = nugetcache_consistent(&observed(states, Phase::Post)).into_iter();
+        (o.next().unwrap(), o.next().unwrap())
+    }
+
+    #[test]
+    fn fleet004_every_tms_node_uses_its_own_cache_and_the_caches_agree() {
+        let (source, cache_o) = nuget(&fleet(0, |_| {}));
+        assert_eq!(source.status, Status::Pass, "{}", source.message);
+        assert_eq!(cache_o.status, Status::Pass, "{}", cache_o.message);
+        assert_has(&cache_o, "holds the same 2 package(s)");
+
+        // One web.config reverted to the online feed: that node, with its value.
+        let reverted = fleet(1, |s| {
+            let t = tms(s);
+            t.solution_centre = Some("http://tmsnuget.thycotic.com/nuget/".into());
+            t.pm004 = Some((Status::Fail, "the online feed".into()));
+        });
+        let (source, cache_o) = nuget(&reverted);
+        assert_eq!(source.status, Status::Fail);
+        assert_has(
+            &source,
+            "pam-web-02's is http://tmsnuget.thycotic.com/nuget/ (PM004: the online feed)",
+        );
+        assert_has(&source, "pam-web-01, pam-web-03 name its local NugetCache");
+        assert_eq!(cache_o.status, Status::Pass);
+
+        // A package missing on one node; another's hash differing.
+        let lacking = fleet(2, |s| {
+            cache(s).packages.remove(0);
+        });
+        let (_, o) = nuget(&lacking);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            "the TMS nodes' NugetCaches differ: pam-web-03 has no ThycoticTms 11.1.1156 (pam-web-01, pam-web-02 hold it)"
+        );
+        let differing = fleet(0, |s| {
+            cache(s).packages[1].sha256 = Known::Known(HASH_A.into());
+        });
+        let (_, o) = nuget(&differing);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            "the TMS nodes' NugetCaches differ: ThycoticTmsCoreProduct 11.1.1156 differs: pam-web-01 has sha256 aaaaaaaaaaaa… where the other node(s) (pam-web-02, pam-web-03) have sha256 bbbbbbbbbbbb…"
+        );
+        // An unread hash or cache, a PM004 that could not run: not checked.
+        let unread = fleet(1, |s| {
+            cache(s).packages[0].sha256 = Known::Unknown("recorded by size and time only".into());
+        });
+        let (_, o) = nuget(&unread);
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert_has(
+            &o,
+            "pam-web-02 (ThycoticTms 11.1.1156: recorded by size and time only)",
+        );
+        let unread = fleet(1, |s| {
+            tms(s).cache = Known::Unknown("permission denied".into())
+        });
+        assert_eq!(nuget(&unread).1.status, Status::NotEvaluated);
+        let unknown = fleet(0, |s| {
+            tms(s).pm004 = Some((Status::NotEvaluated, "web.config not collected".into()))
+        });
+        let (source, _) = nuget(&unknown);
+        assert_eq!(source.status, Status::NotEvaluated);
+        assert_has(&source, "pam-web-01 (web.config not collected)");
+        // PM004 applying on no node (the combined procedure before the upgrade).
+        let mut before = fleet(0, |_| {});
+        for s in &mut before {
+            tms(s).pm004 = Some((
+                Status::NotApplicable,
+                "applies in the pre phase only to the offline procedure(s)".into(),
+            ));
+        }
+        assert_eq!(nuget(&before).0.status, Status::NotApplicable);
+        // A missing cache folder holds nothing.
+        let gone = fleet(2, |s| {
+            let c = cache(s);
+            c.missing = true;
+            c.packages.clear();
+        });
+        let (_, o) = nuget(&gone);
+        assert_eq!(o.status, Status::Fail);
+        assert_has(&o, "pam-web-03 has no ThycoticTms 11.1.1156");
+        assert_has(&o, r"pam-web-03 has no C:\ProgramData\NugetCache\ folder");
+    }
+
+    #[test]
+    fn fleet005_encryption_config_is_identical_and_never_shown_whole() {
+        let o = encryption_config_identical(&observed(&fleet(0, |_| {}), Phase::Pre));
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        let differs = fleet(2, |s| {
+            s.encryption_config = Some(Known::Known(FileDigest::Sha256(HASH_B.into())));
+        });
+        let o = encryption_config_identical(&observed(&differs, Phase::Pre));
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.message,
+            "the Secret Server nodes' encryption.config differ: pam-web-03 has sha256 bbbbbbbbbbbb… where the other node(s) (pam-web-01, pam-web-02) have sha256 aaaaaaaaaaaa…"
+        );
+        let shown = format!(
+            "{} {}",
+            o.message,
+            o.observed.as_deref().unwrap_or_default()
+        );
+        assert!(
+            !shown.contains(HASH_A) && !shown.contains(HASH_B),
+            "{shown}"
+        );
+        let missing = fleet(1, |s| {
+            s.encryption_config = Some(Known::Known(FileDigest::Missing))
+        });
+        let o = encryption_config_identical(&observed(&missing, Phase::Pre));
+        assert_eq!(o.status, Status::Fail);
+        assert_has(&o, "pam-web-02 has no encryption.config");
+        let unknown = fleet(1, |s| {
+            s.encryption_config = Some(Known::Unknown("permission denied".into()));
+        });
+        let o = encryption_config_identical(&observed(&unknown, Phase::Pre));
+        assert_eq!(o.status, Status::NotEvaluated);
+        assert_has(&o, "pam-web-02 (permission denied)");
+    }
 }
