@@ -544,8 +544,13 @@ fn solution_centre(of: &[(&str, &NodeState)], subject: &str) -> Outcome {
                 .unwrap_or_else(|| "not set".to_string());
             let source = match tms.and_then(|t| t.pm004.as_ref()) {
                 Some((Status::Pass, _)) => Source::Local(value),
-                Some((Status::Fail | Status::Error | Status::Waived, message)) => {
-                    Source::Other(format!("{value} (PM004: {message})"))
+                Some((status @ (Status::Fail | Status::Error | Status::Waived), _)) => {
+                    let pm004 = match status {
+                        Status::Fail => "PM004 fails there",
+                        Status::Error => "PM004 could not read it there",
+                        _ => "PM004 fails there, waived",
+                    };
+                    Source::Other(format!("{value} ({pm004})"))
                 }
                 Some((Status::NotEvaluated, message)) => Source::Unknown(message.clone()),
                 Some((status, message)) => Source::NotJudged(format!("PM004 {status}: {message}")),
@@ -604,11 +609,12 @@ fn solution_centre(of: &[(&str, &NodeState)], subject: &str) -> Outcome {
         let rest = if local.is_empty() {
             String::new()
         } else {
-            format!(
-                "; {} name{} its local NugetCache",
-                local.join(", "),
-                if local.len() == 1 { "s" } else { "" }
-            )
+            let (verb, own) = if local.len() == 1 {
+                ("names", "its")
+            } else {
+                ("name", "their")
+            };
+            format!("; {} {verb} {own} local NugetCache", local.join(", "))
         };
         return Outcome::new(
             Status::Fail,
@@ -1127,9 +1133,12 @@ mod tests {
         assert_eq!(source.status, Status::Fail);
         assert_has(
             &source,
-            "pam-web-02's is http://tmsnuget.thycotic.com/nuget/ (PM004: the online feed)",
+            "pam-web-02's is http://tmsnuget.thycotic.com/nuget/ (PM004 fails there)",
         );
-        assert_has(&source, "pam-web-01, pam-web-03 name its local NugetCache");
+        assert_has(
+            &source,
+            "pam-web-01, pam-web-03 name their local NugetCache",
+        );
         assert_eq!(cache_o.status, Status::Pass);
 
         // A package missing on one node; another's hash differing.
