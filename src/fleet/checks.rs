@@ -96,22 +96,38 @@ fn each(values: &[(&str, String)]) -> String {
         .join("; ")
 }
 
-/// Nodes whose value is unknown, with why: "pam-web-02 (facts.json has no …)".
-fn unknowns<T>(values: &[(&str, &Known<T>)]) -> Vec<String> {
+/// Nodes whose value is unknown, with why.
+fn unknowns<'a, T>(values: &[(&'a str, &Known<T>)]) -> Vec<(&'a str, String)> {
     values
         .iter()
         .filter_map(|(n, v)| match v {
-            Known::Unknown(why) => Some(format!("{n} ({why})")),
+            Known::Unknown(why) => Some((*n, why.clone())),
             Known::Known(_) => None,
         })
         .collect()
 }
 
-fn not_evaluated(subject: &str, what: &str, unknown: &[String]) -> Outcome {
+/// "… is not known on pam-web-02 (facts.json has no …)", nodes with one reason named together.
+fn not_evaluated(subject: &str, what: &str, unknown: &[(&str, String)]) -> Outcome {
+    let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (node, why) in unknown {
+        match by_reason.iter_mut().find(|(w, _)| w == why) {
+            Some((_, nodes)) => {
+                if !nodes.contains(node) {
+                    nodes.push(node);
+                }
+            }
+            None => by_reason.push((why, vec![node])),
+        }
+    }
+    let parts: Vec<String> = by_reason
+        .iter()
+        .map(|(why, nodes)| format!("{} ({why})", nodes.join(", ")))
+        .collect();
     Outcome::new(
         Status::NotEvaluated,
         subject,
-        format!("{what} is not known on {}", unknown.join("; ")),
+        format!("{what} is not known on {}", parts.join("; ")),
     )
 }
 
@@ -598,10 +614,10 @@ fn solution_centre(of: &[(&str, &NodeState)], subject: &str) -> Outcome {
             _ => None,
         })
         .collect();
-    let unknown: Vec<String> = sources
+    let unknown: Vec<(&str, String)> = sources
         .iter()
         .filter_map(|(n, s)| match s {
-            Source::Unknown(why) | Source::NotJudged(why) => Some(format!("{n} ({why})")),
+            Source::Unknown(why) | Source::NotJudged(why) => Some((*n, why.clone())),
             _ => None,
         })
         .collect();
@@ -679,7 +695,7 @@ fn caches(of: &[(&str, &NodeState)], subject: &str) -> Outcome {
                 Some(p) => match &p.sha256 {
                     Known::Known(hex) => holders.push((node, short(hex))),
                     Known::Unknown(why) => {
-                        unknown.push(format!("{node} ({label}: {why})"));
+                        unknown.push((node, format!("{label}: {why}")));
                     }
                 },
             }

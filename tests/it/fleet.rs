@@ -16,16 +16,24 @@ fn fleet_of(name: &str, phase: Phase) -> FleetReport {
     run_in(dir.path(), phase, |_| {})
 }
 
-/// Like [`fleet_of`] on an already staged folder; `alter` may drop nodes' scans.
 fn run_in(
     dir: &Path,
     phase: Phase,
     alter: impl FnOnce(&mut Vec<(String, fleet::NodeScanned)>),
 ) -> FleetReport {
+    run_at(dir, phase, NOW.parse().unwrap(), alter)
+}
+
+/// Like [`fleet_of`] on an already staged folder, as of `now`; `alter` may drop nodes' scans.
+fn run_at(
+    dir: &Path,
+    phase: Phase,
+    now: jiff::Timestamp,
+    alter: impl FnOnce(&mut Vec<(String, fleet::NodeScanned)>),
+) -> FleetReport {
     let file = dir.join("fleet.toml");
     let inv = inventory::parse(&std::fs::read_to_string(&file).unwrap(), &file).unwrap();
     let rules = RuleSet::builtin().unwrap();
-    let now = NOW.parse().unwrap();
     let how = NodeScan {
         rules: &rules,
         phase,
@@ -249,4 +257,74 @@ fn a_snapshot_collected_without_a_time_is_not_checked() {
         .unwrap();
     assert_eq!(f001.status, Status::NotEvaluated, "{}", f001.message);
     assert!(f001.message.contains("pam-web-01 has no collected_at"));
+}
+
+/// `upgate collect` dates each snapshot, and what a fleet compares is in it: with
+/// `--hash` every comparison is made; without, what the scans did not read whole
+/// is "not checked", never equal.
+#[test]
+fn collected_snapshots_are_compared_or_say_why_not() {
+    let staged = copy_fixture("fleets/consistent");
+    for (folder, hash) in [("hashed", true), ("plain", false)] {
+        let out = staged.path().join(folder);
+        std::fs::create_dir(&out).unwrap();
+        std::fs::copy(staged.path().join("fleet.toml"), out.join("fleet.toml")).unwrap();
+        for node in ["pam-web-01", "pam-web-02", "pam-web-03"] {
+            let r = crate::common::checked(crate::common::run(
+                crate::common::upgate()
+                    .arg("collect")
+                    .arg(staged.path().join(node))
+                    .arg("--out")
+                    .arg(out.join(node))
+                    .args(if hash { &["--hash"][..] } else { &[][..] }),
+            ));
+            assert_eq!(r.code, 0, "{}", r.stderr);
+        }
+        let report = run_at(&out, Phase::Post, jiff::Timestamp::now(), |_| {});
+        for f in &report.fleet {
+            eprintln!(
+                "{folder}: {} {} {}: {}",
+                f.rule_id, f.subject, f.status, f.message
+            );
+        }
+        let f001 = report
+            .fleet
+            .iter()
+            .find(|f| f.rule_id == "FLEET001")
+            .unwrap();
+        assert_eq!(f001.status, Status::Pass, "{folder}: {}", f001.message);
+        for f in &report.fleet {
+            if hash {
+                assert_eq!(
+                    f.status,
+                    Status::Pass,
+                    "{folder}: {} {}",
+                    f.rule_id,
+                    f.message
+                );
+            } else if f.rule_id == "FLEET005" {
+                // Only the hash of a file the scans read whole is in a plain snapshot.
+                assert_eq!(f.status, Status::NotEvaluated, "{}", f.message);
+                assert!(
+                    f.message.starts_with("encryption.config's SHA-256 is not known on pam-web-01, pam-web-02, pam-web-03 (cannot read"),
+                    "{}",
+                    f.message
+                );
+                assert!(
+                    f.message.contains("holds only this file's size and time"),
+                    "{}",
+                    f.message
+                );
+            } else {
+                // The packages PM005 reads whole are compared by hash.
+                assert_eq!(
+                    f.status,
+                    Status::Pass,
+                    "{folder}: {} {}",
+                    f.rule_id,
+                    f.message
+                );
+            }
+        }
+    }
 }
