@@ -318,3 +318,105 @@ pub fn scan_node(base: &Path, node: &inventory::Node, how: &NodeScan<'_>) -> Nod
     let state = observe(&server, &facts, &report);
     Ok((report, state))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inventory() -> Inventory {
+        inventory::parse(
+            "installation = \"pam-prod\"\n[[node]]\nname = \"a\"\nsnapshot = \"a\"\n[[node]]\nname = \"b\"\nsnapshot = \"b\"\n",
+            Path::new("fleet.toml"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn with_no_node_scanned_the_fleet_fails_and_compares_nothing() {
+        let rules = rules::builtin().unwrap();
+        let nodes = [
+            Observed {
+                name: "a",
+                scanned: Err("the snapshot holds no root/ folder"),
+            },
+            Observed {
+                name: "b",
+                scanned: Err("cannot read facts file"),
+            },
+        ];
+        let now = "2026-11-22T08:00:00Z".parse().unwrap();
+        let found = evaluate(&rules, &inventory(), &nodes, now, Phase::Pre);
+        let got: Vec<(&str, Status)> = found
+            .iter()
+            .map(|f| (f.rule_id.as_str(), f.status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("FLEET001", Status::Fail),
+                ("FLEET002", Status::NotApplicable),
+                ("FLEET003", Status::NotApplicable),
+                ("FLEET004", Status::NotApplicable),
+                ("FLEET004", Status::NotApplicable),
+                ("FLEET005", Status::NotApplicable),
+            ]
+        );
+        assert!(found[0].message.contains("a has no readable snapshot"));
+        assert!(found[0].message.contains("b has no readable snapshot"));
+        // Fingerprints: rule, installation and subject, as a scan's are.
+        assert_eq!(
+            found[0].fingerprint,
+            fingerprint("FLEET001", "pam-prod", "nodes of pam-prod")
+        );
+        assert_eq!(found[5].product, Product::Ss);
+        // A rule outside its phases says so.
+        let mut post_only = rules.clone();
+        post_only[0].phases = vec![Phase::Post];
+        let found = evaluate(&post_only, &inventory(), &nodes, now, Phase::Pre);
+        assert_eq!(found[0].status, Status::NotApplicable);
+        assert_eq!(found[0].message, "applies only in the post phase(s)");
+    }
+
+    #[test]
+    fn every_inventory_node_has_a_summary_scanned_or_not() {
+        let now = "2026-11-22T08:00:00Z".parse().unwrap();
+        let report = run(
+            &inventory(),
+            vec![
+                ("B".into(), Err(InputError::new("cannot read facts file"))),
+                ("c".into(), Err(InputError::new("x"))),
+            ],
+            now,
+            Phase::Post,
+        )
+        .unwrap();
+        let nodes: Vec<(&str, Option<&str>, Option<&str>)> = report
+            .nodes
+            .iter()
+            .map(|n| (n.name.as_str(), n.snapshot.as_deref(), n.error.as_deref()))
+            .collect();
+        assert_eq!(
+            nodes,
+            [
+                ("a", Some("a"), Some("not scanned")),
+                ("b", Some("b"), Some("cannot read facts file")),
+                ("c", None, Some("x")),
+            ]
+        );
+        let f001 = &report.fleet[0];
+        assert!(
+            f001.message.contains("a was not scanned"),
+            "{}",
+            f001.message
+        );
+        assert!(
+            f001.message.contains("c is not in the inventory"),
+            "{}",
+            f001.message
+        );
+        assert_eq!(report.summary.fail, 1);
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["nodes"][0]["report"], serde_json::Value::Null);
+        assert_eq!(json["fleet"][0]["rule_id"], "FLEET001");
+    }
+}
