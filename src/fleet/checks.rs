@@ -193,24 +193,45 @@ pub fn nodes_scanned_together(
             failures.push(format!("{} is not in the inventory", node.name));
         }
     }
-    let latest = dated.iter().map(|(_, t)| *t).max();
-    if let Some(latest) = latest {
-        let (newest, _) = dated
+    // The most nodes collected within one window are the fleet's moment; each node
+    // outside it is named (the latest start wins a tie: the freshest snapshots).
+    let mut by_time = dated.clone();
+    by_time.sort_by_key(|(_, t)| *t);
+    let within = |start: Timestamp| {
+        by_time
             .iter()
-            .find(|(_, t)| *t == latest)
+            .filter(|(_, t)| *t >= start && t.duration_since(start) <= inventory.window_length)
+            .count()
+    };
+    let start = by_time
+        .iter()
+        .map(|(_, t)| (within(*t), *t))
+        .max()
+        .map(|(_, t)| t);
+    if let Some(start) = start {
+        let inside: Vec<(&str, Timestamp)> = by_time
+            .iter()
+            .filter(|(_, t)| *t >= start && t.duration_since(start) <= inventory.window_length)
             .copied()
-            .unwrap_or_default();
+            .collect();
+        let (first, last) = (inside[0], inside[inside.len() - 1]);
         for (node, t) in &dated {
-            let apart = latest.duration_since(*t);
-            if apart > inventory.window_length {
-                failures.push(format!(
-                    "{node} was collected at {t}, {} before {newest} ({latest}): more than the window of {}",
-                    span(apart),
-                    inventory.window
-                ));
+            if inside.iter().any(|(n, _)| n == node) {
+                continue;
             }
+            let (apart, side, (other, at)) = if *t < first.1 {
+                (first.1.duration_since(*t), "before", first)
+            } else {
+                (t.duration_since(last.1), "after", last)
+            };
+            failures.push(format!(
+                "{node} was collected at {t}, {} {side} {other} ({at}): more than the window of {}",
+                span(apart),
+                inventory.window
+            ));
         }
     }
+    let latest = dated.iter().map(|(_, t)| *t).max();
     let observed = {
         let mut times: Vec<String> = dated.iter().map(|(n, t)| format!("{n}: {t}")).collect();
         times.extend(undated.iter().map(|n| format!("{n}: no collected_at")));
@@ -985,6 +1006,20 @@ mod tests {
             "pam-web-02 was collected at 2026-11-21T20:00:00Z, 11h 00m before pam-web-01",
         );
         assert_has(&o, "more than the window of 4h");
+        assert!(!o.message.contains("pam-web-01 was"), "{}", o.message);
+        // One node collected long after the others: that node is named, not the others.
+        let late = fleet(2, |s| {
+            s.collected_at = Some("2026-11-22T07:59:00Z".parse().unwrap())
+        });
+        let mut late = late;
+        for s in &mut late[..2] {
+            s.collected_at = Some("2026-11-21T09:00:00Z".parse().unwrap());
+        }
+        let o = nodes_scanned_together(&inv, &observed(&late, Phase::Pre), now(), Phase::Pre);
+        assert_eq!(
+            o.message,
+            "pam-web-03 was collected at 2026-11-22T07:59:00Z, 22h 59m after pam-web-02 (2026-11-21T09:00:00Z): more than the window of 4h"
+        );
 
         // No time: not checked; a time after now: an error. Never a pass.
         let undated = fleet(2, |s| s.collected_at = None);
