@@ -171,6 +171,11 @@ pub fn collect(req: &Request<'_>, out: &Path) -> Result<Collected, InputError> {
         done.filled
             .push(("host".into(), "the root's name (or this machine's)".into()));
     }
+    // Always the time of this collection: a facts file given to collect may be an older
+    // snapshot's.
+    facts["collected_at"] = serde_json::Value::String(req.now.to_string());
+    done.filled
+        .push(("collected_at".into(), "the time of this collection".into()));
     write_captures(req, out, &mut facts, &mut done)?;
     fill_services(req, &mut facts, &mut done);
     let text = serde_json::to_string_pretty(&facts).unwrap_or_default() + "\n";
@@ -578,11 +583,18 @@ DISPLAY_NAME: Windows Update
                 .iter()
                 .any(|(k, from)| k == "password_secure.services" && from.contains("STOP_PENDING"))
         );
-        Facts::parse(
+        // Dated with the collection's time, which a scan of the snapshot reads back.
+        assert_eq!(facts["collected_at"], "2026-11-22T08:00:00Z");
+        assert!(done.filled.iter().any(|(k, _)| k == "collected_at"));
+        let parsed = Facts::parse(
             &std::fs::read_to_string(snap.join("facts.json")).unwrap(),
             &snap,
         )
         .unwrap();
+        assert_eq!(
+            parsed.collected_at.map(|m| m.0.to_string()).as_deref(),
+            Some("2026-11-22T08:00:00Z")
+        );
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub struct Facts {
     pub privilege_manager: Option<PrivilegeManager>,
     pub password_secure: Option<PasswordSecure>,
     pub captures: Option<Captures>,
+    /// When the snapshot was collected (`upgate collect` writes it): how `upgate fleet`
+    /// tells that its nodes were scanned together.
+    pub collected_at: Option<Moment>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -310,6 +313,11 @@ pub const FLAG_FACTS: &[(&str, &str)] = &[
 pub const KEYS: &[(&str, &str, &str)] = &[
     ("host", r#""pam-web-01""#, "this server's name"),
     (
+        "collected_at",
+        r#""2026-11-22T07:55:00Z""#,
+        "Get-Date -Format o of when the snapshot was collected",
+    ),
+    (
         "env",
         r#"{ "ProgramData": "C:\\ProgramData" }"#,
         "this server's value of the variable (echo %ProgramData%), or delete it",
@@ -529,8 +537,10 @@ fn key_product(key: &str) -> Option<Product> {
 /// left in would be scanned as the truth, they are placeholders that [`Facts::parse`]
 /// refuses until each is replaced or its key deleted.
 pub fn template(products: &[Product]) -> String {
+    // `collected_at` is collect's to write, not the administrator's.
     let wanted = |key: &str| {
         !key.contains("[]")
+            && key != "collected_at"
             && key_product(key).is_none_or(|p| products.is_empty() || products.contains(&p))
     };
     // (section, [(field, value)]), a top-level key being a section without fields.

@@ -15,7 +15,8 @@
 //! 6. [`scan`]: results and what was observed; [`collect`], scans that record a snapshot;
 //! 7. [`waivers`] and [`baseline`];
 //! 8. [`report`]: results, summary, gate, and the emitters, which only format;
-//! 9. [`diff`], then [`version`] (what `--version` says) and [`cli`].
+//! 9. [`diff`] and [`fleet`] (every node of an installation, checked together), then
+//!    [`version`] (what `--version` says) and [`cli`].
 
 pub mod apache;
 pub mod baseline;
@@ -24,6 +25,7 @@ pub mod collect;
 pub mod diff;
 pub mod error;
 pub mod facts;
+pub mod fleet;
 pub mod glob;
 pub mod icacls;
 pub mod iis;

@@ -554,6 +554,33 @@ impl Server {
         self.backend.lacks_content(&self.root, host)
     }
 
+    /// The SHA-256 of a resolved regular file: the digest a collected snapshot
+    /// recorded (`--hash`), else its bytes, streamed (any size: packages are large).
+    /// A snapshot that kept only its size and time cannot say: an error, never a guess.
+    pub fn sha256(&self, file: &Resolved) -> Result<[u8; 32], FsError> {
+        use sha2::Digest as _;
+        if file.kind != Kind::File {
+            return Err(FsError::NotARegularFile(file.server.to_string()));
+        }
+        if let Some(d) = self.backend.digest(&self.root, &file.host) {
+            return Ok(d.sha256);
+        }
+        let mut f = self
+            .backend
+            .open(&self.root, &file.host, true)
+            .map_err(|e| io_error(&file.server, &e))?;
+        let mut hasher = sha2::Sha256::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = f.read(&mut buf).map_err(|e| io_error(&file.server, &e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        Ok(hasher.finalize().into())
+    }
+
     /// Opens a resolved regular file for streaming (hashing large packages).
     pub fn open(&self, file: &Resolved) -> Result<Content, FsError> {
         if file.kind != Kind::File {
@@ -662,6 +689,26 @@ mod tests {
     fn read(s: &Server, raw: &str) -> Result<String, FsError> {
         let r = s.resolve_str(raw)?;
         Ok(String::from_utf8(s.read(&r, 1024)?).unwrap())
+    }
+
+    #[test]
+    fn sha256_hashes_a_file_and_refuses_a_folder() {
+        let f = fixture();
+        let s = server(&f.root);
+        let file = s.resolve_str(r"C:\inetpub\wwwroot\TMS\web.config").unwrap();
+        let hex: String = s
+            .sha256(&file)
+            .unwrap()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        // sha256("inside")
+        assert_eq!(
+            hex,
+            "106b086224a4d945eae25f7be3805a931a873270326dd868b0e41f71ee9fff72"
+        );
+        let dir = s.resolve_str(r"C:\inetpub\wwwroot\TMS").unwrap();
+        assert!(matches!(s.sha256(&dir), Err(FsError::NotARegularFile(_))));
     }
 
     #[test]

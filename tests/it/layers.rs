@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("collect", &["collect"]),
     ("waivers and baselines", &["waivers", "baseline"]),
     ("results", &["report"]),
-    ("emitters and diff", &["diff"]),
+    ("emitters, diff and fleet", &["diff", "fleet"]),
     ("command line", &["version", "cli"]),
 ];
 

@@ -18,6 +18,7 @@ mod docs;
 mod facts_docs;
 mod facts_input;
 mod fixtures;
+mod fleet;
 mod formats;
 mod hostile;
 mod layers;

@@ -73,6 +73,8 @@ fn every_rule_file_is_built_in() {
         .collect();
     on_disk.sort();
     let mut built: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+    // The fleet rules are the fleet module's own pack (`upgate::fleet::rules`).
+    built.push(upgate::fleet::rules::BUILTIN.0.to_string());
     built.sort();
     assert_eq!(on_disk, built);
 }

@@ -1,0 +1,330 @@
+//! Fleets (issue 19) through the library: each node of a fixture fleet
+//! (`fixtures/fleets/`) is scanned as `upgate scan` scans a snapshot, then the
+//! fleet rules compare them. There is no `upgate fleet` command yet.
+
+use std::path::Path;
+
+use upgate::fleet::{self, FleetReport, NodeScan, inventory};
+use upgate::model::{Phase, Status};
+use upgate::rules::RuleSet;
+
+use crate::common::{NOW, copy_fixture};
+
+/// Scans every node of a fleet fixture (a dated copy) in `phase`, as of `common::NOW`.
+fn fleet_of(name: &str, phase: Phase) -> FleetReport {
+    let dir = copy_fixture(&format!("fleets/{name}"));
+    run_in(dir.path(), phase, |_| {})
+}
+
+fn run_in(
+    dir: &Path,
+    phase: Phase,
+    alter: impl FnOnce(&mut Vec<(String, fleet::NodeScanned)>),
+) -> FleetReport {
+    run_at(dir, phase, NOW.parse().unwrap(), alter)
+}
+
+/// Like [`fleet_of`] on an already staged folder, as of `now`; `alter` may drop nodes' scans.
+fn run_at(
+    dir: &Path,
+    phase: Phase,
+    now: jiff::Timestamp,
+    alter: impl FnOnce(&mut Vec<(String, fleet::NodeScanned)>),
+) -> FleetReport {
+    let file = dir.join("fleet.toml");
+    let inv = inventory::parse(&std::fs::read_to_string(&file).unwrap(), &file).unwrap();
+    let rules = RuleSet::builtin().unwrap();
+    let how = NodeScan {
+        rules: &rules,
+        phase,
+        now,
+        targets: Default::default(),
+    };
+    let mut nodes: Vec<(String, fleet::NodeScanned)> = inv
+        .nodes
+        .iter()
+        .map(|n| (n.name.clone(), fleet::scan_node(dir, n, &how)))
+        .collect();
+    alter(&mut nodes);
+    fleet::run(&inv, nodes, now, phase).unwrap()
+}
+
+/// (rule id, subject, status) of every fleet result.
+fn statuses(report: &FleetReport) -> Vec<(String, String, Status)> {
+    report
+        .fleet
+        .iter()
+        .map(|f| (f.rule_id.clone(), f.subject.clone(), f.status))
+        .collect()
+}
+
+#[test]
+fn a_consistent_fleet_passes_every_fleet_rule() {
+    let report = fleet_of("consistent", Phase::Post);
+    let got = statuses(&report);
+    assert_eq!(
+        got.iter()
+            .map(|(id, subject, _)| format!("{id} {subject}"))
+            .collect::<Vec<_>>(),
+        [
+            "FLEET001 nodes of pam-prod",
+            "FLEET002 Privilege Manager installed version",
+            "FLEET002 Secret Server installed version",
+            "FLEET003 Privilege Manager installed packages",
+            "FLEET004 NugetCache packages",
+            "FLEET004 nuget:source:SolutionCentre",
+            "FLEET005 Secret Server encryption.config",
+        ]
+    );
+    for f in &report.fleet {
+        assert_eq!(
+            f.status,
+            Status::Pass,
+            "{} {}: {}",
+            f.rule_id,
+            f.subject,
+            f.message
+        );
+    }
+    // Each node keeps its own results, as a scan of it gives them.
+    let names: Vec<&str> = report.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(names, ["pam-web-01", "pam-web-02", "pam-web-03"]);
+    for node in &report.nodes {
+        let r = node.report.as_ref().unwrap();
+        assert_eq!(r.scan.host, node.name);
+        assert!(
+            r.results
+                .iter()
+                .any(|f| f.rule_id == "PM004" && f.status == Status::Pass)
+        );
+    }
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["nodes"].as_array().unwrap().len(), 3);
+    assert_eq!(json["fleet"].as_array().unwrap().len(), 7);
+    assert_eq!(json["installation"], "pam-prod");
+}
+
+#[test]
+fn each_drifted_node_gives_one_fleet_failure_naming_it() {
+    let report = fleet_of("drifted", Phase::Post);
+    let failing: Vec<(&str, &str, &str)> = report
+        .fleet
+        .iter()
+        .filter(|f| f.status != Status::Pass)
+        .map(|f| (f.rule_id.as_str(), f.subject.as_str(), f.message.as_str()))
+        .collect();
+    let expected = [
+        ("FLEET002", "Secret Server installed version", "pam-web-02"),
+        ("FLEET004", "NugetCache packages", "pam-web-04"),
+        ("FLEET004", "nuget:source:SolutionCentre", "pam-web-03"),
+        ("FLEET005", "Secret Server encryption.config", "pam-web-05"),
+    ];
+    assert_eq!(
+        failing
+            .iter()
+            .map(|(id, s, _)| (*id, *s))
+            .collect::<Vec<_>>(),
+        expected
+            .iter()
+            .map(|(id, s, _)| (*id, *s))
+            .collect::<Vec<_>>(),
+        "{failing:#?}"
+    );
+    for ((_, _, message), (id, _, node)) in failing.iter().zip(expected) {
+        assert!(message.contains(node), "{id}: {node} not in {message:?}");
+        // The node that drifted is the one named as differing: the others are its majority.
+        let others: Vec<String> = (1..=5)
+            .map(|i| format!("pam-web-0{i}"))
+            .filter(|n| n != node)
+            .collect();
+        let named_first = others
+            .iter()
+            .all(|o| message.find(node) < message.find(o.as_str()));
+        assert!(
+            named_first,
+            "{id}: {node} is not the node named in {message:?}"
+        );
+    }
+    let find = |id: &str, subject: &str| {
+        report
+            .fleet
+            .iter()
+            .find(|f| f.rule_id == id && f.subject == subject)
+            .unwrap()
+    };
+    let ss = find("FLEET002", "Secret Server installed version");
+    assert!(
+        ss.message.contains("pam-web-02 has 11.0.000012 where the other node(s) (pam-web-01, pam-web-03, pam-web-04, pam-web-05) have 11.1.000006"),
+        "{}",
+        ss.message
+    );
+    let source = find("FLEET004", "nuget:source:SolutionCentre");
+    assert!(
+        source
+            .message
+            .contains("pam-web-03's is http://tmsnuget.thycotic.com/nuget/"),
+        "{}",
+        source.message
+    );
+    let cache = find("FLEET004", "NugetCache packages");
+    assert_eq!(
+        cache.message,
+        "the TMS nodes' NugetCaches differ: pam-web-04 has no ThycoticTms 11.0.1040 (pam-web-01, pam-web-02, pam-web-03, pam-web-05 hold it)"
+    );
+    // encryption.config: short hash prefixes only, never the file or its full hash.
+    let enc = find("FLEET005", "Secret Server encryption.config");
+    let full = |node: &str| {
+        use sha2::Digest as _;
+        let bytes = std::fs::read(crate::common::fixture(&format!(
+            "fleets/drifted/{node}/root/inetpub/wwwroot/SecretServer/encryption.config"
+        )))
+        .unwrap();
+        sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let json = serde_json::to_string(&report.fleet).unwrap();
+    for node in ["pam-web-01", "pam-web-05"] {
+        let hex = full(node);
+        assert!(enc.message.contains(&hex[..12]), "{}", enc.message);
+        assert!(
+            !json.contains(&hex),
+            "the full hash of {node}'s encryption.config is shown"
+        );
+    }
+    assert!(
+        !json.contains("fixture: stands for"),
+        "encryption.config's content is shown"
+    );
+}
+
+#[test]
+fn a_node_missing_from_the_fleet_is_a_failure_not_silence() {
+    let dir = copy_fixture("fleets/consistent");
+    // Its scan is left out, and another node's snapshot cannot be read.
+    std::fs::remove_dir_all(dir.path().join("pam-web-02/root")).unwrap();
+    let report = run_in(dir.path(), Phase::Post, |nodes| {
+        nodes.retain(|(n, _)| n != "pam-web-03");
+    });
+    let f001 = report
+        .fleet
+        .iter()
+        .find(|f| f.rule_id == "FLEET001")
+        .unwrap();
+    assert_eq!(f001.status, Status::Fail);
+    assert!(
+        f001.message.contains("pam-web-03 was not scanned"),
+        "{}",
+        f001.message
+    );
+    assert!(
+        f001.message.contains("pam-web-02 has no readable snapshot"),
+        "{}",
+        f001.message
+    );
+    let node = |name: &str| report.nodes.iter().find(|n| n.name == name).unwrap();
+    assert_eq!(node("pam-web-03").error.as_deref(), Some("not scanned"));
+    assert!(
+        node("pam-web-02")
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("root/")
+    );
+    // The comparisons see only the nodes scanned: one TMS node is nothing to compare.
+    let f005 = report
+        .fleet
+        .iter()
+        .find(|f| f.rule_id == "FLEET005")
+        .unwrap();
+    assert_eq!(f005.status, Status::NotApplicable, "{}", f005.message);
+}
+
+#[test]
+fn a_snapshot_collected_without_a_time_is_not_checked() {
+    let dir = copy_fixture("fleets/consistent");
+    let facts = dir.path().join("pam-web-01/facts.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&facts).unwrap()).unwrap();
+    json.as_object_mut().unwrap().remove("collected_at");
+    std::fs::write(&facts, json.to_string()).unwrap();
+    let report = run_in(dir.path(), Phase::Post, |_| {});
+    let f001 = report
+        .fleet
+        .iter()
+        .find(|f| f.rule_id == "FLEET001")
+        .unwrap();
+    assert_eq!(f001.status, Status::NotEvaluated, "{}", f001.message);
+    assert!(f001.message.contains("pam-web-01 has no collected_at"));
+}
+
+/// `upgate collect` dates each snapshot, and what a fleet compares is in it: with
+/// `--hash` every comparison is made; without, what the scans did not read whole
+/// is "not checked", never equal.
+#[test]
+fn collected_snapshots_are_compared_or_say_why_not() {
+    let staged = copy_fixture("fleets/consistent");
+    for (folder, hash) in [("hashed", true), ("plain", false)] {
+        let out = staged.path().join(folder);
+        std::fs::create_dir(&out).unwrap();
+        std::fs::copy(staged.path().join("fleet.toml"), out.join("fleet.toml")).unwrap();
+        for node in ["pam-web-01", "pam-web-02", "pam-web-03"] {
+            let r = crate::common::checked(crate::common::run(
+                crate::common::upgate()
+                    .arg("collect")
+                    .arg(staged.path().join(node))
+                    .arg("--out")
+                    .arg(out.join(node))
+                    .args(if hash { &["--hash"][..] } else { &[][..] }),
+            ));
+            assert_eq!(r.code, 0, "{}", r.stderr);
+        }
+        let report = run_at(&out, Phase::Post, jiff::Timestamp::now(), |_| {});
+        for f in &report.fleet {
+            eprintln!(
+                "{folder}: {} {} {}: {}",
+                f.rule_id, f.subject, f.status, f.message
+            );
+        }
+        let f001 = report
+            .fleet
+            .iter()
+            .find(|f| f.rule_id == "FLEET001")
+            .unwrap();
+        assert_eq!(f001.status, Status::Pass, "{folder}: {}", f001.message);
+        for f in &report.fleet {
+            if hash {
+                assert_eq!(
+                    f.status,
+                    Status::Pass,
+                    "{folder}: {} {}",
+                    f.rule_id,
+                    f.message
+                );
+            } else if f.rule_id == "FLEET005" {
+                // Only the hash of a file the scans read whole is in a plain snapshot.
+                assert_eq!(f.status, Status::NotEvaluated, "{}", f.message);
+                assert!(
+                    f.message.starts_with("encryption.config's SHA-256 is not known on pam-web-01, pam-web-02, pam-web-03 (cannot read"),
+                    "{}",
+                    f.message
+                );
+                assert!(
+                    f.message.contains("holds only this file's size and time"),
+                    "{}",
+                    f.message
+                );
+            } else {
+                // The packages PM005 reads whole are compared by hash.
+                assert_eq!(
+                    f.status,
+                    Status::Pass,
+                    "{folder}: {} {}",
+                    f.rule_id,
+                    f.message
+                );
+            }
+        }
+    }
+}
