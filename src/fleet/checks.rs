@@ -193,40 +193,14 @@ pub fn nodes_scanned_together(
             failures.push(format!("{} is not in the inventory", node.name));
         }
     }
-    // The most nodes collected within one window are the fleet's moment; each node
-    // outside it is named (the latest start wins a tie: the freshest snapshots).
-    let mut by_time = dated.clone();
-    by_time.sort_by_key(|(_, t)| *t);
-    let within = |start: Timestamp| {
-        by_time
-            .iter()
-            .filter(|(_, t)| *t >= start && t.duration_since(start) <= inventory.window_length)
-            .count()
-    };
-    let start = by_time
-        .iter()
-        .map(|(_, t)| (within(*t), *t))
-        .max()
-        .map(|(_, t)| t);
-    if let Some(start) = start {
-        let inside: Vec<(&str, Timestamp)> = by_time
-            .iter()
-            .filter(|(_, t)| *t >= start && t.duration_since(start) <= inventory.window_length)
-            .copied()
-            .collect();
-        let (first, last) = (inside[0], inside[inside.len() - 1]);
-        for (node, t) in &dated {
-            if inside.iter().any(|(n, _)| n == node) {
-                continue;
-            }
-            let (apart, side, (other, at)) = if *t < first.1 {
-                (first.1.duration_since(*t), "before", first)
-            } else {
-                (t.duration_since(last.1), "after", last)
-            };
+    // Within the window before the fleet's time: then the nodes are also within
+    // it of each other, and none is judged on a state older than the window.
+    for (node, t) in &dated {
+        let age = now.duration_since(*t);
+        if age > inventory.window_length {
             failures.push(format!(
-                "{node} was collected at {t}, {} {side} {other} ({at}): more than the window of {}",
-                span(apart),
+                "{node} was collected at {t}, {} before the fleet scan's time ({now}): more than the window of {}",
+                span(age),
                 inventory.window
             ));
         }
@@ -238,7 +212,7 @@ pub fn nodes_scanned_together(
         times.join("; ")
     };
     let expected = format!(
-        "every node of {} scanned in the {phase} phase, collected within {} of each other",
+        "every node of {} scanned in the {phase} phase, collected within {} before the fleet scan's time",
         inventory.installation, inventory.window
     );
     let outcome = |status, message: String| {
@@ -995,31 +969,32 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert_has(&o, "pam-web-03 is not in the inventory");
 
-        // Collected too long before the others: the early node is named.
+        // Collected longer than the window before the fleet's time: that node is
+        // named, not the others.
         let early = fleet(1, |s| {
             s.collected_at = Some("2026-11-21T20:00:00Z".parse().unwrap())
         });
         let o = nodes_scanned_together(&inv, &observed(&early, Phase::Pre), now(), Phase::Pre);
-        assert_eq!(o.status, Status::Fail);
-        assert_has(
-            &o,
-            "pam-web-02 was collected at 2026-11-21T20:00:00Z, 11h 00m before pam-web-01",
+        assert_eq!(
+            (o.status, o.message.as_str()),
+            (
+                Status::Fail,
+                "pam-web-02 was collected at 2026-11-21T20:00:00Z, 12h 00m before the fleet scan's time (2026-11-22T08:00:00Z): more than the window of 4h"
+            )
         );
-        assert_has(&o, "more than the window of 4h");
-        assert!(!o.message.contains("pam-web-01 was"), "{}", o.message);
-        // One node collected long after the others: that node is named, not the others.
-        let late = fleet(2, |s| {
-            s.collected_at = Some("2026-11-22T07:59:00Z".parse().unwrap())
-        });
-        let mut late = late;
-        for s in &mut late[..2] {
+        // Every node collected long ago, however close together: each is named.
+        let mut old = fleet(0, |_| {});
+        for s in &mut old {
             s.collected_at = Some("2026-11-21T09:00:00Z".parse().unwrap());
         }
-        let o = nodes_scanned_together(&inv, &observed(&late, Phase::Pre), now(), Phase::Pre);
-        assert_eq!(
-            o.message,
-            "pam-web-03 was collected at 2026-11-22T07:59:00Z, 22h 59m after pam-web-02 (2026-11-21T09:00:00Z): more than the window of 4h"
-        );
+        let o = nodes_scanned_together(&inv, &observed(&old, Phase::Pre), now(), Phase::Pre);
+        assert_eq!(o.status, Status::Fail);
+        for name in NAMES {
+            assert_has(
+                &o,
+                &format!("{name} was collected at 2026-11-21T09:00:00Z, 23h 00m before"),
+            );
+        }
 
         // No time: not checked; a time after now: an error. Never a pass.
         let undated = fleet(2, |s| s.collected_at = None);

@@ -2,7 +2,7 @@
 //!
 //! ```toml
 //! installation = "pam-prod"          # a name for reports
-//! window = "4h"                      # optional: how far apart the nodes' collection times may be
+//! window = "4h"                      # optional: how long before the fleet scan every node must have been collected
 //! [[node]]
 //! name = "pam-web-01"
 //! snapshot = "pam-web-01"            # a snapshot folder, relative to the inventory's folder
