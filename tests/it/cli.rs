@@ -499,7 +499,7 @@ fn man_prints_a_roff_page_per_command() {
     assert!(
         String::from_utf8(out.stderr)
             .unwrap()
-            .contains("use one of scan, rules")
+            .contains("use one of scan, fleet, rules")
     );
 }
 

@@ -1,6 +1,6 @@
 //! Fleets (issue 19) through the library: each node of a fixture fleet
 //! (`fixtures/fleets/`) is scanned as `upgate scan` scans a snapshot, then the
-//! fleet rules compare them. There is no `upgate fleet` command yet.
+//! fleet rules compare them; then `upgate fleet` (the binary) on the same fixtures.
 
 use std::path::Path;
 
@@ -8,7 +8,7 @@ use upgate::fleet::{self, FleetReport, NodeScan, inventory};
 use upgate::model::{Phase, Status};
 use upgate::rules::RuleSet;
 
-use crate::common::{NOW, copy_fixture};
+use crate::common::{NOW, checked, copy_fixture, run, upgate};
 
 /// Scans every node of a fleet fixture (a dated copy) in `phase`, as of `common::NOW`.
 fn fleet_of(name: &str, phase: Phase) -> FleetReport {
@@ -327,4 +327,224 @@ fn collected_snapshots_are_compared_or_say_why_not() {
             }
         }
     }
+}
+
+/// `upgate fleet` on a staged fleet.toml in `phase`, as of `common::NOW`.
+fn fleet_cmd(inventory: &Path, phase: &str, extra: &[&str]) -> crate::common::Run {
+    checked(run(upgate()
+        .arg("fleet")
+        .arg(inventory)
+        .args(["--phase", phase, "--now", NOW, "--color", "never"])
+        .args(extra)))
+}
+
+/// The fleet results that are not passes: (rule id, subject, message).
+fn failing_of(json: &serde_json::Value) -> Vec<(String, String, String)> {
+    json["fleet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] != "pass")
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["subject"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const DRIFTED: [(&str, &str, &str); 4] = [
+    ("FLEET002", "Secret Server installed version", "pam-web-02"),
+    ("FLEET004", "NugetCache packages", "pam-web-04"),
+    ("FLEET004", "nuget:source:SolutionCentre", "pam-web-03"),
+    ("FLEET005", "Secret Server encryption.config", "pam-web-05"),
+];
+
+#[test]
+fn the_command_fails_a_drifted_fleet_with_its_four_fleet_failures() {
+    let dir = copy_fixture("fleets/drifted");
+    let inventory = dir.path().join("fleet.toml");
+    let r = fleet_cmd(&inventory, "post", &["--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let json = r.json();
+    let failing = failing_of(&json);
+    assert_eq!(failing.len(), 4, "{failing:#?}");
+    for ((id, subject, message), (want_id, want_subject, node)) in failing.iter().zip(DRIFTED) {
+        assert_eq!((id.as_str(), subject.as_str()), (want_id, want_subject));
+        assert!(message.contains(node), "{id}: {node} not in {message}");
+    }
+    assert_eq!(json["gate"]["failed"], true);
+    assert_eq!(json["gate"]["verdict"], "PROBLEMS FOUND");
+    assert_eq!(json["gate"]["fail_on"], "error");
+    assert_eq!(json["nodes"].as_array().unwrap().len(), 5);
+    assert_eq!(json["gate"]["nodes"].as_array().unwrap().len(), 5);
+    assert_eq!(json["installation"], "pam-prod");
+    assert_eq!(json["tool"]["name"], "upgate");
+    // The text view names the same four, each with its node.
+    let text = fleet_cmd(&inventory, "post", &[]);
+    assert_eq!(text.code, 1, "{}", text.stderr);
+    for (id, subject, node) in DRIFTED {
+        assert!(text.stdout.contains(id), "{id} not in\n{}", text.stdout);
+        assert!(
+            text.stdout.contains(subject),
+            "{subject} not in\n{}",
+            text.stdout
+        );
+        assert!(text.stdout.contains(node), "{node} not in\n{}", text.stdout);
+    }
+    assert!(text.stdout.contains("PROBLEMS FOUND"), "{}", text.stdout);
+    assert!(!text.stdout.contains("FLEET001"), "{}", text.stdout);
+}
+
+#[test]
+fn the_command_passes_a_consistent_fleet() {
+    let dir = copy_fixture("fleets/consistent");
+    let r = fleet_cmd(
+        &dir.path().join("fleet.toml"),
+        "post",
+        &["--format", "json"],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stderr, r.stdout);
+    let json = r.json();
+    assert!(failing_of(&json).is_empty(), "{:#?}", failing_of(&json));
+    assert_eq!(json["gate"]["failed"], false);
+    assert_eq!(json["gate"]["verdict"], "COMPLIANT");
+}
+
+#[test]
+fn an_unreadable_node_snapshot_is_fleet001s_failure_not_exit_2() {
+    let dir = copy_fixture("fleets/consistent");
+    std::fs::remove_dir_all(dir.path().join("pam-web-02")).unwrap();
+    let r = fleet_cmd(
+        &dir.path().join("fleet.toml"),
+        "post",
+        &["--format", "json"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let json = r.json();
+    let f001 = &json["fleet"][0];
+    assert_eq!(f001["rule_id"], "FLEET001");
+    assert_eq!(f001["status"], "fail");
+    assert!(
+        f001["message"].as_str().unwrap().contains("pam-web-02"),
+        "{f001}"
+    );
+    assert!(
+        json["nodes"][1]["error"].is_string(),
+        "{}",
+        json["nodes"][1]
+    );
+    let text = fleet_cmd(&dir.path().join("fleet.toml"), "post", &[]);
+    assert_eq!(text.code, 1);
+    assert!(text.stdout.contains("NO REPORT"), "{}", text.stdout);
+}
+
+#[test]
+fn a_bad_inventory_exits_2_naming_its_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fleet.toml");
+    std::fs::write(
+        &file,
+        "installation = \"pam-prod\"\n\n[[node]]\nname = \"a\"\nsnapshot = \"a\"\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    let r = fleet_cmd(&file, "pre", &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{}:6", file.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    let missing = fleet_cmd(&dir.path().join("nope.toml"), "pre", &[]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("nope.toml"), "{}", missing.stderr);
+    let jobs = fleet_cmd(&file, "pre", &["--jobs", "0"]);
+    assert_eq!(jobs.code, 2);
+}
+
+#[test]
+fn the_number_of_jobs_does_not_change_the_report() {
+    let dir = copy_fixture("fleets/drifted");
+    let inventory = dir.path().join("fleet.toml");
+    let one = fleet_cmd(&inventory, "post", &["--format", "json", "--jobs", "1"]);
+    let four = fleet_cmd(&inventory, "post", &["--format", "json", "--jobs", "4"]);
+    assert_eq!(one.code, 1);
+    assert_eq!(four.code, 1);
+    assert_eq!(one.stdout, four.stdout);
+}
+
+#[test]
+fn junit_has_a_suite_per_node_and_the_fleet_and_fails_what_trips_the_gate() {
+    let dir = copy_fixture("fleets/drifted");
+    let inventory = dir.path().join("fleet.toml");
+    let out = tempfile::tempdir().unwrap();
+    let json_file = out.path().join("fleet.json");
+    let r = fleet_cmd(
+        &inventory,
+        "post",
+        &[
+            "--format",
+            "junit",
+            "--report",
+            &format!("json={}", json_file.display()),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let xml = &r.stdout;
+    assert!(upgate::xml::parse_str(xml).is_ok(), "{xml}");
+    let suites: Vec<&str> = xml
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("<testsuite name=\""))
+        .map(|l| &l[..l.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        suites,
+        [
+            "pam-web-01",
+            "pam-web-02",
+            "pam-web-03",
+            "pam-web-04",
+            "pam-web-05",
+            "fleet"
+        ]
+    );
+    // failures + errors = the results (in scope) that fail the gate (--fail-on error).
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    let trips = |r: &serde_json::Value| {
+        r["status"] == "error"
+            || (matches!(r["status"].as_str(), Some("fail" | "not_evaluated"))
+                && r["severity"] == "error")
+    };
+    let mut want = json["fleet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| trips(r))
+        .count();
+    for node in json["nodes"].as_array().unwrap() {
+        let report = &node["report"];
+        let products = report["scan"]["products"].as_array().unwrap();
+        want += report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| products.contains(&r["product"]) && trips(r))
+            .count();
+    }
+    let count = |attr: &str| -> usize {
+        let head = xml.lines().nth(1).unwrap();
+        let at = head.find(&format!(" {attr}=\"")).unwrap() + attr.len() + 3;
+        head[at..at + head[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(count("failures") + count("errors"), want, "{xml}");
+    assert!(
+        want >= 6,
+        "the four fleet failures and two nodes' own: {want}"
+    );
 }
