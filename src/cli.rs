@@ -311,6 +311,7 @@ enum FleetFormat {
     Json,
     Markdown,
     Junit,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -809,7 +810,9 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
 
 fn run_fleet(args: &FleetArgs) -> Result<ExitCode, Failure> {
     use crate::fleet;
-    use crate::fleet::emit::{FleetEmitter, FleetJson, FleetJunit, FleetMarkdown, FleetText};
+    use crate::fleet::emit::{
+        FleetEmitter, FleetJson, FleetJunit, FleetMarkdown, FleetSarif, FleetText,
+    };
     let outputs = plan_outputs(args.format, args.output.as_deref(), &args.report)?;
     let rules = load_rules(args.rules.as_deref())?;
     let targets = parse_targets(&args.target_version)?;
@@ -836,6 +839,11 @@ fn run_fleet(args: &FleetArgs) -> Result<ExitCode, Failure> {
     let scanned = scan_nodes(base, &inventory.nodes, &how, jobs);
     let report = fleet::run(&inventory, scanned, now, phase)?;
     let gate = gate_of(args.fail_on, args.allow_unevaluated);
+    let fleet_rules = fleet::rules::builtin()?;
+    let inventory_dir = std::path::absolute(base)
+        .unwrap_or_else(|_| base.to_path_buf())
+        .display()
+        .to_string();
     // Never write a report under a node's root.
     let roots: Vec<PathBuf> = report
         .nodes
@@ -852,6 +860,11 @@ fn run_fleet(args: &FleetArgs) -> Result<ExitCode, Failure> {
             FleetFormat::Json => Box::new(FleetJson),
             FleetFormat::Markdown => Box::new(FleetMarkdown),
             FleetFormat::Junit => Box::new(FleetJunit),
+            FleetFormat::Sarif => Box::new(FleetSarif {
+                rules: &rules,
+                fleet_rules: &fleet_rules,
+                inventory_dir: inventory_dir.clone(),
+            }),
         };
         emitter.emit(&report, &gate, out)
     };

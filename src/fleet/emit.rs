@@ -524,3 +524,99 @@ impl FleetEmitter for FleetJunit {
         out.write_all(s.as_bytes())
     }
 }
+
+/// `--format sarif`: a run per node with a report (its scan's SARIF run,
+/// category `upgate/<installation>/<node>/<phase>/`, each result's
+/// `properties.node` naming it) and one for the fleet results
+/// (`upgate/<installation>/fleet/<phase>/`), located at the inventory's folder.
+pub struct FleetSarif<'a> {
+    /// The rule set the nodes were scanned with.
+    pub rules: &'a crate::rules::RuleSet,
+    pub fleet_rules: &'a [super::FleetRule],
+    /// The inventory's folder, absolute.
+    pub inventory_dir: String,
+}
+
+impl FleetEmitter for FleetSarif<'_> {
+    fn emit(&self, report: &FleetReport, gate: &Gate, out: &mut dyn Write) -> io::Result<()> {
+        use crate::report::sarif::{self, Described, Sarif};
+        use std::collections::{BTreeMap, BTreeSet};
+        let part = |s: &str| s.replace('/', "_");
+        let installation = part(&report.installation);
+        let nodes = Sarif { rules: self.rules };
+        let mut runs = Vec::new();
+        for node in &report.nodes {
+            let Some(r) = &node.report else { continue };
+            let category = format!(
+                "upgate/{installation}/{}/{}/",
+                part(&node.name),
+                report.phase
+            );
+            let mut run = nodes.run(r, gate, category)?;
+            for result in run.results.iter_mut().flatten() {
+                sarif::tag(result, "node", &node.name);
+            }
+            runs.push(run);
+        }
+        let ids: BTreeSet<&str> = report.fleet.iter().map(|f| f.rule_id.as_str()).collect();
+        let used: Vec<&super::FleetRule> = self
+            .fleet_rules
+            .iter()
+            .filter(|r| ids.contains(r.id.as_str()))
+            .collect();
+        let index: BTreeMap<&str, usize> = used
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        let mut results = Vec::new();
+        for f in report.fleet.iter().filter(|f| sarif::is_alert(f)) {
+            let i = index.get(f.rule_id.as_str()).copied().ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("SARIF: fleet rule {} is not in the fleet rules", f.rule_id),
+                )
+            })?;
+            let mut result = sarif::result(f, i, None);
+            sarif::tag(&mut result, "installation", &report.installation);
+            results.push(result);
+        }
+        let descriptors = used
+            .iter()
+            .map(|r| {
+                let tags = std::iter::once("fleet")
+                    .chain(r.phases.iter().map(|p| p.code()))
+                    .map(String::from)
+                    .collect();
+                sarif::describe(&Described {
+                    id: &r.id,
+                    slug: &r.slug,
+                    title: &r.title,
+                    summary: &r.summary,
+                    remediation: &r.remediation,
+                    source: &r.source,
+                    inputs: &[],
+                    severity: r.severity,
+                    tags,
+                })
+            })
+            .collect();
+        let bases = BTreeMap::from([(
+            sarif::ROOT_BASE.to_string(),
+            sarif::base(
+                &self.inventory_dir,
+                "The inventory's folder: the fleet results are about the installation",
+            ),
+        )]);
+        runs.push(sarif::run_of(
+            descriptors,
+            results,
+            bases,
+            format!("upgate/{installation}/fleet/{}/", report.phase),
+            gate.verdict_of(&report.fleet, report.phase),
+            report.fleet.iter().any(|r| gate.trips(r)),
+        ));
+        serde_json::to_writer_pretty(&mut *out, &sarif::log(runs))?;
+        writeln!(out)
+    }
+}

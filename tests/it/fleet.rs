@@ -548,3 +548,45 @@ fn junit_has_a_suite_per_node_and_the_fleet_and_fails_what_trips_the_gate() {
         "the four fleet failures and two nodes' own: {want}"
     );
 }
+
+#[test]
+fn sarif_has_a_run_per_node_and_one_for_the_fleet() {
+    let dir = copy_fixture("fleets/drifted");
+    let r = fleet_cmd(
+        &dir.path().join("fleet.toml"),
+        "post",
+        &["--format", "sarif"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let sarif = r.json();
+    crate::sarif::Schema::load().check(&sarif).unwrap();
+    let runs = sarif["runs"].as_array().unwrap();
+    let ids: Vec<&str> = runs
+        .iter()
+        .map(|r| r["automationDetails"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "upgate/pam-prod/pam-web-01/post/",
+            "upgate/pam-prod/pam-web-02/post/",
+            "upgate/pam-prod/pam-web-03/post/",
+            "upgate/pam-prod/pam-web-04/post/",
+            "upgate/pam-prod/pam-web-05/post/",
+            "upgate/pam-prod/fleet/post/",
+        ]
+    );
+    for (i, run) in runs[..5].iter().enumerate() {
+        for result in run["results"].as_array().unwrap() {
+            assert_eq!(result["properties"]["node"], format!("pam-web-0{}", i + 1));
+        }
+    }
+    let fleet: Vec<&str> = runs[5]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(fleet, ["FLEET002", "FLEET004", "FLEET004", "FLEET005"]);
+    assert_eq!(runs[5]["properties"]["gateFailed"], true);
+}
