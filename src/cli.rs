@@ -12,6 +12,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::error::InputError;
 use crate::facts::{Moment, Version};
+use crate::fleet::FleetRule;
 use crate::model::{Phase, Product, Severity};
 use crate::report::{Emitter, Gate, Report, Show};
 use crate::rules::checks::BackupOptions;
@@ -419,10 +420,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Collect(args) => run_collect(&args),
         Command::Rules { format, rules } => {
             let set = load_rules(rules.as_deref())?;
+            let fleet = crate::fleet::rules::builtin()?;
             let text = match format {
-                ListFormat::Text => rules_text(&set),
-                ListFormat::Json => rules_json(&set),
-                ListFormat::Markdown => rules_markdown(&set),
+                ListFormat::Text => rules_text(&set, &fleet),
+                ListFormat::Json => rules_json(&set, &fleet),
+                ListFormat::Markdown => rules_markdown(&set, &fleet),
             };
             io::stdout()
                 .write_all(text.as_bytes())
@@ -431,6 +433,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Explain { rule, rules } => {
             let set = load_rules(rules.as_deref())?;
+            let fleet = crate::fleet::rules::builtin()?;
+            if let Some(r) = fleet
+                .iter()
+                .find(|r| r.id.eq_ignore_ascii_case(&rule) || r.slug.eq_ignore_ascii_case(&rule))
+            {
+                io::stdout()
+                    .write_all(explain_fleet(r).as_bytes())
+                    .map_err(stdout_error)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let Some(r) = set.find(&rule) else {
                 let mut e = InputError::new(format!("no rule `{rule}`"));
                 e = match set.suggest(&rule) {
@@ -1310,7 +1322,7 @@ fn phases_text(r: &Rule) -> String {
         .join(",")
 }
 
-fn rules_text(set: &RuleSet) -> String {
+fn rules_text(set: &RuleSet, fleet: &[FleetRule]) -> String {
     let mut s = String::new();
     for r in set.iter() {
         s.push_str(&format!(
@@ -1322,11 +1334,23 @@ fn rules_text(set: &RuleSet) -> String {
             r.title
         ));
     }
+    for r in fleet {
+        let phases: Vec<&str> = r.phases.iter().map(|p| p.code()).collect();
+        s.push_str(&format!(
+            "{:<7} {:<8} {:<8} {:<36} {}\n",
+            r.id,
+            phases.join(","),
+            r.severity.code(),
+            r.slug,
+            r.title
+        ));
+    }
     s
 }
 
-/// `upgate rules --format markdown`, also the README's rules table (`tests/it/docs.rs`).
-pub fn rules_markdown(set: &RuleSet) -> String {
+/// `upgate rules --format markdown`, also the README's rules table
+/// (`tests/it/docs.rs`): the product rules, then the fleet rules (`upgate fleet`).
+pub fn rules_markdown(set: &RuleSet, fleet: &[FleetRule]) -> String {
     let mut s = String::from(
         "| id | slug | applies | severity | check | title |\n|---|---|---|---|---|---|\n",
     );
@@ -1338,6 +1362,17 @@ pub fn rules_markdown(set: &RuleSet) -> String {
             r.applies_text(),
             r.severity,
             r.check.kind(),
+            crate::report::markdown::escape(&r.title, crate::report::markdown::Block::Inline)
+        ));
+    }
+    for r in fleet {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | `{}` | {} |\n",
+            r.id,
+            r.slug,
+            r.applies_text(),
+            r.severity,
+            r.check.code(),
             crate::report::markdown::escape(&r.title, crate::report::markdown::Block::Inline)
         ));
     }
@@ -1357,8 +1392,8 @@ pub fn kinds_markdown(set: &RuleSet) -> String {
     s
 }
 
-fn rules_json(set: &RuleSet) -> String {
-    let rules: Vec<serde_json::Value> = set
+fn rules_json(set: &RuleSet, fleet: &[FleetRule]) -> String {
+    let mut rules: Vec<serde_json::Value> = set
         .iter()
         .map(|r| {
             serde_json::json!({
@@ -1379,6 +1414,22 @@ fn rules_json(set: &RuleSet) -> String {
             })
         })
         .collect();
+    rules.extend(fleet.iter().map(|r| {
+        serde_json::json!({
+            "id": r.id,
+            "slug": r.slug,
+            "product": r.product,
+            "fleet": true,
+            "title": r.title,
+            "phases": r.phases,
+            "severity": r.severity,
+            "check": r.check.code(),
+            "summary": r.summary,
+            "remediation": r.remediation,
+            "source": r.source,
+            "origin": r.origin,
+        })
+    }));
     let mut s =
         serde_json::to_string_pretty(&serde_json::json!({ "rules": rules })).unwrap_or_default();
     s.push('\n');
@@ -1413,6 +1464,30 @@ fn explain(r: &Rule) -> String {
             s.push_str(&format!("  - {i}\n"));
         }
     }
+    s
+}
+
+/// `upgate explain FLEET001`: a fleet rule, in the sections a product rule has.
+fn explain_fleet(r: &FleetRule) -> String {
+    let mut s = format!("{} {} — {}\n\n", r.id, r.slug, r.title);
+    s.push_str(&format!("product:    {}\n", r.product_name()));
+    s.push_str(&format!("applies:    {}\n", r.applies_text()));
+    s.push_str(&format!("severity:   {}\n", r.severity));
+    s.push_str(&format!(
+        "check:      {}\ndefined at: {}\n\n",
+        r.check.code(),
+        r.origin
+    ));
+    s.push_str(&format!(
+        "What and why\n  {}\n\n",
+        r.summary.replace('\n', "\n  ")
+    ));
+    s.push_str(&format!(
+        "How to fix\n  {}\n\n",
+        r.remediation.replace('\n', "\n  ")
+    ));
+    s.push_str(&format!("Source\n  {}\n", r.source));
+    s.push_str("\nRun by\n  upgate fleet INVENTORY --phase pre|post\n");
     s
 }
 

@@ -590,3 +590,65 @@ fn sarif_has_a_run_per_node_and_one_for_the_fleet() {
     assert_eq!(fleet, ["FLEET002", "FLEET004", "FLEET004", "FLEET005"]);
     assert_eq!(runs[5]["properties"]["gateFailed"], true);
 }
+
+#[test]
+fn rules_and_explain_include_the_fleet_rules() {
+    let list = run(upgate().arg("rules"));
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    for id in ["FLEET001", "FLEET002", "FLEET003", "FLEET004", "FLEET005"] {
+        assert!(list.stdout.contains(id), "{id} not in `upgate rules`");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&run(upgate().args(["rules", "--format", "json"])).stdout).unwrap();
+    let f005 = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "FLEET005")
+        .unwrap();
+    assert_eq!(f005["check"], "encryption_config_identical");
+    assert_eq!(f005["product"], "ss");
+    let markdown = run(upgate().args(["rules", "--format", "markdown"])).stdout;
+    assert!(
+        markdown.contains("| FLEET001 | fleet-every-node-scanned-together | pre, post (fleet) |")
+    );
+    for key in ["FLEET001", "fleet001", "fleet-every-node-scanned-together"] {
+        let r = run(upgate().args(["explain", key]));
+        assert_eq!(r.code, 0, "{key}: {}", r.stderr);
+        assert!(
+            r.stdout
+                .starts_with("FLEET001 fleet-every-node-scanned-together — ")
+        );
+        assert!(
+            r.stdout.contains("defined at: rules/fleet.toml:"),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("How to fix"), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn text_and_markdown_snapshots_of_the_drifted_fleet() {
+    let _snapshots = crate::common::snapshots("fleet").bind_to_scope();
+    let dir = copy_fixture("fleets/drifted");
+    let inventory = dir.path().join("fleet.toml");
+    // common::upgate sets COLUMNS=80.
+    let text = fleet_cmd(&inventory, "post", &[]);
+    assert_eq!(text.code, 1, "{}", text.stderr);
+    for line in text.stdout.lines() {
+        let longest = line
+            .split(' ')
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0);
+        assert!(
+            line.chars().count() <= 80 || longest > 40,
+            "over 80 columns: {line:?}"
+        );
+    }
+    insta::assert_snapshot!("text-drifted", crate::common::redact(&text.stdout));
+    let markdown = fleet_cmd(&inventory, "post", &["--format", "markdown"]);
+    assert_eq!(markdown.code, 1);
+    insta::assert_snapshot!("markdown-drifted", crate::common::redact(&markdown.stdout));
+}
