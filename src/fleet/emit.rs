@@ -134,6 +134,14 @@ fn header_words(report: &FleetReport) -> String {
     )
 }
 
+/// Escapes each line of an error (its `help:` line stays a line of its own).
+fn lines(text: &str) -> String {
+    text.split('\n')
+        .map(|l| escape(l.trim()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Products as codes: `ss, pm`.
 fn products_text(node: &NodeSummary) -> String {
     if node.products.is_empty() {
@@ -208,6 +216,152 @@ impl FleetEmitter for FleetText {
         }
 
         text.heading(&mut s, "Nodes");
+        if !self.nodes_table(report, gate, &text, &mut s) {
+            self.nodes_list(report, gate, &text, &mut s);
+        }
+
+        s.push('\n');
+        let (tally, why) = tally(report, gate);
+        let verdict = verdict(report, gate);
+        let style = if failed(report, gate) {
+            Style::new().red().bold()
+        } else {
+            Style::new().green().bold()
+        };
+        let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
+        let unbroken = verdict.replace(' ', "\u{a0}");
+        let mut line = String::new();
+        wrap(
+            &mut line,
+            0,
+            2,
+            &format!("{} — {unbroken}{}", escape(&tally), escape(&why)),
+            self.width,
+        );
+        s.push_str(&line.replacen(&unbroken, &text.paint(&verdict, style), 1));
+        out.write_all(s.as_bytes())
+    }
+}
+
+impl FleetText {
+    /// The nodes as a table, when it fits the width: node, host, products,
+    /// procedure, counts, verdict; a node without a report says why under
+    /// its row. False (and nothing written) when it does not fit.
+    fn nodes_table(&self, report: &FleetReport, gate: &Gate, text: &Text, s: &mut String) -> bool {
+        use owo_colors::Style;
+        let head = [
+            "node",
+            "host",
+            "products",
+            "procedure",
+            "pass",
+            "fail",
+            "error",
+            "not checked",
+            "verdict",
+        ];
+        let rows: Vec<[String; 9]> = report
+            .nodes
+            .iter()
+            .map(|n| {
+                let name = escape(&n.name);
+                match &n.report {
+                    Some(r) => {
+                        let c = node_counts(r);
+                        [
+                            name,
+                            escape(n.host.as_deref().unwrap_or("?")),
+                            products_text(n),
+                            match n.procedure.as_deref() {
+                                None | Some("") => "none".to_string(),
+                                Some(p) => p.to_string(),
+                            },
+                            c.pass.to_string(),
+                            c.fail.to_string(),
+                            c.error.to_string(),
+                            c.not_evaluated.to_string(),
+                            gate.verdict(r),
+                        ]
+                    }
+                    None => [
+                        name,
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        node_verdict(n, gate),
+                    ],
+                }
+            })
+            .collect();
+        let mut widths = head.map(|h| h.chars().count());
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let total = 2 + widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+        if self.width.is_some_and(|max| total > max) {
+            return false;
+        }
+        // Counts right-aligned, words left-aligned; the last column unpadded.
+        let line = |cells: &[String], paint: &dyn Fn(usize, &str) -> String| {
+            let mut l = String::from("  ");
+            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                let pad = " ".repeat(w - cell.chars().count());
+                let last = i + 1 == cells.len();
+                if (4..8).contains(&i) {
+                    l.push_str(&pad);
+                    l.push_str(&paint(i, cell));
+                } else {
+                    l.push_str(&paint(i, cell));
+                    if !last {
+                        l.push_str(&pad);
+                    }
+                }
+                if !last {
+                    l.push_str("  ");
+                }
+            }
+            l.trim_end().to_string()
+        };
+        let heads: Vec<String> = head.iter().map(|h| h.to_string()).collect();
+        let _ = writeln!(
+            s,
+            "{}",
+            line(&heads, &|_, c: &str| text.paint(c, Style::new().dimmed()))
+        );
+        for (node, row) in report.nodes.iter().zip(&rows) {
+            let failing = node.report.as_ref().is_none_or(|r| gate.failed(r));
+            let _ = writeln!(
+                s,
+                "{}",
+                line(row, &|i, c: &str| match i {
+                    0 => text.paint(c, Style::new().bold()),
+                    8 if failing => text.paint(c, Style::new().red().bold()),
+                    8 => text.paint(c, Style::new().green()),
+                    _ => c.to_string(),
+                })
+            );
+            if node.report.is_none() {
+                let error = format!(
+                    "error: {}",
+                    lines(node.error.as_deref().unwrap_or("no report"))
+                );
+                text.line(s, "    ", 4, 4, &error);
+            }
+        }
+        true
+    }
+
+    /// The nodes as entries, for a terminal too narrow for the table: the
+    /// name and verdict, then the host, products, procedure and counts
+    /// wrapped beside them.
+    fn nodes_list(&self, report: &FleetReport, gate: &Gate, text: &Text, s: &mut String) {
+        use owo_colors::Style;
         let name_width = report
             .nodes
             .iter()
@@ -242,8 +396,14 @@ impl FleetEmitter for FleetText {
             let details = match (&node.report, &node.error) {
                 (Some(r), _) => {
                     let c = node_counts(r);
+                    let below = r.in_scope().filter(|f| gate.below(f)).count();
+                    let below = if below > 0 {
+                        format!(" ({below} below the gate)")
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "host {}; products {}; procedure {}; {} pass, {} fail, {} error, {} not checked",
+                        "host {}; products {}; procedure {}; {} pass, {} fail{below}, {} error, {} not checked",
                         escape(node.host.as_deref().unwrap_or("?")),
                         products_text(node),
                         match node.procedure.as_deref() {
@@ -257,32 +417,11 @@ impl FleetEmitter for FleetText {
                     )
                 }
                 (None, error) => {
-                    format!("error: {}", escape(error.as_deref().unwrap_or("no report")))
+                    format!("error: {}", lines(error.as_deref().unwrap_or("no report")))
                 }
             };
-            text.line(&mut s, &lead, used, used, &details);
+            text.line(s, &lead, used, used, &details);
         }
-
-        s.push('\n');
-        let (tally, why) = tally(report, gate);
-        let verdict = verdict(report, gate);
-        let style = if failed(report, gate) {
-            Style::new().red().bold()
-        } else {
-            Style::new().green().bold()
-        };
-        let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
-        let unbroken = verdict.replace(' ', "\u{a0}");
-        let mut line = String::new();
-        wrap(
-            &mut line,
-            0,
-            2,
-            &format!("{} — {unbroken}{}", escape(&tally), escape(&why)),
-            self.width,
-        );
-        s.push_str(&line.replacen(&unbroken, &text.paint(&verdict, style), 1));
-        out.write_all(s.as_bytes())
     }
 }
 

@@ -648,7 +648,69 @@ fn text_and_markdown_snapshots_of_the_drifted_fleet() {
         );
     }
     insta::assert_snapshot!("text-drifted", crate::common::redact(&text.stdout));
+    // Wide enough, the nodes are a table.
+    let wide = checked(run(upgate()
+        .env("COLUMNS", "120")
+        .arg("fleet")
+        .arg(&inventory)
+        .args(["--phase", "post", "--now", NOW, "--color", "never"])));
+    assert!(
+        wide.stdout
+            .contains("  node        host        products  procedure  pass  fail"),
+        "{}",
+        wide.stdout
+    );
+    insta::assert_snapshot!("text-120-drifted", crate::common::redact(&wide.stdout));
     let markdown = fleet_cmd(&inventory, "post", &["--format", "markdown"]);
     assert_eq!(markdown.code, 1);
     insta::assert_snapshot!("markdown-drifted", crate::common::redact(&markdown.stdout));
+}
+
+#[test]
+fn fleet_outputs_are_planned_as_scans_are() {
+    let dir = copy_fixture("fleets/consistent");
+    let inventory = dir.path().join("fleet.toml");
+    let out = tempfile::tempdir().unwrap();
+    let two = fleet_cmd(&inventory, "post", &["--report", "json=-"]);
+    assert_eq!(two.code, 2);
+    assert!(
+        two.stderr.contains("two outputs name standard output"),
+        "{}",
+        two.stderr
+    );
+    let unknown = fleet_cmd(&inventory, "post", &["--report", "github=x"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("use text, json, markdown, junit or sarif"),
+        "{}",
+        unknown.stderr
+    );
+    let file = out.path().join("fleet.md");
+    let written = fleet_cmd(
+        &inventory,
+        "post",
+        &["-f", "markdown", "-o", file.to_str().unwrap()],
+    );
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert!(written.stdout.is_empty());
+    let md = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        md.starts_with("## ✅ upgate fleet: COMPLIANT — pam-prod"),
+        "{md}"
+    );
+    // Never under a node's root.
+    let under = dir.path().join("pam-web-01/root/r.json");
+    let refused = fleet_cmd(
+        &inventory,
+        "post",
+        &["--report", &format!("json={}", under.display())],
+    );
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("under the scanned root"),
+        "{}",
+        refused.stderr
+    );
 }
