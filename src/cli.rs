@@ -12,6 +12,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::error::InputError;
 use crate::facts::{Moment, Version};
+use crate::fleet::FleetRule;
 use crate::model::{Phase, Product, Severity};
 use crate::report::{Emitter, Gate, Report, Show};
 use crate::rules::checks::BackupOptions;
@@ -44,11 +45,27 @@ Exit status of scan:
   2  upgate could not do its job: bad arguments, unreadable target,
      invalid facts or rule files (one message on stderr)";
 
+/// The exit statuses of `upgate fleet`, after `upgate fleet --help`.
+const FLEET_AFTER_HELP: &str = "\
+Each node is scanned as `upgate scan SNAPSHOT` scans it (default
+options), then the fleet rules (FLEET001-FLEET005) compare them.
+
+Exit status of fleet (one for the whole fleet):
+  0  nothing fails the gate, on any node or in the fleet results
+  1  something does: a node's results, as scan judges them, or a
+     fleet result; a node whose snapshot cannot be read is
+     FLEET001's failure, so 1, not 2
+  2  upgate could not do its job: bad arguments, an unreadable or
+     invalid inventory, invalid rule files (one message on stderr)";
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the rules against a server root or snapshot and report findings.
     #[command(after_help = AFTER_HELP)]
     Scan(Box<ScanArgs>),
+    /// Scan every node of an installation (fleet.toml) and compare them: one verdict for the fleet.
+    #[command(after_help = FLEET_AFTER_HELP)]
+    Fleet(Box<FleetArgs>),
     /// List every rule (id, slug, phases, severity, title).
     Rules {
         /// Output format.
@@ -242,6 +259,62 @@ struct ScanArgs {
     statistics: bool,
 }
 
+#[derive(Debug, clap::Args)]
+struct FleetArgs {
+    /// The inventory: fleet.toml naming the installation, its window and each [[node]]'s snapshot folder (relative to the inventory's folder).
+    inventory: PathBuf,
+    /// Before the upgrade (pre) or after it (post).
+    #[arg(long, value_enum)]
+    phase: PhaseArg,
+    /// The time to judge ages and the window against, RFC 3339 with an offset (2026-11-22T08:00:00Z); default: now.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    /// Target version for every node, overriding their facts.json: --target pm=11.1.1156
+    #[arg(long = "target", value_name = "PRODUCT=VERSION")]
+    target_version: Vec<String>,
+    /// Extra or overriding rule files (*.toml) for the nodes' scans.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Format on standard output (or in --output's FILE).
+    #[arg(
+        short = 'f',
+        long,
+        visible_alias = "output-format",
+        value_enum,
+        default_value_t = FleetFormat::Text
+    )]
+    format: FleetFormat,
+    /// Write the --format output to FILE instead of standard output (-: standard output).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also write FORMAT to FILE (repeatable; FILE - is standard output): --report json=fleet.json
+    #[arg(long, value_name = "FORMAT=FILE")]
+    report: Vec<String>,
+    /// Lowest severity of a failing or unevaluated result (a node's or the fleet's) that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Accept checks that could not run (not_evaluated): they no longer fail the gate.
+    #[arg(long)]
+    allow_unevaluated: bool,
+    /// Colour in text output (auto: as scan --color auto decides).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// How many nodes to scan at once; default: the machine's available parallelism.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+}
+
+/// `upgate fleet --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FleetFormat {
+    /// For a person: the fleet results that need attention, a line per node, the verdict.
+    Text,
+    Json,
+    Markdown,
+    Junit,
+    Sarif,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum PhaseArg {
     Pre,
@@ -343,13 +416,15 @@ fn stdout_error(e: io::Error) -> Failure {
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Scan(args) => run_scan(&args),
+        Command::Fleet(args) => run_fleet(&args),
         Command::Collect(args) => run_collect(&args),
         Command::Rules { format, rules } => {
             let set = load_rules(rules.as_deref())?;
+            let fleet = crate::fleet::rules::builtin()?;
             let text = match format {
-                ListFormat::Text => rules_text(&set),
-                ListFormat::Json => rules_json(&set),
-                ListFormat::Markdown => rules_markdown(&set),
+                ListFormat::Text => rules_text(&set, &fleet),
+                ListFormat::Json => rules_json(&set, &fleet),
+                ListFormat::Markdown => rules_markdown(&set, &fleet),
             };
             io::stdout()
                 .write_all(text.as_bytes())
@@ -358,6 +433,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Explain { rule, rules } => {
             let set = load_rules(rules.as_deref())?;
+            let fleet = crate::fleet::rules::builtin()?;
+            if let Some(r) = fleet
+                .iter()
+                .find(|r| r.id.eq_ignore_ascii_case(&rule) || r.slug.eq_ignore_ascii_case(&rule))
+            {
+                io::stdout()
+                    .write_all(explain_fleet(r).as_bytes())
+                    .map_err(stdout_error)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let Some(r) = set.find(&rule) else {
                 let mut e = InputError::new(format!("no rule `{rule}`"));
                 e = match set.suggest(&rule) {
@@ -577,7 +662,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         )
         .into());
     }
-    let outputs = plan_outputs(args)?;
+    let outputs = plan_outputs(args.format, args.output.as_deref(), &args.report)?;
     let mut rules = load_rules(args.rules.as_deref())?;
     for spec in &args.set_severity {
         let (id, level) = split_pair(spec, "--set-severity", "ID=LEVEL")?;
@@ -648,26 +733,8 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         }
         drives.insert(letter, PathBuf::from(dir));
     }
-    let mut targets = BTreeMap::new();
-    for spec in &args.target_version {
-        let (product, version) = split_pair(spec, "--target", "PRODUCT=VERSION")?;
-        let product = Product::from_code(product).ok_or_else(|| {
-            InputError::new(format!("--target {spec}: unknown product `{product}`"))
-                .help("use ss, pm or nps")
-        })?;
-        let version = version
-            .parse()
-            .map_err(|e| InputError::new(format!("--target {spec}: {e}")))?;
-        targets.insert(product, Version(version));
-    }
-    let now = match &args.now {
-        Some(raw) => {
-            Moment::parse(raw)
-                .map_err(|e| InputError::new(format!("--now: {}", e.message)).help(e.help))?
-                .0
-        }
-        None => jiff::Timestamp::now(),
-    };
+    let targets = parse_targets(&args.target_version)?;
+    let now = parse_now(args.now.as_deref())?;
     let env = Env::new(system_drive, &facts.env);
     let mut server = Server::new(&target.root, system_drive, &drives, env)
         .map_err(|e| InputError::new(format!("cannot open the root: {e}")).in_file(&target.root))?;
@@ -702,10 +769,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         facts: &facts,
         facts_file: target.facts_file.as_ref().map(|f| f.display().to_string()),
         host,
-        phase: match args.phase {
-            PhaseArg::Pre => Phase::Pre,
-            PhaseArg::Post => Phase::Post,
-        },
+        phase: phase_of(args.phase),
         products,
         targets,
         now,
@@ -731,81 +795,137 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode, Failure> {
         .help("check the target, or name the products with --product and supply facts.json")
         .into());
     }
-    let gate = Gate {
-        fail_on: match args.fail_on {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Note => Some(Severity::Note),
-            FailOn::Never => None,
-        },
-        allow_unevaluated: args.allow_unevaluated,
-    };
+    let gate = gate_of(args.fail_on, args.allow_unevaluated);
     let show = match args.show {
         ShowArg::Failing => Show::Failing,
         ShowArg::All => Show::All,
     };
-    // A reader that went away (`| head`) does not change the verdict: still exit 1
-    // when the gate failed, so a pipeline cannot turn a failure into a pass.
-    let to_stdout = |emitter: &dyn crate::report::Emitter| -> Result<(), Failure> {
-        let mut stdout = io::stdout().lock();
-        let written = emitter
-            .emit(&report, &gate, &mut stdout)
-            .and_then(|()| stdout.flush());
-        match written.map_err(stdout_error) {
-            Ok(()) | Err(Failure::BrokenPipe) => Ok(()),
-            Err(e) => Err(e),
-        }
-    };
-    for out in &outputs.reports {
+    let roots = [server.root().to_path_buf()];
+    let emit = |format: Format, look: Look, out: &mut dyn Write| {
         let view = TextView {
             show,
-            quiet: false,
-            statistics: false,
-            width: text_width(false),
+            quiet: look.main && args.quiet,
+            statistics: look.main && args.statistics,
+            width: look.width,
         };
-        let emitter = emitter(out.format, false, view, &rules);
-        match &out.file {
-            None => to_stdout(emitter.as_ref())?,
-            Some(file) => write_report(&report, &gate, emitter.as_ref(), file, server.root())
-                .map_err(|e| InputError {
-                    message: format!("{}: {}", out.flag, e.message),
-                    ..e
-                })?,
-        }
-    }
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => auto_color(
-            |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
-            io::stdout().is_terminal(),
-        ),
+        emitter(format, look.color, view, &rules).emit(&report, &gate, out)
     };
-    // Colour is for a terminal, never for a file.
-    let main_file = outputs.main.file.as_deref();
-    let view = TextView {
-        show,
-        quiet: args.quiet,
-        statistics: args.statistics,
-        width: text_width(main_file.is_none() && io::stdout().is_terminal()),
-    };
-    let main = emitter(args.format, color && main_file.is_none(), view, &rules);
-    match main_file {
-        None => to_stdout(main.as_ref())?,
-        Some(file) => {
-            write_report(&report, &gate, main.as_ref(), file, server.root()).map_err(|e| {
-                InputError {
-                    message: format!("{}: {}", outputs.main.flag, e.message),
-                    ..e
-                }
-            })?
-        }
-    }
+    write_outputs(&outputs, color_of(args.color), &roots, &emit)?;
+    // Still exit 1 when the gate failed, even if the reader went away: a
+    // pipeline cannot turn a failure into a pass.
     Ok(if gate.failed(&report) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_fleet(args: &FleetArgs) -> Result<ExitCode, Failure> {
+    use crate::fleet;
+    use crate::fleet::emit::{
+        FleetEmitter, FleetJson, FleetJunit, FleetMarkdown, FleetSarif, FleetText,
+    };
+    let outputs = plan_outputs(args.format, args.output.as_deref(), &args.report)?;
+    let rules = load_rules(args.rules.as_deref())?;
+    let targets = parse_targets(&args.target_version)?;
+    let now = parse_now(args.now.as_deref())?;
+    let phase = phase_of(args.phase);
+    let file = &args.inventory;
+    let text = fs::read_to_string(file)
+        .map_err(|e| InputError::new(format!("cannot read the inventory: {e}")).in_file(file))?;
+    let inventory = fleet::inventory::parse(&text, file)?;
+    let base = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    );
+    let how = fleet::NodeScan {
+        rules: &rules,
+        phase,
+        now,
+        targets,
+    };
+    let scanned = scan_nodes(base, &inventory.nodes, &how, jobs);
+    let report = fleet::run(&inventory, scanned, now, phase)?;
+    let gate = gate_of(args.fail_on, args.allow_unevaluated);
+    let fleet_rules = fleet::rules::builtin()?;
+    let inventory_dir = std::path::absolute(base)
+        .unwrap_or_else(|_| base.to_path_buf())
+        .display()
+        .to_string();
+    // Never write a report under a node's root.
+    let roots: Vec<PathBuf> = report
+        .nodes
+        .iter()
+        .filter_map(|n| n.report.as_ref())
+        .filter_map(|r| fs::canonicalize(&r.scan.root).ok())
+        .collect();
+    let emit = |format: FleetFormat, look: Look, out: &mut dyn Write| {
+        let emitter: Box<dyn FleetEmitter> = match format {
+            FleetFormat::Text => Box::new(FleetText {
+                color: look.color,
+                width: look.width,
+            }),
+            FleetFormat::Json => Box::new(FleetJson),
+            FleetFormat::Markdown => Box::new(FleetMarkdown),
+            FleetFormat::Junit => Box::new(FleetJunit),
+            FleetFormat::Sarif => Box::new(FleetSarif {
+                rules: &rules,
+                fleet_rules: &fleet_rules,
+                inventory_dir: inventory_dir.clone(),
+            }),
+        };
+        emitter.emit(&report, &gate, out)
+    };
+    write_outputs(&outputs, color_of(args.color), &roots, &emit)?;
+    Ok(if crate::fleet::emit::failed(&report, &gate) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Scans the inventory's nodes, at most `jobs` at once (a shared index is the
+/// queue), and returns their scans in inventory order. Each node's server and
+/// trees are dropped inside [`crate::fleet::scan_node`]: only its report and
+/// state are kept.
+fn scan_nodes(
+    base: &Path,
+    nodes: &[crate::fleet::inventory::Node],
+    how: &crate::fleet::NodeScan<'_>,
+    jobs: usize,
+) -> Vec<(String, crate::fleet::NodeScanned)> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<crate::fleet::NodeScanned>>> =
+        nodes.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..jobs.clamp(1, nodes.len().max(1)) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(node) = nodes.get(i) else { break };
+                    let scanned = crate::fleet::scan_node(base, node, how);
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(scanned);
+                }
+            });
+        }
+    });
+    nodes
+        .iter()
+        .zip(slots)
+        .map(|(node, slot)| {
+            let scanned = slot
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| Err(InputError::new("not scanned")));
+            (node.name.clone(), scanned)
+        })
+        .collect()
 }
 
 /// How the text views (text, concise) are laid out.
@@ -851,48 +971,60 @@ pub fn auto_color(var: impl Fn(&str) -> Option<String>, is_terminal: bool) -> bo
     is_terminal
 }
 
-/// One output of a scan: a format, the flag that asked for it (for errors)
-/// and its file (`None`: standard output).
-struct Output {
+/// One output of a scan or a fleet: a format, the flag that asked for it (for
+/// errors) and its file (`None`: standard output).
+struct Output<F> {
     flag: String,
-    format: Format,
+    format: F,
     file: Option<PathBuf>,
 }
 
 /// The main output (`--format`, to `-o FILE` or standard output) and every `--report`.
-struct Outputs {
-    main: Output,
-    reports: Vec<Output>,
+struct Outputs<F> {
+    main: Output<F>,
+    reports: Vec<Output<F>>,
+}
+
+/// A format's name as `--format` spells it.
+fn format_name<F: ValueEnum>(format: &F) -> String {
+    format
+        .to_possible_value()
+        .map_or("text".to_string(), |v| v.get_name().to_string())
 }
 
 /// Reads `--format`, `-o` and `--report` before the scan, and refuses two
 /// outputs to standard output, or to one file (the same canonical folder and
-/// name; the file need not exist yet).
-fn plan_outputs(args: &ScanArgs) -> Result<Outputs, InputError> {
+/// name; the file need not exist yet). `scan` and `fleet` share it.
+fn plan_outputs<F: ValueEnum + Copy>(
+    format: F,
+    output: Option<&Path>,
+    report: &[String],
+) -> Result<Outputs<F>, InputError> {
     let stdout_or = |file: &Path| (file != Path::new("-")).then(|| file.to_path_buf());
-    let main = match &args.output {
+    let main = match output {
         Some(file) => Output {
             flag: format!("--output {}", file.display()),
-            format: args.format,
+            format,
             file: stdout_or(file),
         },
         None => Output {
-            flag: format!(
-                "the main output (--format {})",
-                args.format
-                    .to_possible_value()
-                    .map_or("text".to_string(), |v| v.get_name().to_string())
-            ),
-            format: args.format,
+            flag: format!("the main output (--format {})", format_name(&format)),
+            format,
             file: None,
         },
     };
     let mut reports = Vec::new();
-    for spec in &args.report {
-        let (format, file) = split_pair(spec, "--report", "FORMAT=FILE")?;
-        let format = Format::from_str(format, true).map_err(|_| {
-            InputError::new(format!("--report {spec}: unknown format `{format}`"))
-                .help("use text, concise, json, sarif, junit, markdown or github")
+    for spec in report {
+        let (name, file) = split_pair(spec, "--report", "FORMAT=FILE")?;
+        let format = F::from_str(name, true).map_err(|_| {
+            let names: Vec<String> = F::value_variants().iter().map(format_name).collect();
+            let help = match names.as_slice() {
+                [rest @ .., last] if !rest.is_empty() => {
+                    format!("use {} or {last}", rest.join(", "))
+                }
+                _ => format!("use {}", names.join(", ")),
+            };
+            InputError::new(format!("--report {spec}: unknown format `{name}`")).help(help)
         })?;
         reports.push(Output {
             flag: format!("--report {spec}"),
@@ -900,7 +1032,7 @@ fn plan_outputs(args: &ScanArgs) -> Result<Outputs, InputError> {
             file: stdout_or(Path::new(file)),
         });
     }
-    let all: Vec<&Output> = std::iter::once(&main).chain(&reports).collect();
+    let all: Vec<&Output<F>> = std::iter::once(&main).chain(&reports).collect();
     let stdouts: Vec<&str> = all
         .iter()
         .filter(|o| o.file.is_none())
@@ -927,6 +1059,123 @@ fn plan_outputs(args: &ScanArgs) -> Result<Outputs, InputError> {
         seen.push((key, &o.flag));
     }
     Ok(Outputs { main, reports })
+}
+
+/// How one output is laid out: colour and width for text, and whether it is
+/// the main output (`--quiet`, `--statistics` apply to it only).
+#[derive(Debug, Clone, Copy)]
+struct Look {
+    color: bool,
+    width: Option<usize>,
+    main: bool,
+}
+
+/// Writes every `--report`, then the main output: `emit(format, look, out)`
+/// formats one. Colour (`color`, from `--color`) is for a terminal, never a
+/// file; a report file is never written under one of `roots` (the scanned
+/// servers). A reader that went away (`| head`) does not change the verdict.
+fn write_outputs<F: Copy>(
+    outputs: &Outputs<F>,
+    color: bool,
+    roots: &[PathBuf],
+    emit: &dyn Fn(F, Look, &mut dyn Write) -> io::Result<()>,
+) -> Result<(), Failure> {
+    let to_stdout = |format: F, look: Look| -> Result<(), Failure> {
+        let mut stdout = io::stdout().lock();
+        let written = emit(format, look, &mut stdout).and_then(|()| stdout.flush());
+        match written.map_err(stdout_error) {
+            Ok(()) | Err(Failure::BrokenPipe) => Ok(()),
+            Err(e) => Err(e),
+        }
+    };
+    let to_file = |out: &Output<F>, file: &Path, look: Look| -> Result<(), Failure> {
+        write_report(file, roots, |buf| emit(out.format, look, buf)).map_err(|e| {
+            Failure::Input(InputError {
+                message: format!("{}: {}", out.flag, e.message),
+                ..e
+            })
+        })
+    };
+    for out in &outputs.reports {
+        let look = Look {
+            color: false,
+            width: text_width(false),
+            main: false,
+        };
+        match &out.file {
+            None => to_stdout(out.format, look)?,
+            Some(file) => to_file(out, file, look)?,
+        }
+    }
+    let main = &outputs.main;
+    let look = Look {
+        color: color && main.file.is_none(),
+        width: text_width(main.file.is_none() && io::stdout().is_terminal()),
+        main: true,
+    };
+    match &main.file {
+        None => to_stdout(main.format, look),
+        Some(file) => to_file(main, file, look),
+    }
+}
+
+/// `--color`: always, never, or [`auto_color`] from the environment.
+fn color_of(arg: ColorArg) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => auto_color(
+            |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
+            io::stdout().is_terminal(),
+        ),
+    }
+}
+
+/// `--fail-on` and `--allow-unevaluated` as the gate.
+fn gate_of(fail_on: FailOn, allow_unevaluated: bool) -> Gate {
+    Gate {
+        fail_on: match fail_on {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        },
+        allow_unevaluated,
+    }
+}
+
+/// `--target PRODUCT=VERSION` (repeatable).
+fn parse_targets(specs: &[String]) -> Result<BTreeMap<Product, Version>, InputError> {
+    let mut targets = BTreeMap::new();
+    for spec in specs {
+        let (product, version) = split_pair(spec, "--target", "PRODUCT=VERSION")?;
+        let product = Product::from_code(product).ok_or_else(|| {
+            InputError::new(format!("--target {spec}: unknown product `{product}`"))
+                .help("use ss, pm or nps")
+        })?;
+        let version = version
+            .parse()
+            .map_err(|e| InputError::new(format!("--target {spec}: {e}")))?;
+        targets.insert(product, Version(version));
+    }
+    Ok(targets)
+}
+
+/// `--now TIME`, RFC 3339 with an offset; default: the clock.
+fn parse_now(raw: Option<&str>) -> Result<jiff::Timestamp, InputError> {
+    match raw {
+        Some(raw) => Ok(Moment::parse(raw)
+            .map_err(|e| InputError::new(format!("--now: {}", e.message)).help(e.help))?
+            .0),
+        None => Ok(jiff::Timestamp::now()),
+    }
+}
+
+fn phase_of(arg: PhaseArg) -> Phase {
+    match arg {
+        PhaseArg::Pre => Phase::Pre,
+        PhaseArg::Post => Phase::Post,
+    }
 }
 
 /// The canonical parent folder joined with the file name: one key for
@@ -974,13 +1223,12 @@ fn emitter<'a>(
     }
 }
 
-/// Writes a report file; never under the scanned root.
+/// Writes a report file, `emit` giving its bytes; never under one of `roots`
+/// (the scanned roots: upgate never writes to a server it scans).
 fn write_report(
-    report: &Report,
-    gate: &Gate,
-    emitter: &dyn Emitter,
     file: &Path,
-    root: &Path,
+    roots: &[PathBuf],
+    emit: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), InputError> {
     let parent = file
         .parent()
@@ -988,16 +1236,15 @@ fn write_report(
         .unwrap_or(Path::new("."));
     let parent = fs::canonicalize(parent)
         .map_err(|e| InputError::new(format!("cannot write the report: {e}")).in_file(file))?;
-    if parent.starts_with(root) {
+    if roots.iter().any(|root| parent.starts_with(root)) {
         return Err(
             InputError::new("refusing to write a report under the scanned root")
                 .in_file(file)
                 .help("write it outside the root (upgate never writes to the server it scans)"),
         );
     }
-    let mut buf = Vec::new();
-    emitter
-        .emit(report, gate, &mut buf)
+    let mut buf: Vec<u8> = Vec::new();
+    emit(&mut buf)
         .and_then(|()| fs::write(file, buf))
         .map_err(|e| InputError::new(format!("cannot write the report: {e}")).in_file(file))
 }
@@ -1075,7 +1322,7 @@ fn phases_text(r: &Rule) -> String {
         .join(",")
 }
 
-fn rules_text(set: &RuleSet) -> String {
+fn rules_text(set: &RuleSet, fleet: &[FleetRule]) -> String {
     let mut s = String::new();
     for r in set.iter() {
         s.push_str(&format!(
@@ -1087,11 +1334,23 @@ fn rules_text(set: &RuleSet) -> String {
             r.title
         ));
     }
+    for r in fleet {
+        let phases: Vec<&str> = r.phases.iter().map(|p| p.code()).collect();
+        s.push_str(&format!(
+            "{:<7} {:<8} {:<8} {:<36} {}\n",
+            r.id,
+            phases.join(","),
+            r.severity.code(),
+            r.slug,
+            r.title
+        ));
+    }
     s
 }
 
-/// `upgate rules --format markdown`, also the README's rules table (`tests/it/docs.rs`).
-pub fn rules_markdown(set: &RuleSet) -> String {
+/// `upgate rules --format markdown`, also the README's rules table
+/// (`tests/it/docs.rs`): the product rules, then the fleet rules (`upgate fleet`).
+pub fn rules_markdown(set: &RuleSet, fleet: &[FleetRule]) -> String {
     let mut s = String::from(
         "| id | slug | applies | severity | check | title |\n|---|---|---|---|---|---|\n",
     );
@@ -1103,6 +1362,17 @@ pub fn rules_markdown(set: &RuleSet) -> String {
             r.applies_text(),
             r.severity,
             r.check.kind(),
+            crate::report::markdown::escape(&r.title, crate::report::markdown::Block::Inline)
+        ));
+    }
+    for r in fleet {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | `{}` | {} |\n",
+            r.id,
+            r.slug,
+            r.applies_text(),
+            r.severity,
+            r.check.code(),
             crate::report::markdown::escape(&r.title, crate::report::markdown::Block::Inline)
         ));
     }
@@ -1122,8 +1392,8 @@ pub fn kinds_markdown(set: &RuleSet) -> String {
     s
 }
 
-fn rules_json(set: &RuleSet) -> String {
-    let rules: Vec<serde_json::Value> = set
+fn rules_json(set: &RuleSet, fleet: &[FleetRule]) -> String {
+    let mut rules: Vec<serde_json::Value> = set
         .iter()
         .map(|r| {
             serde_json::json!({
@@ -1144,6 +1414,22 @@ fn rules_json(set: &RuleSet) -> String {
             })
         })
         .collect();
+    rules.extend(fleet.iter().map(|r| {
+        serde_json::json!({
+            "id": r.id,
+            "slug": r.slug,
+            "product": r.product,
+            "fleet": true,
+            "title": r.title,
+            "phases": r.phases,
+            "severity": r.severity,
+            "check": r.check.code(),
+            "summary": r.summary,
+            "remediation": r.remediation,
+            "source": r.source,
+            "origin": r.origin,
+        })
+    }));
     let mut s =
         serde_json::to_string_pretty(&serde_json::json!({ "rules": rules })).unwrap_or_default();
     s.push('\n');
@@ -1178,6 +1464,30 @@ fn explain(r: &Rule) -> String {
             s.push_str(&format!("  - {i}\n"));
         }
     }
+    s
+}
+
+/// `upgate explain FLEET001`: a fleet rule, in the sections a product rule has.
+fn explain_fleet(r: &FleetRule) -> String {
+    let mut s = format!("{} {} — {}\n\n", r.id, r.slug, r.title);
+    s.push_str(&format!("product:    {}\n", r.product_name()));
+    s.push_str(&format!("applies:    {}\n", r.applies_text()));
+    s.push_str(&format!("severity:   {}\n", r.severity));
+    s.push_str(&format!(
+        "check:      {}\ndefined at: {}\n\n",
+        r.check.code(),
+        r.origin
+    ));
+    s.push_str(&format!(
+        "What and why\n  {}\n\n",
+        r.summary.replace('\n', "\n  ")
+    ));
+    s.push_str(&format!(
+        "How to fix\n  {}\n\n",
+        r.remediation.replace('\n', "\n  ")
+    ));
+    s.push_str(&format!("Source\n  {}\n", r.source));
+    s.push_str("\nRun by\n  upgate fleet INVENTORY --phase pre|post\n");
     s
 }
 

@@ -16,6 +16,7 @@
 //! differ and the value on each.
 
 pub mod checks;
+pub mod emit;
 pub mod inventory;
 pub mod rules;
 pub mod state;

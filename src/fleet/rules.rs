@@ -32,6 +32,32 @@ pub enum Kind {
     EncryptionConfigIdentical,
 }
 
+impl Kind {
+    /// The kind as rules/fleet.toml names it (`nodes_scanned_together`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::NodesScannedTogether => "nodes_scanned_together",
+            Kind::InstalledVersionsEqual => "installed_versions_equal",
+            Kind::PackageVersionsEqual => "package_versions_equal",
+            Kind::NugetcacheConsistent => "nugetcache_consistent",
+            Kind::EncryptionConfigIdentical => "encryption_config_identical",
+        }
+    }
+}
+
+impl FleetRule {
+    /// Where it applies, as `upgate rules` shows it: `pre, post (fleet)`.
+    pub fn applies_text(&self) -> String {
+        let phases: Vec<&str> = self.phases.iter().map(|p| p.code()).collect();
+        format!("{} (fleet)", phases.join(", "))
+    }
+
+    /// The product it is about, for people: `fleet` for the whole fleet.
+    pub fn product_name(&self) -> &'static str {
+        self.product.map_or("fleet (every product)", |p| p.name())
+    }
+}
+
 /// A validated fleet rule.
 #[derive(Debug, Clone)]
 pub struct FleetRule {

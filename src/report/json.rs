@@ -10,21 +10,21 @@ use crate::model::Finding;
 pub struct Json;
 
 #[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
+pub(crate) struct Tool {
+    pub(crate) name: &'static str,
+    pub(crate) version: &'static str,
 }
 
 #[derive(Serialize)]
-struct GateView {
-    fail_on: Option<&'static str>,
+pub(crate) struct GateView {
+    pub(crate) fail_on: Option<&'static str>,
     /// `not_evaluated` results at or above `fail_on` fail the gate (false with
     /// `--allow-unevaluated`).
-    strict: bool,
+    pub(crate) strict: bool,
     /// True when the exit status is 1.
-    failed: bool,
+    pub(crate) failed: bool,
     /// The verdict in words (`READY`, `NOT READY`, `INCOMPLETE`, …).
-    verdict: String,
+    pub(crate) verdict: String,
 }
 
 #[derive(Serialize)]

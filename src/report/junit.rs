@@ -43,7 +43,7 @@ pub fn escape(s: &str) -> String {
 
 /// What a testcase was written as.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Outcome {
+pub(crate) enum Outcome {
     Pass,
     Failure,
     Error,
@@ -52,7 +52,7 @@ enum Outcome {
 
 /// A suite's counts, from the outcomes of the testcases written.
 #[derive(Default)]
-struct Counts {
+pub(crate) struct Counts {
     tests: usize,
     failures: usize,
     errors: usize,
@@ -60,7 +60,7 @@ struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, o: Outcome) {
+    pub(crate) fn add(&mut self, o: Outcome) {
         self.tests += 1;
         match o {
             Outcome::Pass => {}
@@ -70,7 +70,7 @@ impl Counts {
         }
     }
 
-    fn merge(&mut self, other: &Counts) {
+    pub(crate) fn merge(&mut self, other: &Counts) {
         self.tests += other.tests;
         self.failures += other.failures;
         self.errors += other.errors;
@@ -78,7 +78,7 @@ impl Counts {
     }
 
     /// `tests=… failures=… errors=… skipped=…`.
-    fn attrs(&self) -> String {
+    pub(crate) fn attrs(&self) -> String {
         format!(
             "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"",
             self.tests, self.failures, self.errors, self.skipped
@@ -153,7 +153,7 @@ impl Emitter for Junit {
     }
 }
 
-fn testcase(r: &Finding, gate: &Gate, s: &mut String) -> Outcome {
+pub(crate) fn testcase(r: &Finding, gate: &Gate, s: &mut String) -> Outcome {
     let name = format!("{} {}: {}", r.rule_id, r.slug, r.subject);
     let mut open = format!(
         "    <testcase classname=\"upgate.{}.{}\" name=\"{}\"",

@@ -56,11 +56,11 @@ pub fn escape(s: &str, block: Block) -> String {
 }
 
 /// [`escape`] for a cell or list item.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     escape(s, Block::Inline)
 }
 
-fn mark(status: Status) -> &'static str {
+pub(crate) fn mark(status: Status) -> &'static str {
     match status {
         Status::Pass => "✅ pass",
         Status::Fail => "❌ fail",
@@ -73,7 +73,7 @@ fn mark(status: Status) -> &'static str {
 }
 
 /// Where a result points: `C:\…\web.config:14`.
-fn place(r: &Finding) -> String {
+pub(crate) fn place(r: &Finding) -> String {
     match &r.location {
         Some(l) => match l.line {
             Some(line) => format!("{}:{line}", cell(&l.server_path)),
@@ -204,7 +204,7 @@ impl Emitter for Markdown {
 }
 
 /// The message, with observed and expected values where stated.
-fn finding_text(r: &Finding) -> String {
+pub(crate) fn finding_text(r: &Finding) -> String {
     let mut t = cell(&r.message);
     if let Some(v) = &r.observed {
         let _ = write!(t, "<br>observed: {}", cell(v));

@@ -179,16 +179,26 @@ impl Gate {
     /// else `READY` or `COMPLIANT`. With the gate off (`--fail-on never`) the
     /// words judge every result and say `(gate off)`.
     pub fn verdict(&self, report: &Report) -> String {
-        let words = |failed: bool, incomplete: bool| match (failed, incomplete, report.scan.phase) {
+        self.verdict_of(&report.results, report.scan.phase)
+    }
+
+    /// [`Gate::verdict`] over any results judged in `phase` (a fleet's: every
+    /// node's and the fleet rules').
+    pub fn verdict_of<'a>(
+        &self,
+        results: impl IntoIterator<Item = &'a Finding>,
+        phase: Phase,
+    ) -> String {
+        let results: Vec<&Finding> = results.into_iter().collect();
+        let words = |failed: bool, incomplete: bool| match (failed, incomplete, phase) {
             (true, _, Phase::Pre) => "NOT READY",
             (true, _, Phase::Post) => "PROBLEMS FOUND",
             (false, true, _) => "INCOMPLETE",
             (false, false, Phase::Pre) => "READY",
             (false, false, Phase::Post) => "COMPLIANT",
         };
-        let results = &report.results;
         if self.fail_on.is_none() {
-            let failed = results.iter().any(Finding::is_failing);
+            let failed = results.iter().any(|r| r.is_failing());
             let incomplete = results.iter().any(|r| r.status == Status::NotEvaluated);
             return format!("{} (gate off)", words(failed, incomplete));
         }

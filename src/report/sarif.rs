@@ -47,7 +47,7 @@ const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 /// GitHub code scanning shows at most this many characters of a description.
 const MAX_DESCRIPTION: usize = 1024;
-const ROOT_BASE: &str = "SERVERROOT";
+pub(crate) const ROOT_BASE: &str = "SERVERROOT";
 const FACTS_BASE: &str = "FACTS";
 
 /// Needs the rule set the scan used: findings carry no summary, inputs or phases.
@@ -65,6 +65,19 @@ impl Emitter for Sarif<'_> {
 
 impl Sarif<'_> {
     fn log(&self, report: &Report, gate: &Gate) -> io::Result<Log> {
+        // GitHub keeps one analysis per category: pre-flight and audit of a
+        // host must not replace each other (`upgate/<host>/<phase>/`).
+        let category = format!(
+            "upgate/{}/{}/",
+            report.scan.host.replace('/', "_"),
+            report.scan.phase
+        );
+        Ok(log(vec![self.run(report, gate, category)?]))
+    }
+
+    /// One report as one run, `category` its `automationDetails.id`
+    /// (`upgate fleet` writes a run per node).
+    pub fn run(&self, report: &Report, gate: &Gate, category: String) -> io::Result<Run> {
         let ids: BTreeSet<&str> = report.results.iter().map(|f| f.rule_id.as_str()).collect();
         let rules = ids
             .into_iter()
@@ -107,54 +120,78 @@ impl Sarif<'_> {
         let results: Vec<SarifResult> = report
             .results
             .iter()
-            .filter(|f| matches!(f.status, Status::Fail | Status::Error | Status::Waived))
+            .filter(|f| is_alert(f))
             .map(|f| result(f, index[f.rule_id.as_str()], facts.as_ref()))
             .collect();
-
-        let driver = ToolComponent::builder()
-            .name("upgate")
-            .version(env!("CARGO_PKG_VERSION"))
-            .information_uri(env!("CARGO_PKG_REPOSITORY"))
-            .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
-            .build();
-        // GitHub keeps one analysis per category: pre-flight and audit of a
-        // host must not replace each other (`upgate/<host>/<phase>/`).
-        let category = format!(
-            "upgate/{}/{}/",
-            report.scan.host.replace('/', "_"),
-            report.scan.phase
-        );
+        let descriptors = rules.iter().map(|r| descriptor(r)).collect();
         // The gate's verdict, as every other format states it (INCOMPLETE
         // has no SARIF result of its own: not_evaluated results are not alerts).
-        let mut properties = PropertyBag::builder().build();
-        properties.additional_properties.extend([
-            (
-                "verdict".to_string(),
-                serde_json::json!(gate.verdict(report)),
-            ),
-            (
-                "gateFailed".to_string(),
-                serde_json::json!(gate.failed(report)),
-            ),
-        ]);
-        let run = Run::builder()
-            .tool(Tool::builder().driver(driver).build())
-            .properties(properties)
-            .automation_details(RunAutomationDetails::builder().id(category).build())
-            .original_uri_base_ids(bases)
-            .column_kind(serde_json::json!("unicodeCodePoints"))
-            .results(results)
-            .build();
-        Ok(Log::builder()
-            .schema(SCHEMA)
-            .version(serde_json::json!("2.1.0"))
-            .runs(vec![run])
-            .build())
+        Ok(run_of(
+            descriptors,
+            results,
+            bases,
+            category,
+            gate.verdict(report),
+            gate.failed(report),
+        ))
     }
 }
 
+/// Whether a finding is a SARIF result: `fail`, `error` and `waived`.
+pub fn is_alert(f: &Finding) -> bool {
+    matches!(f.status, Status::Fail | Status::Error | Status::Waived)
+}
+
+/// A log of `runs`.
+pub fn log(runs: Vec<Run>) -> Log {
+    Log::builder()
+        .schema(SCHEMA)
+        .version(serde_json::json!("2.1.0"))
+        .runs(runs)
+        .build()
+}
+
+/// A run: upgate as the driver with `rules`, its `results`, base ids and
+/// category, and the gate's verdict in its properties.
+pub fn run_of(
+    rules: Vec<ReportingDescriptor>,
+    results: Vec<SarifResult>,
+    bases: BTreeMap<String, ArtifactLocation>,
+    category: String,
+    verdict: String,
+    gate_failed: bool,
+) -> Run {
+    let driver = ToolComponent::builder()
+        .name("upgate")
+        .version(env!("CARGO_PKG_VERSION"))
+        .information_uri(env!("CARGO_PKG_REPOSITORY"))
+        .rules(rules)
+        .build();
+    let mut properties = PropertyBag::builder().build();
+    properties.additional_properties.extend([
+        ("verdict".to_string(), serde_json::json!(verdict)),
+        ("gateFailed".to_string(), serde_json::json!(gate_failed)),
+    ]);
+    Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .properties(properties)
+        .automation_details(RunAutomationDetails::builder().id(category).build())
+        .original_uri_base_ids(bases)
+        .column_kind(serde_json::json!("unicodeCodePoints"))
+        .results(results)
+        .build()
+}
+
+/// Adds `name: value` to a result's properties (the node a fleet's result is of).
+pub fn tag(r: &mut SarifResult, name: &str, value: &str) {
+    r.properties
+        .get_or_insert_with(|| PropertyBag::builder().build())
+        .additional_properties
+        .insert(name.to_string(), serde_json::json!(value));
+}
+
 /// The facts file as a folder (for `FACTS`) and a file name relative to it.
-struct FactsFile {
+pub(crate) struct FactsFile {
     folder: String,
     name: String,
 }
@@ -177,7 +214,7 @@ impl FactsFile {
     }
 }
 
-fn base(folder: &str, description: &str) -> ArtifactLocation {
+pub fn base(folder: &str, description: &str) -> ArtifactLocation {
     ArtifactLocation::builder()
         .uri(folder_uri(folder, cfg!(windows)))
         .description(text(description))
@@ -201,17 +238,45 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         .chain(rule.phases().into_iter().map(|p| p.code()))
         .map(String::from)
         .collect();
-    let mut properties = PropertyBag::builder().tags(tags).build();
+    describe(&Described {
+        id: &rule.id,
+        slug: &rule.slug,
+        title: &rule.title,
+        summary: &rule.summary,
+        remediation: &rule.remediation,
+        source: &rule.source,
+        inputs: &rule.inputs,
+        severity: rule.severity,
+        tags,
+    })
+}
+
+/// What a rule descriptor is made of (a product rule's or a fleet rule's fields).
+pub struct Described<'a> {
+    pub id: &'a str,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub remediation: &'a str,
+    pub source: &'a str,
+    pub inputs: &'a [String],
+    pub severity: Severity,
+    pub tags: Vec<String>,
+}
+
+/// A rule's descriptor: its help has the sections of `upgate explain`.
+pub fn describe(rule: &Described<'_>) -> ReportingDescriptor {
+    let mut properties = PropertyBag::builder().tags(rule.tags.clone()).build();
     // Every check reads files and facts deterministically: no heuristics, so
     // a result is as certain as its input.
     properties
         .additional_properties
         .insert("precision".into(), serde_json::json!("very-high"));
     ReportingDescriptor::builder()
-        .id(rule.id.as_str())
-        .name(rule.slug.as_str())
-        .short_description(plain(&rule.title))
-        .full_description(plain(&rule.summary))
+        .id(rule.id)
+        .name(rule.slug)
+        .short_description(plain(rule.title))
+        .full_description(plain(rule.summary))
         .help(
             MultiformatMessageString::builder()
                 .text(help_text(rule))
@@ -245,14 +310,14 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 /// The sections of `upgate explain`, as plain text.
-fn help_text(rule: &Rule) -> String {
+fn help_text(rule: &Described<'_>) -> String {
     let mut s = format!(
         "What and why\n{}\n\nHow to fix\n{}\n\nSource\n{}\n",
         rule.summary, rule.remediation, rule.source
     );
     if !rule.inputs.is_empty() {
         s.push_str("\nReads\n");
-        for input in &rule.inputs {
+        for input in rule.inputs {
             s.push_str(&format!("- {input}\n"));
         }
     }
@@ -261,16 +326,16 @@ fn help_text(rule: &Rule) -> String {
 
 /// The same sections as Markdown; rule text is escaped, so a `<id>` or a
 /// Windows path renders as written.
-fn help_markdown(rule: &Rule) -> String {
+fn help_markdown(rule: &Described<'_>) -> String {
     let mut s = format!(
         "## What and why\n\n{}\n\n## How to fix\n\n{}\n\n## Source\n\n{}\n",
-        markdown(&rule.summary),
-        markdown(&rule.remediation),
-        markdown(&rule.source)
+        markdown(rule.summary),
+        markdown(rule.remediation),
+        markdown(rule.source)
     );
     if !rule.inputs.is_empty() {
         s.push_str("\n## Reads\n\n");
-        for input in &rule.inputs {
+        for input in rule.inputs {
             s.push_str(&format!("- {}\n", markdown(input)));
         }
     }
@@ -281,7 +346,7 @@ fn markdown(s: &str) -> String {
     super::markdown::escape(s, super::markdown::Block::Paragraphs)
 }
 
-fn result(f: &Finding, rule_index: usize, facts: Option<&FactsFile>) -> SarifResult {
+pub(crate) fn result(f: &Finding, rule_index: usize, facts: Option<&FactsFile>) -> SarifResult {
     let mut message = f.message.clone();
     let on_disk = f.location.as_ref().and_then(|l| l.root_relative.as_deref());
     let (uri, base_id) = match (on_disk, facts) {

@@ -74,7 +74,7 @@ pub fn escape(s: &str) -> String {
 /// Appends `text` after `lead` (already in `out`, `used` columns wide), filling
 /// lines to `width` and starting each further line with `indent` spaces. A
 /// newline in `text` starts a new line. Widths count characters.
-fn wrap(out: &mut String, used: usize, indent: usize, text: &str, width: Option<usize>) {
+pub(crate) fn wrap(out: &mut String, used: usize, indent: usize, text: &str, width: Option<usize>) {
     let pad = " ".repeat(indent);
     for (i, paragraph) in text.split('\n').enumerate() {
         let mut column = if i == 0 {
@@ -106,7 +106,7 @@ fn wrap(out: &mut String, used: usize, indent: usize, text: &str, width: Option<
 }
 
 /// Where a result points: `path:line:column`, else its subject.
-fn place(r: &Finding) -> String {
+pub(crate) fn place(r: &Finding) -> String {
     match &r.location {
         Some(loc) => {
             let mut at = escape(&loc.server_path);
@@ -123,7 +123,7 @@ fn place(r: &Finding) -> String {
 }
 
 /// A result that fails or could not be checked: the concise view's lines.
-fn problem(r: &Finding) -> bool {
+pub(crate) fn problem(r: &Finding) -> bool {
     matches!(
         r.status,
         Status::Fail | Status::Error | Status::NotEvaluated
@@ -133,7 +133,7 @@ fn problem(r: &Finding) -> bool {
 /// Problems first, the most severe first, then errors before failures before
 /// checks that could not run, then by where; waived, passing and not
 /// applicable results after them.
-fn order(r: &Finding) -> (u8, Reverse<Severity>, u8, String) {
+pub(crate) fn order(r: &Finding) -> (u8, Reverse<Severity>, u8, String) {
     let (class, rank) = match r.status {
         Status::Error => (0, 0),
         Status::Fail => (0, 1),
@@ -177,7 +177,7 @@ impl Emitter for Text {
 }
 
 impl Text {
-    fn paint(&self, text: &str, style: Style) -> String {
+    pub(crate) fn paint(&self, text: &str, style: Style) -> String {
         if self.color {
             text.style(style).to_string()
         } else {
@@ -185,7 +185,7 @@ impl Text {
         }
     }
 
-    fn status_style(status: Status) -> Style {
+    pub(crate) fn status_style(status: Status) -> Style {
         let s = Style::new();
         match status {
             Status::Pass => s.green(),
@@ -196,7 +196,7 @@ impl Text {
         }
     }
 
-    fn heading(&self, s: &mut String, title: &str) {
+    pub(crate) fn heading(&self, s: &mut String, title: &str) {
         let _ = writeln!(
             s,
             "\n{}",
@@ -205,7 +205,7 @@ impl Text {
     }
 
     /// `lead` (`used` columns wide) and `text` wrapped under `indent`.
-    fn line(&self, s: &mut String, lead: &str, used: usize, indent: usize, text: &str) {
+    pub(crate) fn line(&self, s: &mut String, lead: &str, used: usize, indent: usize, text: &str) {
         s.push_str(lead);
         wrap(s, used, indent, text, self.width);
     }
@@ -306,7 +306,7 @@ impl Text {
 
     /// One rule's results: the id and title, an entry per result, and the fix
     /// and source once when any result asks for them.
-    fn group(
+    pub(crate) fn group(
         &self,
         group: &[&Finding],
         gate: &Gate,

@@ -499,18 +499,27 @@ fn man_prints_a_roff_page_per_command() {
     assert!(
         String::from_utf8(out.stderr)
             .unwrap()
-            .contains("use one of scan, rules")
+            .contains("use one of scan, fleet, rules")
     );
 }
 
 #[test]
 fn help_fits_80_columns_and_states_the_default_target_and_exit_statuses() {
-    for args in [&["--help"][..], &["scan", "--help"], &["collect", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["scan", "--help"],
+        &["collect", "--help"],
+        &["fleet", "--help"],
+    ] {
         let help = stdout_of(args, "80");
         for line in help.lines() {
             assert!(line.chars().count() <= 80, "{args:?}: {line:?}");
         }
-        if args[0] != "collect" {
+        if args[0] == "fleet" {
+            for needle in ["Exit status of fleet", "  1  ", "  2  ", "FLEET001"] {
+                assert!(help.contains(needle), "{args:?}: no {needle:?}");
+            }
+        } else if args[0] != "collect" {
             for needle in [
                 "scan reads this machine's",
                 "%SystemDrive%",

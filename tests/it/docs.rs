@@ -26,10 +26,11 @@ fn fill(text: &str, name: &str, body: &str) -> String {
 #[test]
 fn readme_tables_come_from_the_rule_set() {
     let set = RuleSet::builtin().unwrap();
+    let fleet = upgate::fleet::rules::builtin().unwrap();
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let text = std::fs::read_to_string(&path).unwrap();
     let want = fill(
-        &fill(&text, "rules", &rules_markdown(&set)),
+        &fill(&text, "rules", &rules_markdown(&set, &fleet)),
         "kinds",
         &kinds_markdown(&set),
     );

@@ -26,13 +26,13 @@ fn sarif_of_every_fixture() -> Vec<(&'static str, Value)> {
 
 /// The OASIS schema (draft-04), with its formats (uri, uri-reference,
 /// date-time) asserted too.
-struct Schema {
+pub(crate) struct Schema {
     schemas: boon::Schemas,
     index: boon::SchemaIndex,
 }
 
 impl Schema {
-    fn load() -> Schema {
+    pub(crate) fn load() -> Schema {
         let schema: Value =
             serde_json::from_str(include_str!("../data/sarif-schema-2.1.0.json")).unwrap();
         let mut compiler = boon::Compiler::new();
@@ -48,7 +48,7 @@ impl Schema {
     }
 
     /// Every violation, with where it is; `Ok` when the document is valid.
-    fn check(&self, doc: &Value) -> Result<(), String> {
+    pub(crate) fn check(&self, doc: &Value) -> Result<(), String> {
         self.schemas
             .validate(doc, self.index)
             .map_err(|e| format!("{e:#}"))
