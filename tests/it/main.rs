@@ -4,6 +4,7 @@
 
 mod common;
 
+mod ansible;
 mod apache_debian;
 mod apache_effective;
 mod apache_httpd;
