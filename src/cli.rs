@@ -1323,26 +1323,47 @@ fn phases_text(r: &Rule) -> String {
 }
 
 fn rules_text(set: &RuleSet, fleet: &[FleetRule]) -> String {
+    let fleet_phases = |r: &FleetRule| {
+        r.phases
+            .iter()
+            .map(|p| p.code())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let rows: Vec<[String; 5]> = set
+        .iter()
+        .map(|r| {
+            [
+                r.id.clone(),
+                phases_text(r),
+                r.severity.code().to_string(),
+                r.slug.clone(),
+                r.title.clone(),
+            ]
+        })
+        .chain(fleet.iter().map(|r| {
+            [
+                r.id.clone(),
+                fleet_phases(r),
+                r.severity.code().to_string(),
+                r.slug.clone(),
+                r.title.clone(),
+            ]
+        }))
+        .collect();
+    // The columns as before the fleet rules (7, 8, 8, 36), wider when an entry is.
+    let width = |i: usize, min: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
+    let (w0, w1, w2, w3) = (width(0, 7), width(1, 8), width(2, 8), width(3, 36));
     let mut s = String::new();
-    for r in set.iter() {
+    for [id, phases, severity, slug, title] in &rows {
         s.push_str(&format!(
-            "{:<7} {:<8} {:<8} {:<36} {}\n",
-            r.id,
-            phases_text(r),
-            r.severity.code(),
-            r.slug,
-            r.title
-        ));
-    }
-    for r in fleet {
-        let phases: Vec<&str> = r.phases.iter().map(|p| p.code()).collect();
-        s.push_str(&format!(
-            "{:<7} {:<8} {:<8} {:<36} {}\n",
-            r.id,
-            phases.join(","),
-            r.severity.code(),
-            r.slug,
-            r.title
+            "{id:<w0$} {phases:<w1$} {severity:<w2$} {slug:<w3$} {title}\n"
         ));
     }
     s

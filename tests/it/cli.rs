@@ -494,6 +494,13 @@ fn man_prints_a_roff_page_per_command() {
     let scan = stdout_of(&["man", "scan"], "80");
     assert!(scan.contains(".TH upgate-scan 1 "), "{scan}");
     assert!(scan.contains("\\-\\-phase"), "{scan}");
+    let fleet = stdout_of(&["man", "fleet"], "80");
+    assert!(fleet.contains(".TH upgate-fleet 1 "), "{fleet}");
+    assert!(fleet.contains("\\-\\-jobs"), "{fleet}");
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout_of(&["completions", shell], "80");
+        assert!(script.contains("fleet"), "{shell}: no fleet");
+    }
     let out = upgate().args(["man", "nope"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
