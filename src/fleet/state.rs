@@ -64,8 +64,14 @@ pub struct NodeState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileDigest {
-    Sha256(String),
+    /// Compared whole; written out (JSON) as its first 12 hex digits only, as
+    /// the messages show it: a report never carries encryption.config's digest.
+    Sha256(#[serde(serialize_with = "prefix")] String),
     Missing,
+}
+
+fn prefix<S: serde::Serializer>(hex: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{}…", &hex[..hex.len().min(12)]))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

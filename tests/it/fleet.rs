@@ -184,7 +184,8 @@ fn each_drifted_node_gives_one_fleet_failure_naming_it() {
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     };
-    let json = serde_json::to_string(&report.fleet).unwrap();
+    // The whole report: the fleet's results and every node's state.
+    let json = serde_json::to_string(&report).unwrap();
     for node in ["pam-web-01", "pam-web-05"] {
         let hex = full(node);
         assert!(enc.message.contains(&hex[..12]), "{}", enc.message);
