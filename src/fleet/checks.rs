@@ -259,13 +259,15 @@ pub fn nodes_scanned_together(
         (Some(a), Some(b)) => b.duration_since(a),
         _ => SignedDuration::ZERO,
     };
+    let oldest = earliest.map_or(SignedDuration::ZERO, |t| now.duration_since(t));
     outcome(
         Status::Pass,
         format!(
-            "all {} node(s) of {} were scanned in the {phase} phase, collected within {} of each other (window {})",
+            "all {} node(s) of {} were scanned in the {phase} phase, collected within {} of each other, the first {} before the fleet scan's time (window {})",
             inventory.nodes.len(),
             inventory.installation,
             span(apart),
+            span(oldest),
             inventory.window
         ),
     )
