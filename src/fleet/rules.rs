@@ -133,13 +133,7 @@ pub fn load(name: &str, text: &str) -> Result<Vec<FleetRule>, InputError> {
             ));
         }
         let slug = r.slug.get_ref().clone();
-        let slug_ok = slug.starts_with("fleet-")
-            && slug.split('-').all(|w| {
-                !w.is_empty()
-                    && w.chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            });
-        if !slug_ok {
+        if !(slug.starts_with("fleet-") && crate::rules::valid_slug(&slug)) {
             return Err(at(
                 Some(r.slug.span()),
                 format!(
@@ -147,18 +141,13 @@ pub fn load(name: &str, text: &str) -> Result<Vec<FleetRule>, InputError> {
                 ),
             ));
         }
-        for (field, value) in [
-            ("title", &r.title),
-            ("summary", &r.summary),
-            ("remediation", &r.remediation),
-            ("source", &r.source),
-        ] {
-            if value.trim().is_empty() {
-                return Err(at(
-                    Some(span.clone()),
-                    format!("rule {id} has an empty {field}"),
-                ));
-            }
+        if let Some(field) =
+            crate::rules::empty_text(&r.title, &r.summary, &r.remediation, &r.source)
+        {
+            return Err(at(
+                Some(span.clone()),
+                format!("rule {id} has an empty {field}"),
+            ));
         }
         if r.phases.is_empty() {
             return Err(at(

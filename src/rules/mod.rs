@@ -425,18 +425,11 @@ fn parse_pack(source: &Source<'_>) -> Result<Pack, InputError> {
                 format!("slug `{slug}` must be lower-case words joined by '-'"),
             ));
         }
-        for (field, value) in [
-            ("title", &r.title),
-            ("summary", &r.summary),
-            ("remediation", &r.remediation),
-            ("source", &r.source),
-        ] {
-            if value.trim().is_empty() {
-                return Err(err_at(
-                    Some(span.clone()),
-                    format!("rule {id} has an empty {field}"),
-                ));
-            }
+        if let Some(field) = empty_text(&r.title, &r.summary, &r.remediation, &r.source) {
+            return Err(err_at(
+                Some(span.clone()),
+                format!("rule {id} has an empty {field}"),
+            ));
         }
         if r.applies.is_empty() || r.applies.values().any(Vec::is_empty) {
             return Err(err_at(
@@ -637,7 +630,26 @@ fn valid_id(id: &str) -> bool {
     letters >= 2 && digits.len() == 3 && digits.chars().all(|c| c.is_ascii_digit())
 }
 
-fn valid_slug(slug: &str) -> bool {
+/// The first of a rule's texts that is blank, by its field name: every rule
+/// (product or fleet) must say what, why, how to fix and where it comes from.
+pub(crate) fn empty_text(
+    title: &str,
+    summary: &str,
+    remediation: &str,
+    source: &str,
+) -> Option<&'static str> {
+    [
+        ("title", title),
+        ("summary", summary),
+        ("remediation", remediation),
+        ("source", source),
+    ]
+    .into_iter()
+    .find_map(|(field, value)| value.trim().is_empty().then_some(field))
+}
+
+/// Lower-case words (letters, digits) joined by `-`.
+pub(crate) fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.split('-').all(|w| {
             !w.is_empty()
