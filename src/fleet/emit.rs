@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::{FleetReport, NodeSummary};
 use crate::model::{Finding, Status};
-use crate::report::text::{Text, View, escape, word, wrap};
+use crate::report::text::{Text, View, escape};
 use crate::report::{Gate, Report, Show, Summary};
 
 /// One output format of a fleet.
@@ -192,25 +192,13 @@ impl FleetEmitter for FleetText {
                 "every fleet result passes or does not apply",
             );
         } else {
-            let status_width = shown
-                .iter()
-                .map(|r| word(r.status).len())
-                .max()
-                .unwrap_or(0);
-            let id_width = shown.iter().map(|r| r.rule_id.len()).max().unwrap_or(0);
+            let (status_width, id_width) = crate::report::text::widths(&shown);
             // By rule, problems first: a fleet has few results, read in id order.
             shown.sort_by_cached_key(|r| {
                 let (class, severity, rank, place) = crate::report::text::order(r);
                 (class, severity, r.rule_id.clone(), rank, place)
             });
-            let mut groups: Vec<Vec<&Finding>> = Vec::new();
-            for r in shown {
-                match groups.iter_mut().find(|g| g[0].rule_id == r.rule_id) {
-                    Some(g) => g.push(r),
-                    None => groups.push(vec![r]),
-                }
-            }
-            for group in groups {
+            for group in crate::report::text::by_rule(shown) {
                 text.group(&group, gate, status_width, id_width, &mut s);
             }
         }
@@ -222,23 +210,14 @@ impl FleetEmitter for FleetText {
 
         s.push('\n');
         let (tally, why) = tally(report, gate);
-        let verdict = verdict(report, gate);
-        let style = if failed(report, gate) {
-            Style::new().red().bold()
-        } else {
-            Style::new().green().bold()
-        };
-        let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
-        let unbroken = verdict.replace(' ', "\u{a0}");
-        let mut line = String::new();
-        wrap(
-            &mut line,
-            0,
-            2,
-            &format!("{} — {unbroken}{}", escape(&tally), escape(&why)),
+        text.verdict_line(
+            &escape(&tally),
+            &verdict(report, gate),
+            why.map(|w| escape(&w)).as_deref(),
+            failed(report, gate),
             self.width,
+            &mut s,
         );
-        s.push_str(&line.replacen(&unbroken, &text.paint(&verdict, style), 1));
         out.write_all(s.as_bytes())
     }
 }

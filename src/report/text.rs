@@ -146,6 +146,25 @@ pub(crate) fn order(r: &Finding) -> (u8, Reverse<Severity>, u8, String) {
     (class, Reverse(r.severity), rank, place(r))
 }
 
+/// The widths of the status and rule id columns over the results shown.
+pub(crate) fn widths(shown: &[&Finding]) -> (usize, usize) {
+    let status = shown.iter().map(|r| word(r.status).len()).max();
+    let id = shown.iter().map(|r| r.rule_id.len()).max();
+    (status.unwrap_or(0), id.unwrap_or(0))
+}
+
+/// Sorted results grouped by rule, each group where its first result sorted.
+pub(crate) fn by_rule(sorted: Vec<&Finding>) -> Vec<Vec<&Finding>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for r in sorted {
+        match groups.iter_mut().find(|g| g[0].rule_id == r.rule_id) {
+            Some(g) => g.push(r),
+            None => groups.push(vec![r]),
+        }
+    }
+    groups
+}
+
 /// The severity column: said for what the gate may act on, blank for passes
 /// and results that do not apply.
 fn severity_word(r: &Finding) -> &'static str {
@@ -235,12 +254,7 @@ impl Text {
             .in_scope()
             .filter(|r| self.show.includes(r) && r.status != Status::Manual)
             .collect();
-        let status_width = shown
-            .iter()
-            .map(|r| word(r.status).len())
-            .max()
-            .unwrap_or(0);
-        let id_width = shown.iter().map(|r| r.rule_id.len()).max().unwrap_or(0);
+        let (status_width, id_width) = widths(&shown);
         for product in Product::ALL {
             let mut mine: Vec<&Finding> = shown
                 .iter()
@@ -251,15 +265,8 @@ impl Text {
                 continue;
             }
             mine.sort_by_cached_key(|r| (order(r), r.rule_id.clone()));
-            let mut groups: Vec<Vec<&Finding>> = Vec::new();
-            for r in mine {
-                match groups.iter_mut().find(|g| g[0].rule_id == r.rule_id) {
-                    Some(g) => g.push(r),
-                    None => groups.push(vec![r]),
-                }
-            }
             self.heading(s, product.name());
-            for group in groups {
+            for group in by_rule(mine) {
                 self.group(&group, gate, status_width, id_width, s);
             }
         }
@@ -438,18 +445,38 @@ impl Text {
 
     fn summary_line(&self, report: &Report, gate: &Gate, s: &mut String) {
         let (tally, failing) = gate.tally(report);
-        let style = if gate.failed(report) {
-            Style::new().red().bold()
-        } else {
-            Style::new().green().bold()
-        };
-        let verdict = gate.verdict(report);
-        let why = failing.map(|w| format!(" ({w})")).unwrap_or_default();
         // One line for a script reading -q, the concise view or statistics.
         let width = match (self.quiet, self.view) {
             (false, View::Full) => self.width,
             _ => None,
         };
+        self.verdict_line(
+            &tally,
+            &gate.verdict(report),
+            failing.as_deref(),
+            gate.failed(report),
+            width,
+            s,
+        );
+    }
+
+    /// "{tally} — {VERDICT} ({why})", wrapped to `width` under a two-space
+    /// indent; the verdict is painted red when the gate `failed`, else green.
+    pub(crate) fn verdict_line(
+        &self,
+        tally: &str,
+        verdict: &str,
+        why: Option<&str>,
+        failed: bool,
+        width: Option<usize>,
+        s: &mut String,
+    ) {
+        let style = if failed {
+            Style::new().red().bold()
+        } else {
+            Style::new().green().bold()
+        };
+        let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
         // The verdict is one word to wrap (no-break spaces), painted after.
         let unbroken = verdict.replace(' ', "\u{a0}");
         let mut line = String::new();
@@ -460,7 +487,7 @@ impl Text {
             &format!("{tally} — {unbroken}{why}"),
             width,
         );
-        s.push_str(&line.replacen(&unbroken, &self.paint(&verdict, style), 1));
+        s.push_str(&line.replacen(&unbroken, &self.paint(verdict, style), 1));
     }
 }
 
